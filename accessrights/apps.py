@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class AccessRightsConfig(AppConfig):
+    name = "accessrights"
+    verbose_name = "Access rights"

@@ -1,0 +1,108 @@
+"""Reference lists (one table of entries for every list) and deal pipelines."""
+
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .defaults import DEAL_STAGE, DEFAULT_COLOR, LISTS
+
+color_validator = RegexValidator(
+    r"^#[0-9A-Fa-f]{6}$", _("Enter a colour as #RRGGBB, for example #39A8EF.")
+)
+
+
+class Pipeline(models.Model):
+    """A deal pipeline ("direction"): its own ordered set of DEAL_STAGE entries.
+
+    Exactly one pipeline is the default one; it cannot be deleted and its stage codes carry no
+    prefix. Stage codes of any other pipeline N start with ``C<N>:``, as in Bitrix24, so a stage
+    code alone names both the stage and its pipeline.
+    """
+
+    name = models.CharField(_("name"), max_length=100)
+    sort = models.PositiveIntegerField(_("sort"), default=0)
+    is_default = models.BooleanField(_("default pipeline"), default=False, editable=False)
+
+    class Meta:
+        ordering = ["sort", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_default"], condition=Q(is_default=True), name="one_default_pipeline"
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def stage_code_prefix(self) -> str:
+        return "" if self.is_default else f"C{self.pk}:"
+
+
+class Semantics(models.TextChoices):
+    PROCESS = "process", _("In progress")
+    SUCCESS = "success", _("Success")
+    FAILURE = "failure", _("Failure")
+
+
+class EntryQuerySet(models.QuerySet):
+    def of_list(self, list_code: str, pipeline: Pipeline | None = None):
+        """The entries of one list (of one pipeline for deal stages), in their order."""
+        return self.filter(list_code=list_code, pipeline=pipeline).order_by("sort", "id")
+
+
+class Entry(models.Model):
+    """One value of a reference list, for example the company type CUSTOMER.
+
+    ``code`` is stable and unique within its list (Bitrix24's STATUS_ID); ``name`` is what people
+    see and may be renamed, ``original_name`` keeps the shipped name for "reset". Stage lists
+    (lead, deal and quote stages) give each entry a ``semantics``; other lists leave it empty.
+    The rules (system entries, stage rules, ordering) live in ``dictionaries.services``.
+    """
+
+    list_code = models.CharField(
+        _("list"), max_length=32, choices=[(spec.code, spec.name) for spec in LISTS]
+    )
+    pipeline = models.ForeignKey(
+        Pipeline,
+        verbose_name=_("pipeline"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="stages",
+    )
+    code = models.CharField(_("code"), max_length=50)
+    name = models.CharField(_("name"), max_length=100)
+    original_name = models.CharField(_("original name"), max_length=100, blank=True)
+    sort = models.PositiveIntegerField(_("sort"), default=0)
+    color = models.CharField(
+        _("colour"), max_length=7, default=DEFAULT_COLOR, validators=[color_validator]
+    )
+    is_system = models.BooleanField(_("system"), default=False)
+    semantics = models.CharField(_("semantics"), max_length=10, choices=Semantics, blank=True)
+
+    objects = EntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("reference list entry")
+        verbose_name_plural = _("reference list entries")
+        ordering = ["list_code", "pipeline_id", "sort", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["list_code", "code"], name="entry_code_unique"),
+            models.CheckConstraint(
+                condition=(
+                    Q(list_code=DEAL_STAGE, pipeline__isnull=False)
+                    | (~Q(list_code=DEAL_STAGE) & Q(pipeline__isnull=True))
+                ),
+                name="entry_pipeline_only_for_deal_stages",
+            ),
+        ]
+        indexes = [models.Index(fields=["list_code", "pipeline", "sort"], name="entry_order")]
+
+    def __str__(self):
+        return f"{self.name} ({self.code})"
+
+    @property
+    def can_reset(self) -> bool:
+        return bool(self.original_name) and self.name != self.original_name
