@@ -132,8 +132,8 @@ class PipelineAdmin(ServiceDeleteMixin, admin.ModelAdmin):
         else:
             obj.pk = services.pipeline_create(user=request.user, name=obj.name).pk
 
-    def save_related(self, request, form, formsets, change):
-        """Stages are read-only here; pipeline_create has already made them."""
+    def get_inlines(self, request, obj):
+        return self.inlines if obj else []  # a new pipeline gets its stages from the service
 
     def validate_delete(self, obj):
         services.pipeline_validate_delete(obj)

@@ -37,9 +37,7 @@ class EntryCreateSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=100)
     code = serializers.CharField(max_length=50, required=False, default="")
     color = serializers.CharField(max_length=7, required=False, default=DEFAULT_COLOR)
-    semantics = serializers.ChoiceField(
-        choices=[Semantics.PROCESS, Semantics.FAILURE], required=False, default=""
-    )
+    semantics = serializers.ChoiceField(choices=Semantics.values, required=False, default="")
     pipeline = serializers.PrimaryKeyRelatedField(
         queryset=Pipeline.objects.all(), required=False, allow_null=True, default=None
     )
