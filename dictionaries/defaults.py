@@ -203,3 +203,26 @@ LISTS: tuple[ListSpec, ...] = (
 LISTS_BY_CODE = {spec.code: spec for spec in LISTS}
 DEFAULT_PIPELINE_NAME = "General"
 SORT_STEP = 10
+
+
+def install_defaults(entry_model, pipeline_model) -> None:
+    """Create the default pipeline and every default entry; the models are passed in so that
+    the data migration can hand over its historical models."""
+    pipeline = pipeline_model.objects.create(
+        name=DEFAULT_PIPELINE_NAME, sort=SORT_STEP, is_default=True
+    )
+    entry_model.objects.bulk_create(
+        entry_model(
+            list_code=spec.code,
+            pipeline=pipeline if spec.per_pipeline else None,
+            code=default.code,
+            name=default.name,
+            original_name=default.name,
+            sort=position * SORT_STEP,
+            color=default.color,
+            is_system=default.is_system,
+            semantics=default.semantics,
+        )
+        for spec in LISTS
+        for position, default in enumerate(spec.entries, start=1)
+    )

@@ -10,6 +10,8 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from crm.celery import app as celery_app
+from dictionaries.defaults import install_defaults
+from dictionaries.models import Entry, Pipeline
 
 from .factories import UserFactory
 
@@ -29,6 +31,18 @@ def require(condition: bool, reason: str) -> None:
     if REQUIRE_SERVICES:
         pytest.fail(f"{reason} (REQUIRE_SERVICES=1)")
     pytest.skip(reason)
+
+
+@pytest.fixture
+def live_server_db(transactional_db):
+    """A transactional test's database with the shipped reference lists.
+
+    A transactional test empties the tables when it ends. Django's serialized rollback did not
+    put them back for browser tests (seen with pytest-django 4.14 and Playwright 1.65), so the
+    defaults are installed again here when they are missing.
+    """
+    if not Entry.objects.exists():
+        install_defaults(Entry, Pipeline)
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 from django.db.models import Prefetch
 from django.http import Http404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -33,6 +33,7 @@ class DictionaryViewSet(viewsets.ViewSet):
     def list(self, request):
         return Response(ListSerializer(LISTS, many=True, context={"request": request}).data)
 
+    @extend_schema(parameters=[OpenApiParameter("code", str, OpenApiParameter.PATH)])
     def retrieve(self, request, code=None):
         if code not in LISTS_BY_CODE:
             raise Http404
@@ -60,7 +61,7 @@ class EntryViewSet(
         self.list_code = kwargs["list_code"]
 
     def get_queryset(self):
-        return Entry.objects.filter(list_code=self.kwargs["list_code"]).order_by(
+        return Entry.objects.filter(list_code=self.kwargs.get("list_code")).order_by(
             "pipeline__sort", "pipeline_id", "sort", "id"
         )
 

@@ -16,7 +16,7 @@ ENTRIES = "/api/v1/dictionaries/{}/entries/"
 
 
 def refused(api, method, url, status, data=None, field=None, match=""):
-    """Send a request that must be refused; check the status, the message and that nothing changed."""
+    """Send a request that must be refused: check status and message, and that nothing changed."""
     before = snapshot()
     response = getattr(api, method)(url, data, format="json")
     assert response.status_code == status, response.content
@@ -61,7 +61,7 @@ def test_entries_in_order_with_their_fields(user_api):
 def test_deal_stages_filter_by_pipeline(admin_api):
     other = admin_api.post("/api/v1/pipelines/", {"name": "Partners"}, format="json").json()
     response = admin_api.get(ENTRIES.format("DEAL_STAGE"), {"pipeline": other["id"]})
-    assert [e["code"] for e in response.json()][0] == f"C{other['id']}:NEW"
+    assert response.json()[0]["code"] == f"C{other['id']}:NEW"
     assert len(response.json()) == 8
 
 
@@ -120,7 +120,7 @@ def test_reorder(admin_api):
         ENTRIES.format("COMPANY_TYPE") + "reorder/", {"ids": ids[::-1]}, format="json"
     )
     assert response.status_code == 200
-    assert [e["code"] for e in response.json()][0] == "OTHER"
+    assert response.json()[0]["code"] == "OTHER"
     assert codes("COMPANY_TYPE")[0] == "OTHER"
 
 
