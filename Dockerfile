@@ -1,0 +1,21 @@
+# One image for the web process (gunicorn) and the Celery worker; see docker-compose.yml.
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    DJANGO_SETTINGS_MODULE=crm.settings_production \
+    DATA_DIR=/data
+
+WORKDIR /app
+COPY . .
+RUN pip install -e . \
+ && SECRET_KEY=collectstatic-only-build-time-key-not-used-at-run-time-0123456789 \
+    ALLOWED_HOSTS=localhost python manage.py collectstatic --no-input \
+ && useradd --system --uid 1000 crm \
+ && mkdir -p /data \
+ && chown crm /data
+
+USER crm
+EXPOSE 8000
+CMD ["gunicorn", "crm.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
