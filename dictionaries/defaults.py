@@ -205,17 +205,14 @@ DEFAULT_PIPELINE_NAME = "General"
 SORT_STEP = 10
 
 
-def install_defaults(entry_model, pipeline_model) -> None:
-    """Create the default pipeline and every default entry; the models are passed in so that
-    the data migration can hand over its historical models."""
-    pipeline = pipeline_model.objects.create(
-        name=DEFAULT_PIPELINE_NAME, sort=SORT_STEP, is_default=True
-    )
-    entry_model.objects.bulk_create(
+def default_entries(entry_model, spec: ListSpec, pipeline=None, code_prefix: str = "") -> list:
+    """Unsaved entries for the shipped values of ``spec``, in order (``code_prefix`` is the
+    ``C<N>:`` of a pipeline other than the default one)."""
+    return [
         entry_model(
             list_code=spec.code,
-            pipeline=pipeline if spec.per_pipeline else None,
-            code=default.code,
+            pipeline=pipeline,
+            code=code_prefix + default.code,
             name=default.name,
             original_name=default.name,
             sort=position * SORT_STEP,
@@ -223,6 +220,18 @@ def install_defaults(entry_model, pipeline_model) -> None:
             is_system=default.is_system,
             semantics=default.semantics,
         )
-        for spec in LISTS
         for position, default in enumerate(spec.entries, start=1)
+    ]
+
+
+def install_defaults(entry_model, pipeline_model) -> None:
+    """Create the default pipeline and every default entry; the models are passed in so that
+    the data migration can hand over its historical models."""
+    pipeline = pipeline_model.objects.create(
+        name=DEFAULT_PIPELINE_NAME, sort=SORT_STEP, is_default=True
+    )
+    entry_model.objects.bulk_create(
+        entry
+        for spec in LISTS
+        for entry in default_entries(entry_model, spec, pipeline if spec.per_pipeline else None)
     )

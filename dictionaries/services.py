@@ -17,7 +17,14 @@ from django.utils.translation import gettext as _
 
 from accessrights.rules import check_settings_right
 
-from .defaults import DEAL_STAGE, DEFAULT_COLOR, LISTS_BY_CODE, SORT_STEP, ListSpec
+from .defaults import (
+    DEAL_STAGE,
+    DEFAULT_COLOR,
+    LISTS_BY_CODE,
+    SORT_STEP,
+    ListSpec,
+    default_entries,
+)
 from .models import Entry, Pipeline, Semantics
 
 CODE_RE = re.compile(r"^[A-Z0-9_]{1,40}$")
@@ -267,20 +274,8 @@ def _check_whole_order(ids: list[int], existing) -> None:
 
 
 def _create_default_stages(pipeline: Pipeline) -> None:
-    Entry.objects.bulk_create(
-        Entry(
-            list_code=DEAL_STAGE,
-            pipeline=pipeline,
-            code=_pipeline_code(pipeline, default.code),
-            name=default.name,
-            original_name=default.name,
-            sort=position * SORT_STEP,
-            color=default.color,
-            is_system=default.is_system,
-            semantics=default.semantics,
-        )
-        for position, default in enumerate(LISTS_BY_CODE[DEAL_STAGE].entries, start=1)
-    )
+    spec = LISTS_BY_CODE[DEAL_STAGE]
+    Entry.objects.bulk_create(default_entries(Entry, spec, pipeline, pipeline.stage_code_prefix))
 
 
 def _pipeline_validate(pipeline: Pipeline) -> None:

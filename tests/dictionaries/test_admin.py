@@ -102,3 +102,20 @@ def test_staff_without_the_settings_right_cannot_change_entries(client, user):
     user.save()
     client.force_login(user)
     assert client.get("/admin/dictionaries/entry/").status_code == 403
+
+
+def test_renaming_a_pipeline_in_admin_keeps_its_stages(admin_client):
+    default = Pipeline.objects.get()
+    stages = list(Entry.objects.of_list("DEAL_STAGE", default))
+    data = {
+        "name": "Sales",
+        "stages-TOTAL_FORMS": str(len(stages)),
+        "stages-INITIAL_FORMS": str(len(stages)),
+        **{f"stages-{i}-id": str(stage.pk) for i, stage in enumerate(stages)},
+        **{f"stages-{i}-pipeline": str(default.pk) for i in range(len(stages))},
+    }
+    response = admin_client.post(f"/admin/dictionaries/pipeline/{default.pk}/change/", data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    default.refresh_from_db()
+    assert default.name == "Sales"
+    assert codes("DEAL_STAGE", default) == [s.code for s in stages]
