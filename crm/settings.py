@@ -59,11 +59,14 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
+    "django.contrib.postgres",
     "guardian",
     "axes",
     "crm",
     "accessrights",
     "dictionaries",
+    "timeline",
+    "companies",
 ]
 
 MIDDLEWARE = [
@@ -137,6 +140,11 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
+
+# Region assumed for phone numbers written without a country code (ISO 3166 code).
+PHONE_DEFAULT_REGION = os.environ.get("PHONE_DEFAULT_REGION", "US")
+# Currencies offered for amounts (ISO 4217 codes); the first is the default.
+CRM_CURRENCIES = env_list("CRM_CURRENCIES", "USD,EUR,RUB,GBP")
 
 # Celery: with no broker configured, tasks run in-process through the same code path.
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or os.environ.get("REDIS_URL") or ""

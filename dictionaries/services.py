@@ -12,10 +12,12 @@ import string
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.utils.translation import gettext as _
 
 from accessrights.rules import check_settings_right
+from timeline.models import EventKind
+from timeline.services import events_record_bulk
 
 from .defaults import (
     DEAL_STAGE,
@@ -213,14 +215,75 @@ def entry_validate_delete(entry: Entry, entries: list[Entry] | None = None) -> N
         raise ValidationError(_("A stage list always keeps at least one failure stage."))
 
 
+def _usages(entry: Entry) -> list[tuple]:
+    """(model, field name, row count) for every table whose rows use ``entry``."""
+    usages = []
+    for relation in Entry._meta.get_fields(include_hidden=True):
+        if not (relation.one_to_many and relation.auto_created):
+            continue
+        name = relation.field.name
+        count = relation.related_model._base_manager.filter(**{name: entry}).count()
+        if count:
+            usages.append((relation.related_model, name, count))
+    return usages
+
+
+def _move_usages(user, usages, entry: Entry, replacement: Entry) -> None:
+    """Point every row using ``entry`` at ``replacement``, with the change in item history."""
+    for model, name, _count in usages:
+        rows = model._base_manager.filter(**{name: entry})
+        if not hasattr(model, "version"):
+            rows.update(**{name: replacement})
+            continue
+        label = str(model._meta.get_field(name).verbose_name)
+        change = [{"field": name, "label": label, "old": entry.name, "new": replacement.name}]
+        items = list(rows.only("pk", "version"))
+        rows.update(**{name: replacement, "version": F("version") + 1})
+        for item in items:
+            item.version += 1
+        events_record_bulk(
+            items=items,
+            kind=EventKind.UPDATED,
+            author=user,
+            changes_by_pk=dict.fromkeys((item.pk for item in items), change),
+        )
+
+
 @transaction.atomic
-def entry_delete(*, user, entry: Entry) -> None:
-    """Delete an entry the rules allow deleting (see ``entry_validate_delete``)."""
+def entry_delete(*, user, entry: Entry, replacement: Entry | None = None) -> int:
+    """Delete an entry the rules allow deleting (see ``entry_validate_delete``).
+
+    When items use it, ``replacement`` (another entry of the same list) is required and the
+    items move to it. Returns how many items moved.
+    """
     check_settings_right(user)
     entries = _locked_list(entry.list_code, entry.pipeline)
     entry = Entry.objects.get(pk=entry.pk)
     entry_validate_delete(entry, entries)
+    usages = _usages(entry)
+    moved = sum(count for _model, _name, count in usages)
+    if moved and replacement is None:
+        raise ValidationError(
+            {
+                "replacement": _("%(count)d items use “%(name)s”; choose the entry they move to.")
+                % {"count": moved, "name": entry.name}
+            }
+        )
+    if moved:
+        if (
+            replacement.pk == entry.pk
+            or replacement.list_code != entry.list_code
+            or replacement.pipeline_id != entry.pipeline_id
+        ):
+            raise ValidationError({"replacement": _("Choose another entry of the same list.")})
+        _move_usages(user, usages, entry, replacement)
     entry.delete()
+    return moved
+
+
+def entry_usage_count(entry: Entry) -> int:
+    """How many items use ``entry`` (to ask for a replacement before deleting it)."""
+    return sum(count for _model, _name, count in _usages(entry))
 
 
 @transaction.atomic
@@ -310,6 +373,12 @@ def pipeline_validate_delete(pipeline: Pipeline) -> None:
     """Raise ValidationError if the rules forbid deleting ``pipeline``."""
     if pipeline.is_default:
         raise ValidationError(_("The default pipeline cannot be deleted."))
+    in_use = sum(entry_usage_count(stage) for stage in pipeline.stages.all())
+    if in_use:
+        raise ValidationError(
+            _("%d items are in this pipeline's stages; move them to another pipeline first.")
+            % in_use
+        )
 
 
 @transaction.atomic

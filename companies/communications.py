@@ -1,0 +1,119 @@
+"""Phones, e-mails and websites: validation and the normalised form used for search.
+
+Phones are parsed with the phonenumbers library (default region ``PHONE_DEFAULT_REGION``) and
+stored as E.164; e-mails are lower-cased with the domain in its ASCII (IDNA) form; websites lose
+their scheme, ``www.`` and trailing slash. The same functions normalise what people search for.
+"""
+
+import contextlib
+import re
+
+import phonenumbers
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import EmailValidator, URLValidator
+from django.utils.translation import gettext as _
+
+PHONE, EMAIL, WEB = "phone", "email", "web"
+KINDS = ("work", "mobile", "home", "other")
+MAX_VALUE_LENGTH = 255
+MAX_VALUES = 20
+PHONE_CHARS = re.compile(r"^[\d\s()+\-./]+$")
+
+
+def normalize_phone(value: str) -> str:
+    """E.164 form of a phone number, or ValidationError."""
+    try:
+        number = phonenumbers.parse(value, settings.PHONE_DEFAULT_REGION)
+    except phonenumbers.NumberParseException:
+        number = None
+    if number is None or not phonenumbers.is_possible_number(number):
+        raise ValidationError(
+            _("“%(value)s” is not a phone number; write it like +1 202 555 0143.")
+            % {"value": value}
+        )
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def normalize_email(value: str) -> str:
+    local, _at, domain = value.strip().rpartition("@")
+    try:
+        ascii_domain = domain.encode("idna").decode("ascii")
+    except UnicodeError:
+        ascii_domain = ""
+    normalized = f"{local}@{ascii_domain}".lower()
+    try:
+        EmailValidator()(normalized)
+    except ValidationError:
+        raise ValidationError(
+            _("“%(value)s” is not an e-mail address.") % {"value": value}
+        ) from None
+    return normalized
+
+
+def normalize_website(value: str) -> str:
+    url = value.strip()
+    if "://" not in url:
+        url = "https://" + url
+    try:
+        URLValidator(schemes=["http", "https"])(url)
+    except ValidationError:
+        raise ValidationError(_("“%(value)s” is not a web address.") % {"value": value}) from None
+    url = re.sub(r"^https?://(www\.)?", "", url, flags=re.IGNORECASE)
+    return url.rstrip("/").lower()
+
+
+NORMALIZERS = {PHONE: normalize_phone, EMAIL: normalize_email, WEB: normalize_website}
+
+
+def clean_values(channel: str, values) -> list[dict]:
+    """Validate a list of ``{"value", "kind"}``; return them with their ``normalized`` form.
+
+    Empty values are dropped and repeated ones (same normalised form) kept once.
+    """
+    cleaned, seen, errors = [], set(), []
+    for item in values or ():
+        value = str(item.get("value") or "").strip()
+        kind = item.get("kind") or "work"
+        if not value:
+            continue
+        if len(value) > MAX_VALUE_LENGTH:
+            errors.append(_("A value has at most %d characters.") % MAX_VALUE_LENGTH)
+            continue
+        if kind not in KINDS:
+            errors.append(
+                _("“%(kind)s” is not one of %(kinds)s.") % {"kind": kind, "kinds": ", ".join(KINDS)}
+            )
+            continue
+        try:
+            normalized = NORMALIZERS[channel](value)
+        except ValidationError as exc:
+            errors.extend(exc.messages)
+            continue
+        if normalized not in seen:
+            seen.add(normalized)
+            cleaned.append({"value": value, "kind": kind, "normalized": normalized})
+    if len(cleaned) > MAX_VALUES:
+        errors.append(_("At most %d values.") % MAX_VALUES)
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+def phone_search_digits(text: str) -> list[str]:
+    """The digit strings to look for when ``text`` looks like (part of) a phone number.
+
+    A full number in any format matches through its E.164 digits (``8 (912) 345-67-89`` finds
+    ``+79123456789`` with region RU); a fragment, or a number written for another region,
+    through its own digits. Empty when ``text`` is not phone-like.
+    """
+    text = text.strip()
+    if not PHONE_CHARS.match(text):
+        return []
+    digits = re.sub(r"\D", "", text)
+    if len(digits) < 3:
+        return []
+    candidates = [digits]
+    with contextlib.suppress(ValidationError):
+        candidates.insert(0, normalize_phone(text).lstrip("+"))
+    return list(dict.fromkeys(candidates))

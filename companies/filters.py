@@ -1,0 +1,112 @@
+"""The ONE definition of a filtered company or contact list: pages, API and export use it."""
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from crm.filters import ItemFilterSet
+from dictionaries.filters import EntryCodeFilter
+
+from . import communications as comms
+from .models import Communication, Company, Contact
+
+MAX_SEARCH_LENGTH = 200
+
+
+def _owners_with(owner_field: str, channel: str, fragments: list[str]):
+    """Ids of companies (or contacts) having a phone/e-mail that contains any fragment."""
+    condition = Q()
+    for fragment in fragments:
+        condition |= Q(normalized__contains=fragment)
+    return Communication.objects.filter(
+        condition, channel=channel, **{f"{owner_field}__isnull": False}
+    ).values(f"{owner_field}_id")
+
+
+def _phone_fragments(value: str) -> list[str]:
+    return comms.phone_search_digits(value) or [value.strip()]
+
+
+class _ClientFilterSet(ItemFilterSet):
+    owner_field = ""
+    name_fields: tuple[str, ...] = ()
+
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    phone = django_filters.CharFilter(label=_("Phone"), method="filter_phone")
+    email = django_filters.CharFilter(label=_("E-mail"), method="filter_email")
+
+    def search(self, qs, name, value):
+        """Name, phone or e-mail, by what the text looks like: digits search phones, an @
+        searches e-mails, anything else names (a prefix for one or two letters)."""
+        value = value.strip()[:MAX_SEARCH_LENGTH]
+        if not value:
+            return qs
+        digits = comms.phone_search_digits(value)
+        if digits:
+            return qs.filter(pk__in=_owners_with(self.owner_field, comms.PHONE, digits))
+        if "@" in value:
+            return self.filter_email(qs, name, value)
+        lookup = "icontains" if len(value) >= 3 else "istartswith"
+        condition = Q()
+        for field in self.name_fields:
+            condition |= Q(**{f"{field}__{lookup}": value})
+        return qs.filter(condition)
+
+    def filter_phone(self, qs, name, value):
+        value = value.strip()[:MAX_SEARCH_LENGTH]
+        if not value:
+            return qs
+        return qs.filter(
+            pk__in=_owners_with(self.owner_field, comms.PHONE, _phone_fragments(value))
+        )
+
+    def filter_email(self, qs, name, value):
+        value = value.strip().lower()[:MAX_SEARCH_LENGTH]
+        if not value:
+            return qs
+        return qs.filter(pk__in=_owners_with(self.owner_field, comms.EMAIL, [value]))
+
+
+class CompanyFilterSet(_ClientFilterSet):
+    owner_field = "company"
+    name_fields = ("name",)
+
+    type = EntryCodeFilter(label=_("Company type"), list_code="COMPANY_TYPE")
+    industry = EntryCodeFilter(label=_("Industry"), list_code="INDUSTRY")
+    employees = EntryCodeFilter(label=_("Employees"), list_code="EMPLOYEES")
+    source = EntryCodeFilter(label=_("Source"), list_code="SOURCE")
+    ordering = django_filters.OrderingFilter(
+        fields=(
+            ("name", "name"),
+            ("created_at", "created"),
+            ("modified_at", "modified"),
+            ("id", "id"),
+        ),
+        label=_("Sort by"),
+    )
+
+    class Meta:
+        model = Company
+        fields = []
+
+
+class ContactFilterSet(_ClientFilterSet):
+    owner_field = "contact"
+    name_fields = ("first_name", "last_name")
+
+    type = EntryCodeFilter(label=_("Contact type"), list_code="CONTACT_TYPE")
+    source = EntryCodeFilter(label=_("Source"), list_code="SOURCE")
+    company = django_filters.NumberFilter(label=_("Company"), field_name="companies")
+    ordering = django_filters.OrderingFilter(
+        fields=(
+            ("last_name", "name"),
+            ("created_at", "created"),
+            ("modified_at", "modified"),
+            ("id", "id"),
+        ),
+        label=_("Sort by"),
+    )
+
+    class Meta:
+        model = Contact
+        fields = []

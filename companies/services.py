@@ -1,0 +1,326 @@
+"""Every write to companies and contacts: validation, rights, history, in one transaction.
+
+Pages, Django admin, the API (and later import and web forms) call these functions. Reference
+values arrive as ``dictionaries.Entry`` rows, people as users, phones/e-mails/websites as lists
+of ``{"value", "kind"}``. Errors: ``ValidationError`` (by field), ``PermissionDenied``,
+``EditConflict`` (an update made on an outdated copy); each leaves everything unchanged.
+"""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils.translation import gettext as _
+
+from accessrights.restriction import check, ensure_within_reach
+from crm.items import EditConflict, changes_since, diff, snapshot
+from timeline.models import Event, EventKind
+from timeline.services import event_record
+
+from . import communications as comms
+from .models import Communication, Company, Contact
+
+CHANNELS = {"phones": comms.PHONE, "emails": comms.EMAIL, "websites": comms.WEB}
+CHANNEL_LABELS = {"phones": _("phones"), "emails": _("e-mails"), "websites": _("websites")}
+COMMON_FIELDS = ("source", "comments", "responsible", "opened")
+
+
+@dataclass(frozen=True)
+class ItemSpec:
+    model: type[models.Model]
+    fields: tuple[str, ...]
+
+    @property
+    def owner_field(self) -> str:
+        return self.model._meta.model_name
+
+
+COMPANY = ItemSpec(
+    Company,
+    (
+        "name", "type", "industry", "employees", "revenue", "currency", "address_street",
+        "address_city", "address_region", "address_postal_code", "address_country",
+        *COMMON_FIELDS,
+    ),
+)  # fmt: skip
+CONTACT = ItemSpec(
+    Contact,
+    (
+        "honorific", "first_name", "last_name", "middle_name", "position", "type", "birthday",
+        *COMMON_FIELDS,
+    ),
+)  # fmt: skip
+SPECS = {Company: COMPANY, Contact: CONTACT}
+
+
+# Shared machinery
+
+
+def _channels_display(values: list[dict]) -> str:
+    return "; ".join(f"{v['value']} ({v['kind']})" for v in values)
+
+
+def _stored_channels(item) -> dict[str, list[dict]]:
+    stored = {name: [] for name in CHANNELS}
+    by_channel = {channel: name for name, channel in CHANNELS.items()}
+    for comm in item.communications.all():
+        stored[by_channel[comm.channel]].append({"value": comm.value, "kind": comm.kind})
+    return stored
+
+
+def _clean_channels(given: dict) -> dict[str, list[dict]]:
+    """Validate the phones/e-mails/websites given; a field error per list."""
+    cleaned, errors = {}, {}
+    for name, values in given.items():
+        if values is None:
+            continue
+        try:
+            cleaned[name] = comms.clean_values(CHANNELS[name], values)
+        except ValidationError as exc:
+            errors[name] = exc.messages
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+def _assign(spec: ItemSpec, item, fields: dict) -> None:
+    unknown = set(fields) - set(spec.fields)
+    if unknown:
+        raise TypeError(f"unknown fields for {spec.model.__name__}: {sorted(unknown)}")
+    for name, value in fields.items():
+        if isinstance(value, str):
+            value = value.strip()
+        setattr(item, name, value)
+
+
+def _validate(item) -> None:
+    if isinstance(item, Contact) and not (item.first_name or item.last_name):
+        raise ValidationError({"last_name": _("Give the contact a first or a last name.")})
+    item.full_clean(validate_unique=False, validate_constraints=False)
+
+
+def _replace_communications(spec: ItemSpec, item, channels: dict[str, list[dict]]) -> None:
+    for name, values in channels.items():
+        channel = CHANNELS[name]
+        item.communications.filter(channel=channel).delete()
+        Communication.objects.bulk_create(
+            Communication(
+                **{spec.owner_field: item},
+                channel=channel,
+                kind=v["kind"],
+                value=v["value"],
+                normalized=v["normalized"],
+                sort=position,
+            )
+            for position, v in enumerate(values)
+        )
+
+
+def _full_snapshot(spec: ItemSpec, item, channels: dict[str, list[dict]]) -> dict[str, str]:
+    values = snapshot(item, spec.fields)
+    values.update({name: _channels_display(v) for name, v in channels.items()})
+    return values
+
+
+def _item_create(spec: ItemSpec, *, user, channels: dict, fields: dict):
+    check(user, "add", model=spec.model)
+    fields.setdefault("responsible", user)
+    item = spec.model(created_by=user, modified_by=user)
+    _assign(spec, item, fields)
+    cleaned = _clean_channels(channels)
+    _validate(item)
+    item.save()
+    _replace_communications(spec, item, cleaned)
+    ensure_within_reach(user, "add", item)
+    event_record(item=item, kind=EventKind.CREATED, author=user)
+    return item
+
+
+def _check_version(spec: ItemSpec, item, expected_version: int | None) -> None:
+    if expected_version is None or expected_version == item.version:
+        return
+    events = (
+        Event.objects.of_item(item)
+        .filter(kind=EventKind.UPDATED, item_version__gt=expected_version)
+        .select_related("author")
+        .order_by("created_at", "id")
+    )
+    raise EditConflict(item, changes_since(events, {*spec.fields, *CHANNELS}))
+
+
+def _item_update(spec: ItemSpec, *, user, item, expected_version, channels: dict, fields: dict):
+    item = spec.model.objects.select_for_update().get(pk=item.pk)
+    check(user, "update", item)
+    _check_version(spec, item, expected_version)
+    stored = _stored_channels(item)
+    before = _full_snapshot(spec, item, stored)
+    _assign(spec, item, fields)
+    cleaned = _clean_channels(channels)
+    _validate(item)
+    after = _full_snapshot(spec, item, {**stored, **cleaned})
+    changes = diff(item, before, after, CHANNEL_LABELS)
+    if not changes:
+        return item
+    item.version += 1
+    item.modified_by = user
+    item.save()
+    _replace_communications(spec, item, cleaned)
+    ensure_within_reach(user, "update", item)
+    event_record(item=item, kind=EventKind.UPDATED, author=user, changes=changes)
+    return item
+
+
+def _item_delete(spec: ItemSpec, *, user, item) -> None:
+    check(user, "delete", item)
+    linked = item.contacts.all() if isinstance(item, Company) else item.companies.all()
+    for other in list(linked):
+        event_record(item=other, kind=EventKind.UNLINKED, author=user, related=item)
+    event_record(item=item, kind=EventKind.DELETED, author=user)
+    item.delete()
+
+
+def _restricted_by_ids(spec: ItemSpec, user, action: str, ids) -> list:
+    """The items of ``ids`` the user may ``action``; all of them or a ValidationError."""
+    try:
+        ids = sorted({int(pk) for pk in ids})
+    except (TypeError, ValueError):
+        raise ValidationError({"ids": _("Select items by their numbers.")}) from None
+    if not ids:
+        raise ValidationError({"ids": _("Select at least one item.")})
+    items = list(spec.model.objects.restrict(user, action).filter(pk__in=ids).order_by("pk"))
+    missing = sorted(set(ids) - {item.pk for item in items})
+    if missing:
+        raise ValidationError(
+            {
+                "ids": _("These items do not exist or are out of your reach: %s.")
+                % ", ".join(str(pk) for pk in missing[:20])
+            }
+        )
+    return items
+
+
+# Companies
+
+
+@transaction.atomic
+def company_create(*, user, phones=(), emails=(), websites=(), **fields) -> Company:
+    """Create a company; its responsible person is ``user`` unless given."""
+    channels = {"phones": phones, "emails": emails, "websites": websites}
+    return _item_create(COMPANY, user=user, channels=channels, fields=fields)
+
+
+@transaction.atomic
+def company_update(
+    *, user, company, expected_version=None, phones=None, emails=None, websites=None, **fields
+) -> Company:
+    """Change the given fields (and lists of phones/e-mails/websites, when given).
+
+    With ``expected_version`` (the version the editor started from) an update on an outdated
+    copy raises EditConflict. An update that changes nothing writes nothing.
+    """
+    channels = {"phones": phones, "emails": emails, "websites": websites}
+    return _item_update(
+        COMPANY,
+        user=user,
+        item=company,
+        expected_version=expected_version,
+        channels=channels,
+        fields=fields,
+    )
+
+
+@transaction.atomic
+def company_delete(*, user, company) -> None:
+    """Delete a company; its contacts stay, with the unlink in their history."""
+    _item_delete(COMPANY, user=user, item=company)
+
+
+# Contacts
+
+
+@transaction.atomic
+def contact_create(*, user, phones=(), emails=(), websites=(), companies=(), **fields) -> Contact:
+    """Create a contact, linked to ``companies`` if given."""
+    channels = {"phones": phones, "emails": emails, "websites": websites}
+    contact = _item_create(CONTACT, user=user, channels=channels, fields=fields)
+    for company in companies:
+        contact_link(user=user, contact=contact, company=company)
+    return contact
+
+
+@transaction.atomic
+def contact_update(
+    *, user, contact, expected_version=None, phones=None, emails=None, websites=None, **fields
+) -> Contact:
+    """Change a contact; same rules as ``company_update``."""
+    channels = {"phones": phones, "emails": emails, "websites": websites}
+    return _item_update(
+        CONTACT,
+        user=user,
+        item=contact,
+        expected_version=expected_version,
+        channels=channels,
+        fields=fields,
+    )
+
+
+@transaction.atomic
+def contact_delete(*, user, contact) -> None:
+    """Delete a contact; its companies stay, with the unlink in their history."""
+    _item_delete(CONTACT, user=user, item=contact)
+
+
+# Links
+
+
+@transaction.atomic
+def contact_link(*, user, contact, company) -> None:
+    """Link a contact to a company (it changes both: the update right on both is needed)."""
+    check(user, "update", contact)
+    check(user, "update", company)
+    if contact.companies.filter(pk=company.pk).exists():
+        raise ValidationError(
+            _("%(contact)s is already linked to %(company)s.")
+            % {"contact": contact, "company": company}
+        )
+    contact.companies.add(company)
+    event_record(item=contact, kind=EventKind.LINKED, author=user, related=company)
+    event_record(item=company, kind=EventKind.LINKED, author=user, related=contact)
+
+
+@transaction.atomic
+def contact_unlink(*, user, contact, company) -> None:
+    """Unlink a contact from a company."""
+    check(user, "update", contact)
+    check(user, "update", company)
+    if not contact.companies.filter(pk=company.pk).exists():
+        raise ValidationError(
+            _("%(contact)s is not linked to %(company)s.")
+            % {"contact": contact, "company": company}
+        )
+    contact.companies.remove(company)
+    event_record(item=contact, kind=EventKind.UNLINKED, author=user, related=company)
+    event_record(item=company, kind=EventKind.UNLINKED, author=user, related=contact)
+
+
+# Bulk actions
+
+
+@transaction.atomic
+def items_bulk_update(*, user, model, ids, **fields) -> int:
+    """Change the same fields on many companies or contacts; all of them or none."""
+    spec = SPECS[model]
+    items = _restricted_by_ids(spec, user, "update", ids)
+    for item in items:
+        _item_update(spec, user=user, item=item, expected_version=None, channels={}, fields=fields)
+    return len(items)
+
+
+@transaction.atomic
+def items_bulk_delete(*, user, model, ids) -> int:
+    """Delete many companies or contacts; all of them or none."""
+    spec = SPECS[model]
+    items = _restricted_by_ids(spec, user, "delete", ids)
+    for item in items:
+        _item_delete(spec, user=user, item=item)
+    return len(items)

@@ -1,0 +1,73 @@
+"""What services of every CRM item share: field snapshots for history, diffs, edit conflicts."""
+
+from django.db import models
+from django.utils.translation import gettext as _
+
+
+class EditConflict(Exception):
+    """An update was made on an outdated copy: someone else saved the item in between.
+
+    ``theirs`` maps each field they changed to ``{"label", "original", "current", "authors"}``
+    (``original`` as it was in the copy being edited); nothing was written.
+    """
+
+    def __init__(self, item, theirs: dict):
+        super().__init__(_("Someone else changed this item while you were editing it."))
+        self.item = item
+        self.theirs = theirs
+
+
+def display(instance, field_name: str) -> str:
+    """A field's value as people read it, for history and conflict messages."""
+    field = instance._meta.get_field(field_name)
+    if field.is_relation and field.many_to_one:
+        related = getattr(instance, field_name)
+        return (
+            _person(related)
+            if related is not None and hasattr(related, "username")
+            else (str(related) if related is not None else "")
+        )
+    value = getattr(instance, field_name)
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value or ""))
+    if isinstance(field, models.BooleanField):
+        return _("yes") if value else _("no")
+    return "" if value is None else str(value)
+
+
+def _person(user) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+def snapshot(instance, field_names) -> dict[str, str]:
+    return {name: display(instance, name) for name in field_names}
+
+
+def diff(instance, before: dict[str, str], after: dict[str, str], extra_labels=None) -> list:
+    """The ``changes`` of a history event: every field whose displayed value changed."""
+    labels = extra_labels or {}
+    changes = []
+    for name, old in before.items():
+        new = after[name]
+        if old != new:
+            label = labels.get(name) or str(instance._meta.get_field(name).verbose_name)
+            changes.append({"field": name, "label": label, "old": old, "new": new})
+    return changes
+
+
+def changes_since(events, fields: set[str]) -> dict:
+    """Merge the field changes of ``events`` (oldest first) into what an EditConflict reports."""
+    theirs: dict[str, dict] = {}
+    for event in events:
+        for change in event.changes:
+            if change["field"] not in fields:
+                continue
+            entry = theirs.setdefault(
+                change["field"],
+                {"label": change["label"], "original": change["old"], "authors": []},
+            )
+            entry["current"] = change["new"]
+            author = _person(event.author) if event.author else _("someone")
+            if author not in entry["authors"]:
+                entry["authors"].append(author)
+    return theirs

@@ -1,0 +1,32 @@
+from django import forms
+from django_filters import MultipleChoiceFilter
+
+from .models import Entry
+
+
+class EntryCodeFilter(MultipleChoiceFilter):
+    """Filter items by reference values given as entry codes (``?type=CUSTOMER&type=PARTNER``).
+
+    The codes are resolved to ids first, so the item query compares plain foreign keys.
+    """
+
+    def __init__(self, *args, list_code: str, **kwargs):
+        self.list_code = list_code
+        super().__init__(*args, **kwargs)
+
+    @property
+    def field(self):
+        field = super().field
+        field.choices = list(Entry.objects.of_list(self.list_code).values_list("code", "name"))
+        field.widget = forms.SelectMultiple(attrs={"size": 1})
+        return field
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        ids = list(
+            Entry.objects.filter(list_code=self.list_code, code__in=value).values_list(
+                "pk", flat=True
+            )
+        )
+        return qs.filter(**{f"{self.field_name}__in": ids})

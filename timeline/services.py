@@ -1,0 +1,58 @@
+"""Writing history. Called by the services of domain apps inside their transactions."""
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from accessrights.restriction import check
+
+from .models import Event, EventKind
+
+
+def event_record(*, item, kind: str, author, changes=None, related=None, text="") -> Event:
+    """Add one event to ``item``'s history (``related``: the other item of a link/unlink)."""
+    return Event.objects.create(**_event_fields(item, kind, author, changes, related, text))
+
+
+def events_record_bulk(*, items, kind: str, author, changes_by_pk=None) -> None:
+    """The same event for many items at once (bulk actions, reference-list replacements)."""
+    changes_by_pk = changes_by_pk or {}
+    Event.objects.bulk_create(
+        (
+            Event(**_event_fields(item, kind, author, changes_by_pk.get(item.pk), None, ""))
+            for item in items
+        ),
+        batch_size=1000,
+    )
+
+
+def _event_fields(item, kind, author, changes, related, text) -> dict:
+    fields = {
+        "item_type": ContentType.objects.get_for_model(item),
+        "item_id": item.pk,
+        "item_version": getattr(item, "version", None),
+        "kind": kind,
+        "author": author if author is not None and author.is_authenticated else None,
+        "changes": changes or [],
+        "text": text,
+    }
+    if related is not None:
+        fields.update(
+            related_type=ContentType.objects.get_for_model(related),
+            related_id=related.pk,
+            related_label=str(related)[:255],
+        )
+    return fields
+
+
+@transaction.atomic
+def comment_add(*, user, item, text: str) -> Event:
+    """Add a comment to the history of an item the user may read."""
+    check(user, "read", item)
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": _("Write a comment first.")})
+    if len(text) > 20_000:
+        raise ValidationError({"text": _("A comment has at most 20,000 characters.")})
+    return event_record(item=item, kind=EventKind.COMMENT, author=user, text=text)
