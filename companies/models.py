@@ -3,6 +3,7 @@
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from crm.models import CrmItem
@@ -62,6 +63,9 @@ class Company(CrmItem):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("companies:company", args=[self.pk])
+
 
 class Contact(CrmItem):
     """A person, linked to any number of companies."""
@@ -94,6 +98,9 @@ class Contact(CrmItem):
 
     def __str__(self):
         return self.full_name
+
+    def get_absolute_url(self):
+        return reverse("companies:contact", args=[self.pk])
 
     @property
     def full_name(self) -> str:

@@ -56,11 +56,13 @@ SPECS = {Company: COMPANY, Contact: CONTACT}
 # Shared machinery
 
 
-def _channels_display(values: list[dict]) -> str:
+def channels_display(values: list[dict]) -> str:
+    """Phones (or e-mails, websites) as history shows them."""
     return "; ".join(f"{v['value']} ({v['kind']})" for v in values)
 
 
-def _stored_channels(item) -> dict[str, list[dict]]:
+def stored_channels(item) -> dict[str, list[dict]]:
+    """The phones, e-mails and websites of an item as lists of ``{"value", "kind"}``."""
     stored = {name: [] for name in CHANNELS}
     by_channel = {channel: name for name, channel in CHANNELS.items()}
     for comm in item.communications.all():
@@ -118,7 +120,7 @@ def _replace_communications(spec: ItemSpec, item, channels: dict[str, list[dict]
 
 def _full_snapshot(spec: ItemSpec, item, channels: dict[str, list[dict]]) -> dict[str, str]:
     values = snapshot(item, spec.fields)
-    values.update({name: _channels_display(v) for name, v in channels.items()})
+    values.update({name: channels_display(v) for name, v in channels.items()})
     return values
 
 
@@ -152,7 +154,7 @@ def _item_update(spec: ItemSpec, *, user, item, expected_version, channels: dict
     item = spec.model.objects.select_for_update().get(pk=item.pk)
     check(user, "update", item)
     _check_version(spec, item, expected_version)
-    stored = _stored_channels(item)
+    stored = stored_channels(item)
     before = _full_snapshot(spec, item, stored)
     _assign(spec, item, fields)
     cleaned = _clean_channels(channels)

@@ -14,6 +14,7 @@ urlpatterns = [
     path("health/", views.health, name="health"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("companies.urls")),
     path("settings/", include("dictionaries.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),

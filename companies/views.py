@@ -1,0 +1,305 @@
+"""Pages of the client base: lists, cards, edit forms, links between companies and contacts.
+
+The generic views of ``crm.generic_views`` do the reading (through restrict()) and the writing
+(through the services named here); this module only configures them.
+"""
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import TemplateView
+
+from crm.generic_views import (
+    ItemBulkView,
+    ItemCommentView,
+    ItemDeleteView,
+    ItemEditView,
+    ItemListView,
+    ItemView,
+    RestrictedItemMixin,
+)
+from dictionaries.models import Entry
+
+from . import services
+from .duplicates import find_duplicates
+from .filters import CompanyFilterSet, ContactFilterSet
+from .forms import CompanyForm, ContactForm
+from .models import Company, Contact
+
+
+def _bulk_actions(model, type_list: str) -> dict:
+    def set_responsible(user, ids, value):
+        responsible = get_user_model().objects.filter(is_active=True, pk=value or 0).first()
+        if responsible is None:
+            raise ValidationError(_("Choose the new responsible person."))
+        return services.items_bulk_update(user=user, model=model, ids=ids, responsible=responsible)
+
+    def set_type(user, ids, value):
+        entry = Entry.objects.filter(list_code=type_list, code=value or "").first()
+        if entry is None:
+            raise ValidationError(_("Choose the new type."))
+        return services.items_bulk_update(user=user, model=model, ids=ids, type=entry)
+
+    def delete(user, ids, value):
+        return services.items_bulk_delete(user=user, model=model, ids=ids)
+
+    return {"responsible": set_responsible, "type": set_type, "delete": delete}
+
+
+# Companies
+
+
+class CompanyListView(ItemListView):
+    model = Company
+    filterset_class = CompanyFilterSet
+    list_name = "companies"
+    bulk_url_name = "companies:company_bulk"
+    select_related = ("type", "industry", "responsible")
+    prefetch_related = ("communications",)
+    columns = (
+        ("companies/cells/company_name.html", gettext_lazy("Name"), "name"),
+        ("companies/cells/type.html", gettext_lazy("Type"), ""),
+        ("companies/cells/industry.html", gettext_lazy("Industry"), ""),
+        ("companies/cells/communications.html", gettext_lazy("Phones and e-mails"), ""),
+        ("companies/cells/responsible.html", gettext_lazy("Responsible"), ""),
+        ("companies/cells/created.html", gettext_lazy("Created"), "created"),
+        ("companies/cells/modified.html", gettext_lazy("Modified"), "modified"),
+    )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["type_choices"] = Entry.objects.of_list("COMPANY_TYPE")
+        context["add_url_name"] = "companies:company_add"
+        return context
+
+
+class CompanyView(ItemView):
+    model = Company
+    template_name = "companies/company.html"
+
+    def get_object(self, action=None):
+        return get_object_or_404(
+            self.restricted(action).select_related(
+                "type", "industry", "employees", "source", "responsible", "created_by",
+                "modified_by",
+            ).prefetch_related("communications"),
+            pk=self.kwargs["pk"],
+        )  # fmt: skip
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if context["tab"] == "dependencies":
+            context["contacts"] = (
+                context["object"]
+                .contacts.restrict(self.request.user, "read")
+                .select_related("responsible")
+                .prefetch_related("communications")
+                .order_by("last_name", "first_name", "id")
+            )
+        return context
+
+
+class _ClientEditView(ItemEditView):
+    def find_duplicates(self, form, item):
+        data = form.cleaned_data
+        return find_duplicates(
+            user=self.request.user,
+            model=self.model,
+            name=data.get("name", ""),
+            first_name=data.get("first_name", ""),
+            last_name=data.get("last_name", ""),
+            phones=data.get("phones", []),
+            emails=data.get("emails", []),
+            exclude=item,
+        )
+
+    def initial_for_new(self):
+        return {"responsible": self.request.user, "opened": True}
+
+
+class CompanyEditView(_ClientEditView):
+    model = Company
+    form_class = CompanyForm
+
+    def create(self, user, data):
+        return services.company_create(user=user, **data)
+
+    def update(self, user, item, expected_version, data):
+        return services.company_update(
+            user=user, company=item, expected_version=expected_version, **data
+        )
+
+
+class CompanyDeleteView(ItemDeleteView):
+    model = Company
+    list_url_name = "companies:company_list"
+
+    def delete(self, user, item):
+        services.company_delete(user=user, company=item)
+
+
+class CompanyCommentView(ItemCommentView):
+    model = Company
+
+
+class CompanyBulkView(ItemBulkView):
+    model = Company
+    list_url_name = "companies:company_list"
+    actions = _bulk_actions(Company, "COMPANY_TYPE")
+
+
+# Contacts
+
+
+class ContactListView(ItemListView):
+    model = Contact
+    filterset_class = ContactFilterSet
+    list_name = "contacts"
+    bulk_url_name = "companies:contact_bulk"
+    select_related = ("type", "responsible")
+    prefetch_related = ("communications",)
+    columns = (
+        ("companies/cells/contact_name.html", gettext_lazy("Name"), "name"),
+        ("companies/cells/contact_companies.html", gettext_lazy("Companies"), ""),
+        ("companies/cells/type.html", gettext_lazy("Type"), ""),
+        ("companies/cells/communications.html", gettext_lazy("Phones and e-mails"), ""),
+        ("companies/cells/responsible.html", gettext_lazy("Responsible"), ""),
+        ("companies/cells/created.html", gettext_lazy("Created"), "created"),
+        ("companies/cells/modified.html", gettext_lazy("Modified"), "modified"),
+    )
+
+    def get_queryset(self):
+        readable = Company.objects.restrict(self.request.user, "read").order_by("name")
+        return super().get_queryset().prefetch_related(Prefetch("companies", queryset=readable))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["type_choices"] = Entry.objects.of_list("CONTACT_TYPE")
+        context["add_url_name"] = "companies:contact_add"
+        return context
+
+
+class ContactView(ItemView):
+    model = Contact
+    template_name = "companies/contact.html"
+
+    def get_object(self, action=None):
+        return get_object_or_404(
+            self.restricted(action).select_related(
+                "honorific", "type", "source", "responsible", "created_by", "modified_by"
+            ).prefetch_related("communications"),
+            pk=self.kwargs["pk"],
+        )  # fmt: skip
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if context["tab"] == "dependencies":
+            context["companies"] = (
+                context["object"]
+                .companies.restrict(self.request.user, "read")
+                .select_related("type", "responsible")
+                .prefetch_related("communications")
+                .order_by("name", "id")
+            )
+        return context
+
+
+class ContactEditView(_ClientEditView):
+    model = Contact
+    form_class = ContactForm
+
+    def link_company(self):
+        """The company a new contact is created for (``?company=<id>``), if readable."""
+        pk = self.request.POST.get("company") or self.request.GET.get("company")
+        if not (pk and str(pk).isdigit()):
+            return None
+        return Company.objects.restrict(self.request.user, "read").filter(pk=pk).first()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["link_company"] = self.link_company() if "pk" not in self.kwargs else None
+        return context
+
+    def create(self, user, data):
+        company = self.link_company()
+        return services.contact_create(user=user, companies=[company] if company else [], **data)
+
+    def update(self, user, item, expected_version, data):
+        return services.contact_update(
+            user=user, contact=item, expected_version=expected_version, **data
+        )
+
+
+class ContactDeleteView(ItemDeleteView):
+    model = Contact
+    list_url_name = "companies:contact_list"
+
+    def delete(self, user, item):
+        services.contact_delete(user=user, contact=item)
+
+
+class ContactCommentView(ItemCommentView):
+    model = Contact
+
+
+class ContactBulkView(ItemBulkView):
+    model = Contact
+    list_url_name = "companies:contact_list"
+    actions = _bulk_actions(Contact, "CONTACT_TYPE")
+
+
+# Links between contacts and companies
+
+
+class LinkView(RestrictedItemMixin, TemplateView):
+    """Link or unlink a contact and a company, from either card.
+
+    The card's item comes from the URL; the other one from the form (``other``). Both must be
+    readable (else 404); the service checks the right to change both.
+    """
+
+    http_method_names = ["post"]
+    unlink = False
+
+    def post(self, request, *args, **kwargs):
+        item = self.get_object()
+        other_model = Contact if self.model is Company else Company
+        other = get_object_or_404(
+            other_model.objects.restrict(request.user, "read"),
+            pk=request.POST.get("other") or kwargs.get("other") or 0,
+        )
+        contact, company = (other, item) if self.model is Company else (item, other)
+        service = services.contact_unlink if self.unlink else services.contact_link
+        try:
+            service(user=request.user, contact=contact, company=company)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        return redirect(f"{item.get_absolute_url()}?tab=dependencies")
+
+
+class LinkLookupView(RestrictedItemMixin, TemplateView):
+    """Up to 10 items of the other kind matching ``q`` (the list's search), to link one."""
+
+    template_name = "companies/_link_lookup.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        item = self.get_object()
+        if self.model is Company:
+            other_model, filterset_class = Contact, ContactFilterSet
+            link_url = reverse("companies:company_link", args=[item.pk])
+        else:
+            other_model, filterset_class = Company, CompanyFilterSet
+            link_url = reverse("companies:contact_link", args=[item.pk])
+        query = self.request.GET.get("q", "").strip()
+        results = []
+        if query:
+            readable = other_model.objects.restrict(self.request.user, "read")
+            results = filterset_class({"q": query}, queryset=readable).qs[:10]
+        context.update(object=item, results=results, link_url=link_url, query=query)
+        return context

@@ -1,0 +1,320 @@
+"""Restriction-aware generic page views for CRM items.
+
+Every view here reads through ``Model.objects.restrict(user, action)`` (an item outside it is a
+404) and writes through the service functions a subclass names, so the rights and the rules of
+``services.py`` hold on every page without a line of permission code in the apps.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.http import HttpResponseRedirect, QueryDict
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.generic import TemplateView
+
+from crm.items import EditConflict
+from timeline.models import Event
+from timeline.services import comment_add
+
+from .models import FilterPreset
+from .pagination import CappedCountPaginator
+
+PAGE_SIZES = (20, 50, 100, 200)
+DEFAULT_PAGE_SIZE = 50
+
+
+class RestrictedItemMixin(LoginRequiredMixin):
+    """Reads an item of ``model`` through restrict(); anything outside it is a 404."""
+
+    model = None
+    action = "read"
+
+    def restricted(self, action: str | None = None) -> QuerySet:
+        return self.model.objects.restrict(self.request.user, action or self.action)
+
+    def get_object(self, action: str | None = None):
+        return get_object_or_404(self.restricted(action), pk=self.kwargs["pk"])
+
+
+def safe_next(request, fallback: str) -> str:
+    """The ``next`` URL of a post if it stays on this site, else ``fallback``."""
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}):
+        return target
+    return fallback
+
+
+class ItemListView(RestrictedItemMixin, TemplateView):
+    """A filtered, sortable, paginated list of items with saved filters and bulk actions."""
+
+    template_name = "generic/item_list.html"
+    filterset_class = None
+    list_name = ""  # key of saved filter presets, e.g. "companies"
+    columns: tuple = ()  # (template of the cell, label, ordering key or "")
+    select_related: tuple = ()
+    prefetch_related: tuple = ()
+    bulk_url_name = ""
+
+    def get_queryset(self) -> QuerySet:
+        return (
+            self.restricted()
+            .select_related(*self.select_related)
+            .prefetch_related(*self.prefetch_related)
+            .order_by("-id")
+        )
+
+    def page_size(self) -> int:
+        try:
+            size = int(self.request.GET.get("per_page", DEFAULT_PAGE_SIZE))
+        except ValueError:
+            return DEFAULT_PAGE_SIZE
+        return size if size in PAGE_SIZES else DEFAULT_PAGE_SIZE
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        filterset = self.filterset_class(self.request.GET, queryset=self.get_queryset())
+        paginator = CappedCountPaginator(filterset.qs, self.page_size())
+        page = paginator.get_page(self.request.GET.get("page"))
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context.update(
+            filterset=filterset,
+            page=page,
+            paginator=paginator,
+            columns=self.columns,
+            ordering=self.request.GET.get("ordering", ""),
+            query=query.urlencode(),
+            page_sizes=PAGE_SIZES,
+            presets=FilterPreset.objects.filter(user=self.request.user, list_name=self.list_name),
+            list_name=self.list_name,
+            bulk_url=reverse(self.bulk_url_name),
+            model_meta=self.model._meta,
+        )
+        return context
+
+    def get_template_names(self):
+        if self.request.htmx and self.request.htmx.target == "results":
+            return ["generic/_item_results.html"]
+        return [self.template_name]
+
+
+class ItemView(RestrictedItemMixin, TemplateView):
+    """An item's card: details in sections, history and dependencies tabs."""
+
+    template_name = ""
+    tabs = ("details", "history", "dependencies")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        item = self.get_object()
+        tab = self.request.GET.get("tab", "details")
+        if tab not in self.tabs:
+            tab = "details"
+        context.update(object=item, tab=tab, model_meta=self.model._meta)
+        if tab == "history":
+            events = Event.objects.of_item(item).select_related("author", "related_type")
+            context["events"] = CappedCountPaginator(events, 50).get_page(
+                self.request.GET.get("page")
+            )
+        return context
+
+
+class ItemCommentView(RestrictedItemMixin, TemplateView):
+    """Adds a comment to an item's history."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        item = self.get_object()
+        try:
+            comment_add(user=request.user, item=item, text=request.POST.get("text", ""))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        return redirect(f"{item.get_absolute_url()}?tab=history")
+
+
+class ItemBulkView(RestrictedItemMixin, TemplateView):
+    """Applies a bulk action to the selected ids; all of them or none, with a message."""
+
+    http_method_names = ["post"]
+    list_url_name = ""
+    actions: dict = {}  # name -> callable(user, ids, value) returning how many items changed
+
+    def post(self, request, *args, **kwargs):
+        back = safe_next(request, reverse(self.list_url_name))
+        action = self.actions.get(request.POST.get("action", ""))
+        if action is None:
+            messages.error(request, _("Choose an action."))
+            return HttpResponseRedirect(back)
+        try:
+            count = action(request.user, request.POST.getlist("ids"), request.POST.get("value"))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        except PermissionDenied:
+            messages.error(request, _("You do not have the right to do this."))
+        else:
+            messages.success(request, _("Done: %d items.") % count)
+        return HttpResponseRedirect(back)
+
+
+class FilterPresetView(LoginRequiredMixin, TemplateView):
+    """Saves the current filter of a list under a name, or deletes a saved one."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        back = safe_next(request, reverse("home"))
+        if "delete" in request.POST:
+            preset = get_object_or_404(FilterPreset, pk=request.POST["delete"], user=request.user)
+            preset.delete()
+            return HttpResponseRedirect(back)
+        name = request.POST.get("name", "").strip()[:100]
+        query = QueryDict(request.POST.get("query", ""), mutable=True)
+        query.pop("page", None)
+        list_name = request.POST.get("list_name", "")[:32]
+        if not name or not list_name:
+            messages.error(request, _("Give the filter a name."))
+        else:
+            FilterPreset.objects.update_or_create(
+                user=request.user,
+                list_name=list_name,
+                name=name,
+                defaults={"query": query.urlencode()[:2000]},
+            )
+            messages.success(request, _("Filter “%s” saved.") % name)
+        return HttpResponseRedirect(back)
+
+
+def add_service_errors(form, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form: by field where the form has it."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, errors in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+class ItemEditView(RestrictedItemMixin, TemplateView):
+    """Create or edit an item: warns of likely duplicates and never loses a concurrent edit.
+
+    Only the fields this person changed are saved. If someone else saved the item meanwhile,
+    their changes to other fields are kept (merged); when both changed the same field, the form
+    comes back with both values side by side and the person chooses.
+    """
+
+    template_name = "generic/item_edit.html"
+    form_class = None
+    action = "update"
+
+    def create(self, user, data: dict):
+        raise NotImplementedError
+
+    def update(self, user, item, expected_version, data: dict):
+        raise NotImplementedError
+
+    def find_duplicates(self, form, item) -> list:
+        return []
+
+    def initial_for_new(self) -> dict:
+        return {}
+
+    def current_item(self):
+        return self.get_object("update") if "pk" in self.kwargs else None
+
+    def render_form(self, form, item, **extra):
+        context = self.get_context_data(form=form, object=item, model_meta=self.model._meta)
+        context.update(extra)
+        return self.render_to_response(context)
+
+    def get(self, request, *args, **kwargs):
+        item = self.current_item()
+        initial = {} if item else self.initial_for_new()
+        return self.render_form(self.form_class(instance=item, initial=initial), item)
+
+    def post(self, request, *args, **kwargs):
+        item = self.current_item()
+        form = self.form_class(request.POST, instance=item)
+        if not form.is_valid():
+            return self.render_form(form, item)
+        if not form.cleaned_data["confirm_duplicates"]:
+            duplicates = self.find_duplicates(form, item)
+            if duplicates:
+                return self.render_form(form, item, duplicates=duplicates)
+        try:
+            if item is None:
+                saved = self.create(request.user, form.service_data())
+            else:
+                saved = self.save_changes(form, item)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+            return self.render_form(form, item)
+        except EditConflict as conflict:
+            return self.render_conflict(form, conflict)
+        messages.success(request, _("Saved."))
+        return redirect(saved.get_absolute_url())
+
+    def save_changes(self, form, item):
+        # After a conflict, "take theirs" on a field means: leave it as it is now.
+        changed = [
+            name
+            for name in form.changed_fields()
+            if self.request.POST.get(f"choose_{name}") != "theirs"
+        ]
+        data = form.service_data(changed)
+        try:
+            return self.update(self.request.user, item, form.cleaned_data["version"], data)
+        except EditConflict as conflict:
+            submitted = form.submitted_snapshot()
+            conflict.clashes = {
+                field: theirs
+                for field, theirs in conflict.theirs.items()
+                if field in changed and submitted[field] != theirs["current"]
+            }
+            if conflict.clashes:
+                conflict.changed = changed
+                raise
+        saved = self.update(self.request.user, item, None, data)
+        messages.info(
+            self.request,
+            _("Someone else changed other fields meanwhile; their changes are kept too."),
+        )
+        return saved
+
+    def render_conflict(self, form, conflict):
+        fresh = self.get_object("update")
+        submitted = form.submitted_snapshot()
+        mine = {field: form.cleaned_data[field] for field in conflict.changed}
+        clashes = [
+            {**theirs, "field": field, "mine": submitted[field]}
+            for field, theirs in conflict.clashes.items()
+        ]
+        return self.render_form(
+            self.form_class(instance=fresh, initial=mine), fresh, conflicts=clashes
+        )
+
+
+class ItemDeleteView(RestrictedItemMixin, TemplateView):
+    """Asks, then deletes an item through its service."""
+
+    template_name = "generic/item_delete.html"
+    action = "delete"
+    list_url_name = ""
+
+    def delete(self, user, item):
+        raise NotImplementedError
+
+    def get(self, request, *args, **kwargs):
+        item = self.get_object()
+        return self.render_to_response(
+            self.get_context_data(object=item, model_meta=self.model._meta)
+        )
+
+    def post(self, request, *args, **kwargs):
+        item = self.get_object()
+        self.delete(request.user, item)
+        messages.success(request, _("“%s” was deleted.") % item)
+        return redirect(self.list_url_name)

@@ -1,0 +1,42 @@
+from django import template
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context, **changes) -> str:
+    """The current query string with some parameters changed (an empty value removes one).
+
+    Changing anything but the page goes back to the first page.
+    """
+    query = context["request"].GET.copy()
+    if "page" not in changes:
+        query.pop("page", None)
+    for key, value in changes.items():
+        if value in ("", None):
+            query.pop(key, None)
+        else:
+            query[key] = value
+    return "?" + query.urlencode()
+
+
+@register.simple_tag(takes_context=True)
+def sort_url(context, key: str) -> str:
+    """Link of a sortable column header: ascending first, then descending."""
+    current = context["request"].GET.get("ordering", "")
+    return query_with(context, ordering=f"-{key}" if current == key else key)
+
+
+@register.filter
+def sort_mark(ordering: str, key: str) -> str:
+    if ordering == key:
+        return "▲"
+    if ordering == f"-{key}":
+        return "▼"
+    return ""
+
+
+@register.filter
+def channel(communications, name: str) -> list:
+    """The phones (``"phone"``), e-mails or websites among prefetched communications."""
+    return [c for c in communications.all() if c.channel == name]
