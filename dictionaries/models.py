@@ -101,7 +101,7 @@ class Entry(models.Model):
         indexes = [models.Index(fields=["list_code", "pipeline", "sort"], name="entry_order")]
 
     def __str__(self):
-        return f"{self.name} ({self.code})"
+        return self.name
 
     @property
     def can_reset(self) -> bool:

@@ -64,14 +64,18 @@ def _deletable(entry: Entry, entries: list[Entry]) -> bool:
     return True
 
 
-def _entries_response(request, spec, pipeline: Pipeline | None, error: ValidationError | None):
-    """Answer a change: the re-drawn list for htmx, a redirect for a plain form post."""
+def _entries_response(request, spec, pipeline, error, replace_for: Entry | None = None):
+    """Answer a change: the re-drawn list for htmx, a redirect for a plain form post.
+
+    ``replace_for``: an entry in use whose deletion needs a replacement chosen in the list.
+    """
     if not request.htmx:
         if error is not None:
             messages.error(request, _error_text(error))
         return redirect(_list_url(spec.code, pipeline))
     context = _entries_context(spec, pipeline)
     context["error"] = _error_text(error) if error else ""
+    context["replace_for"] = replace_for
     return render(request, "dictionaries/_entries.html", context, status=422 if error else 200)
 
 
@@ -174,9 +178,20 @@ def entry_reset(request, pk):
 @require_POST
 @settings_right_required
 def entry_delete(request, pk):
-    return _entry_change(
-        request, pk, lambda entry: services.entry_delete(user=request.user, entry=entry)
+    """Delete an entry; when items use it, ask which entry they move to, then move them."""
+    entry = get_object_or_404(Entry, pk=pk)
+    replacement_id = request.POST.get("replacement", "")
+    replacement = (
+        Entry.objects.filter(pk=replacement_id).first() if replacement_id.isdigit() else None
     )
+    try:
+        services.entry_delete(user=request.user, entry=entry, replacement=replacement)
+    except ValidationError as exc:
+        asks = "replacement" in getattr(exc, "error_dict", {})
+        return _entries_response(
+            request, LISTS_BY_CODE[entry.list_code], entry.pipeline, exc, entry if asks else None
+        )
+    return _entries_response(request, LISTS_BY_CODE[entry.list_code], entry.pipeline, None)
 
 
 # Pipelines
