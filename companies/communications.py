@@ -35,13 +35,16 @@ def normalize_phone(value: str) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+def _ascii_domain(domain: str) -> str:
+    try:
+        return domain.encode("idna").decode("ascii")
+    except UnicodeError:
+        return ""
+
+
 def normalize_email(value: str) -> str:
     local, _at, domain = value.strip().rpartition("@")
-    try:
-        ascii_domain = domain.encode("idna").decode("ascii")
-    except UnicodeError:
-        ascii_domain = ""
-    normalized = f"{local}@{ascii_domain}".lower()
+    normalized = f"{local}@{_ascii_domain(domain)}".lower()
     try:
         EmailValidator()(normalized)
     except ValidationError:
@@ -98,6 +101,14 @@ def clean_values(channel: str, values) -> list[dict]:
     if errors:
         raise ValidationError(errors)
     return cleaned
+
+
+def email_search_fragment(text: str) -> str:
+    """What to look for among normalised e-mails: lower case, a unicode domain in ASCII."""
+    local, at, domain = text.strip().lower().rpartition("@")
+    if at and domain and not domain.isascii():
+        domain = _ascii_domain(domain) or domain
+    return f"{local}{at}{domain}"
 
 
 def phone_search_digits(text: str) -> list[str]:

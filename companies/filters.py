@@ -61,7 +61,7 @@ class _ClientFilterSet(ItemFilterSet):
         )
 
     def filter_email(self, qs, name, value):
-        value = value.strip().lower()[:MAX_SEARCH_LENGTH]
+        value = comms.email_search_fragment(value[:MAX_SEARCH_LENGTH])
         if not value:
             return qs
         return qs.filter(pk__in=_owners_with(self.owner_field, comms.EMAIL, [value]))

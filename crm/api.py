@@ -1,17 +1,35 @@
-"""Shared API plumbing: the exception handler that turns domain errors into 400/403."""
+"""Shared API plumbing: the exception handler, cursor pagination in FilterSet order, and the
+restriction-aware viewsets every CRM item API builds on."""
 
-from django.core.exceptions import PermissionDenied
+import contextlib
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import django_filters
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework import exceptions
+from django.http import Http404
+from rest_framework import exceptions, mixins, status, viewsets
+from rest_framework.generics import get_object_or_404
+from rest_framework.pagination import CursorPagination
+from rest_framework.permissions import SAFE_METHODS
+from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework.views import set_rollback
+
+from crm.items import EditConflict
 
 
 def exception_handler(exc, context):
     """Services raise Django's ValidationError and PermissionDenied; answer them as DRF would.
 
     A ValidationError with a field dict becomes ``{"field": ["message"]}``; one without fields
-    becomes ``{"detail": "message"}``. Both are 400s; PermissionDenied is a 403.
+    becomes ``{"detail": "message"}``. Both are 400s; PermissionDenied is a 403. An EditConflict
+    (an update made on an outdated copy) is a 409 with the item as it is now and what changed.
     """
+    if isinstance(exc, EditConflict):
+        set_rollback()
+        return _conflict_response(exc, context)
     if isinstance(exc, DjangoValidationError):
         if hasattr(exc, "error_dict"):
             exc = exceptions.ValidationError(exc.message_dict)
@@ -22,10 +40,194 @@ def exception_handler(exc, context):
     return drf_exception_handler(exc, context)
 
 
+def _conflict_response(exc: EditConflict, context) -> Response:
+    view = context.get("view")
+    current = {"id": exc.item.pk, "version": getattr(exc.item, "version", None)}
+    represent = getattr(view, "represent", None)
+    if represent is not None:
+        # Out of the reader's reach by now: the version alone is all they get.
+        with contextlib.suppress(Http404, PermissionDenied):
+            current = represent(exc.item)
+    return Response(
+        {"detail": str(exc), "current": current, "changes": exc.theirs},
+        status=status.HTTP_409_CONFLICT,
+    )
+
+
 class ServiceWriteMixin:
     """For viewsets whose writes go through services: shape-check the input with a serializer."""
 
     def validated_input(self, serializer_class) -> dict:
-        serializer = serializer_class(data=self.request.data)
+        serializer = serializer_class(data=self.request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         return serializer.validated_data
+
+
+class FilterSetCursorPagination(CursorPagination):
+    """Cursor pagination in the order asked for by the view's FilterSet ``ordering`` parameter.
+
+    Newest first (``-id``) when no order is asked for; ``id`` is always the last sort key, so
+    rows with equal values keep one stable order from page to page.
+    """
+
+    ordering = "-id"
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+    def get_ordering(self, request, queryset, view):
+        requested = _requested_ordering(request, getattr(view, "filterset_class", None))
+        if not requested:
+            return super().get_ordering(request, queryset, view)
+        if not {"id", "-id", "pk", "-pk"} & set(requested):
+            requested.append("-id")
+        return tuple(requested)
+
+
+def _requested_ordering(request, filterset_class) -> list[str]:
+    if filterset_class is None:
+        return []
+    for name, filter_ in filterset_class.base_filters.items():
+        if isinstance(filter_, django_filters.OrderingFilter):
+            params = request.query_params.get(name, "").split(",")
+            known = set(filter_.param_map)
+            return [
+                filter_.get_ordering_value(param.strip())
+                for param in params
+                if param.strip().lstrip("-") in known
+            ]
+    return []
+
+
+class RestrictedModelViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """Read access to CRM items, always through ``Model.objects.restrict(user, action)``.
+
+    ``queryset`` names the model (only its model is used); ``queryset_select_related`` and
+    ``queryset_prefetch_related`` say what a page of items needs in a fixed number of queries.
+    The action is ``read`` for safe methods, ``delete`` for DELETE and ``update`` otherwise; an
+    ``@action`` may set another one with ``restrict_action="read"``. An item out of the user's
+    read scope is a 404; one they may read but not change is a 403.
+
+    Subclasses may not override ``get_queryset``, ``get_object`` or ``restricted_queryset``
+    (refused with ImproperlyConfigured when the class is defined), so the restriction cannot be
+    dropped by accident.
+    """
+
+    queryset = None
+    queryset_select_related: tuple[str, ...] = ()
+    queryset_prefetch_related: tuple = ()
+    restrict_action: str | None = None
+    pagination_class = FilterSetCursorPagination
+
+    _final_methods = ("get_queryset", "get_object", "restricted_queryset")
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        for name in cls._final_methods:
+            if getattr(cls, name) is not getattr(RestrictedModelViewSet, name):
+                raise ImproperlyConfigured(
+                    f"{cls.__name__} overrides {name}(); restricted viewsets read only through "
+                    "Model.objects.restrict(): use queryset_select_related / "
+                    "queryset_prefetch_related instead."
+                )
+        if cls.queryset is not None and not hasattr(cls.queryset.model.objects, "restrict"):
+            raise ImproperlyConfigured(f"{cls.queryset.model.__name__} has no restrict().")
+
+    def restricted_queryset(self, action: str):
+        queryset = self.queryset.model.objects.restrict(self.request.user, action)
+        if self.queryset_select_related:
+            queryset = queryset.select_related(*self.queryset_select_related)
+        if self.queryset_prefetch_related:
+            queryset = queryset.prefetch_related(*self.queryset_prefetch_related)
+        return queryset
+
+    def current_restrict_action(self) -> str:
+        if self.restrict_action:
+            return self.restrict_action
+        if self.request.method in SAFE_METHODS:
+            return "read"
+        return "delete" if self.request.method == "DELETE" else "update"
+
+    def get_queryset(self):
+        return self.restricted_queryset(self.current_restrict_action())
+
+    def get_object(self):
+        lookup = {self.lookup_field: self.kwargs[self.lookup_url_kwarg or self.lookup_field]}
+        action = self.current_restrict_action()
+        try:
+            item = get_object_or_404(self.restricted_queryset(action), **lookup)
+        except Http404:
+            if action != "read" and self._readable(lookup):
+                raise PermissionDenied from None
+            raise
+        self.check_object_permissions(self.request, item)
+        return item
+
+    def _readable(self, lookup: dict) -> bool:
+        try:
+            return self.restricted_queryset("read").filter(**lookup).exists()
+        except (TypeError, ValueError, DjangoValidationError):
+            return False
+
+    def represent(self, item) -> dict:
+        """The item as the API shows it, read again through the user's read scope."""
+        fresh = get_object_or_404(self.restricted_queryset("read"), pk=item.pk)
+        return self.serializer_class(fresh, context=self.get_serializer_context()).data
+
+
+@dataclass(frozen=True)
+class ItemServices:
+    """The service functions an ItemViewSet writes through, and the keyword naming the item."""
+
+    create: Callable
+    update: Callable
+    delete: Callable
+    item_argument: str
+
+
+class ItemViewSet(
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    RestrictedModelViewSet,
+):
+    """Full CRUD of a CRM item: serializers check shape, ``item_services`` do every write.
+
+    Updates take an optional ``version`` (the version the client edited) and pass it on as
+    ``expected_version``; an outdated one is answered with a 409 by ``exception_handler``.
+    ``create_serializer_class`` may accept more than the representation (links on create).
+    PUT requires the required fields, PATCH none; with both, fields left out keep their values.
+    """
+
+    item_services: ItemServices
+    create_serializer_class = None
+
+    def create(self, request, *args, **kwargs):
+        serializer_class = self.create_serializer_class or self.get_serializer_class()
+        serializer = serializer_class(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        data.pop("version", None)
+        item = self.item_services.create(user=request.user, **data)
+        return Response(self.represent(item), status=status.HTTP_201_CREATED)
+
+    def update(self, request, *args, **kwargs):
+        item = self.get_object()
+        serializer = self.get_serializer(item, data=request.data, partial=kwargs.get("partial"))
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        version = data.pop("version", None)
+        item = self.item_services.update(
+            user=request.user,
+            expected_version=version,
+            **{self.item_services.item_argument: item},
+            **data,
+        )
+        return Response(self.represent(item))
+
+    def destroy(self, request, *args, **kwargs):
+        item = self.get_object()
+        self.item_services.delete(user=request.user, **{self.item_services.item_argument: item})
+        return Response(status=status.HTTP_204_NO_CONTENT)

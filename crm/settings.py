@@ -184,7 +184,8 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "CRM API",
-    "DESCRIPTION": "REST API of the CRM: reference lists, pipelines and, later, CRM items.",
+    "DESCRIPTION": "REST API of the CRM: companies, contacts, their history, reference lists "
+    "and pipelines. Reference values are Bitrix24 codes; reads follow the user's rights.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",

@@ -7,6 +7,7 @@ from . import views
 
 api_v1 = [
     path("", include("dictionaries.api.urls")),
+    path("", include("companies.api.urls")),
 ]
 
 urlpatterns = [

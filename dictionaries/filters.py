@@ -16,10 +16,11 @@ class EntryCodeFilter(MultipleChoiceFilter):
 
     @property
     def field(self):
-        field = super().field
-        field.choices = list(Entry.objects.of_list(self.list_code).values_list("code", "name"))
-        field.widget = forms.SelectMultiple(attrs={"size": 1})
-        return field
+        if not hasattr(self, "_field"):  # once per FilterSet instance, i.e. per request
+            field = super().field
+            field.choices = list(Entry.objects.of_list(self.list_code).values_list("code", "name"))
+            field.widget = forms.SelectMultiple()
+        return self._field
 
     def filter(self, qs, value):
         if not value:

@@ -1,0 +1,128 @@
+"""Server-side timings of the client base on a big database (run on purpose, not in CI).
+
+    createdb -h 127.0.0.1 -U postgres crm_bench
+    export DATABASE_URL=postgres://postgres@127.0.0.1:5432/crm_bench
+    .venv/bin/python manage.py migrate
+    .venv/bin/python manage.py generate_clients --companies 1000000
+    .venv/bin/python tests/benchmarks/bench_client_base.py [--runs 40]
+
+Each scenario is a full Django request through the test client (URL routing, middleware,
+session, queries, template or JSON rendering), timed in the process: no network, no browser.
+Prints p50/p95/max in milliseconds as a Markdown table for the README.
+"""
+
+import argparse
+import os
+import platform
+import statistics
+import sys
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crm.settings")
+os.environ.setdefault("DEBUG", "0")
+
+import django
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from rest_framework.authtoken.models import Token  # noqa: E402
+
+from companies.models import Communication, Company  # noqa: E402
+from dictionaries.models import Entry  # noqa: E402
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def measure(client: Client, url: str, runs: int, **headers) -> list[float]:
+    for _ in range(3):  # warm caches and connections
+        assert client.get(url, **headers).status_code == 200, url
+    timings = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        response = client.get(url, **headers)
+        timings.append((time.perf_counter() - start) * 1000)
+        assert response.status_code == 200, url
+    return timings
+
+
+def sample_phone() -> Communication:
+    """A phone of a company somewhere in the middle of the table."""
+    middle = Company.objects.order_by("-id").values_list("id", flat=True)[500_000 // 2 :][:1]
+    return Communication.objects.filter(channel="phone", company_id__in=list(middle)).first()
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=40)
+    args = parser.parse_args()
+    if connection.vendor != "postgresql":
+        sys.exit("Run this against PostgreSQL (DATABASE_URL).")
+    settings.ALLOWED_HOSTS = ["testserver"]
+
+    admin, _ = get_user_model().objects.get_or_create(
+        username="bench_admin", defaults={"is_superuser": True, "is_staff": True}
+    )
+    client = Client()
+    client.force_login(admin)
+    token = Token.objects.get_or_create(user=admin)[0].key
+    api = {"HTTP_AUTHORIZATION": f"Token {token}"}
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples::bigint FROM pg_class WHERE relname = 'companies_company'")
+        companies = cursor.fetchone()[0]
+    customer = Entry.objects.get(list_code="COMPANY_TYPE", code="CUSTOMER")
+    responsible = (
+        Company.objects.filter(type=customer)
+        .order_by("-id")
+        .values_list("responsible", flat=True)[:1][0]
+    )
+    fragment = Company.objects.order_by("-id")[1000].name.split()[0][:5]
+    phone = sample_phone()
+    national = phone.value  # as it was typed, with spaces and brackets
+    digits = phone.normalized.lstrip("+")
+
+    scenarios = [
+        ("Company list page, first page", "/companies/", {}),
+        ("API list, first page", "/api/v1/companies/", api),
+        (
+            "List filtered by type and responsible",
+            f"/companies/?type=CUSTOMER&responsible={responsible}",
+            {},
+        ),
+        (
+            "API filtered by type and responsible",
+            f"/api/v1/companies/?type=CUSTOMER&responsible={responsible}",
+            api,
+        ),
+        (f"Search by name fragment “{fragment}”", f"/companies/?q={fragment}", {}),
+        (f"Search by phone as typed “{national}”", f"/companies/?q={national}", {}),
+        (f"Search by phone in E.164 “{phone.normalized}”", f"/companies/?q={phone.normalized}", {}),
+        (f"Search by phone digits fragment “{digits[-7:]}”", f"/companies/?q={digits[-7:]}", {}),
+    ]
+    print(f"Machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores; "
+          f"PostgreSQL {connection.pg_version // 10000}; about {companies:,} companies; "
+          f"{args.runs} runs each after 3 warm-ups.\n")  # fmt: skip
+    print("| Scenario | p50 ms | p95 ms | max ms |")
+    print("| --- | ---: | ---: | ---: |")
+    for title, url, headers in scenarios:
+        path, _, query = url.partition("?")
+        safe_url = path + ("?" + quote(query, safe="=&") if query else "")
+        timings = measure(client, safe_url, args.runs, **headers)
+        print(
+            f"| {title} | {statistics.median(timings):.0f} | {percentile(timings, 0.95):.0f} "
+            f"| {max(timings):.0f} |"
+        )
+
+
+if __name__ == "__main__":
+    main()
