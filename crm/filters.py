@@ -3,6 +3,7 @@
 import django_filters
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
+from django_filters.widgets import DateRangeWidget
 
 
 def active_users():
@@ -13,5 +14,9 @@ class ItemFilterSet(django_filters.FilterSet):
     responsible = django_filters.ModelMultipleChoiceFilter(
         label=_("Responsible"), queryset=active_users()
     )
-    created_at = django_filters.DateFromToRangeFilter(label=_("Created"))
-    modified_at = django_filters.DateFromToRangeFilter(label=_("Modified"))
+    created_at = django_filters.DateFromToRangeFilter(
+        label=_("Created"), widget=DateRangeWidget(attrs={"type": "date"})
+    )
+    modified_at = django_filters.DateFromToRangeFilter(
+        label=_("Modified"), widget=DateRangeWidget(attrs={"type": "date"})
+    )

@@ -18,8 +18,8 @@ class EntryCodeFilter(MultipleChoiceFilter):
     def field(self):
         if not hasattr(self, "_field"):  # once per FilterSet instance, i.e. per request
             field = super().field
-            field.choices = list(Entry.objects.of_list(self.list_code).values_list("code", "name"))
             field.widget = forms.SelectMultiple()
+            field.choices = list(Entry.objects.of_list(self.list_code).values_list("code", "name"))
         return self._field
 
     def filter(self, qs, value):
