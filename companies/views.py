@@ -61,14 +61,15 @@ class CompanyListView(ItemListView):
     bulk_url_name = "companies:company_bulk"
     select_related = ("type", "industry", "responsible")
     prefetch_related = ("communications",)
+    row_template = "companies/_company_row.html"
     columns = (
-        ("companies/cells/company_name.html", gettext_lazy("Name"), "name"),
-        ("companies/cells/type.html", gettext_lazy("Type"), ""),
-        ("companies/cells/industry.html", gettext_lazy("Industry"), ""),
-        ("companies/cells/communications.html", gettext_lazy("Phones and e-mails"), ""),
-        ("companies/cells/responsible.html", gettext_lazy("Responsible"), ""),
-        ("companies/cells/created.html", gettext_lazy("Created"), "created"),
-        ("companies/cells/modified.html", gettext_lazy("Modified"), "modified"),
+        (gettext_lazy("Name"), "name"),
+        (gettext_lazy("Type"), ""),
+        (gettext_lazy("Industry"), ""),
+        (gettext_lazy("Phones and e-mails"), ""),
+        (gettext_lazy("Responsible"), ""),
+        (gettext_lazy("Created"), "created"),
+        (gettext_lazy("Modified"), "modified"),
     )
 
     def get_context_data(self, **kwargs):
@@ -163,14 +164,15 @@ class ContactListView(ItemListView):
     bulk_url_name = "companies:contact_bulk"
     select_related = ("type", "responsible")
     prefetch_related = ("communications",)
+    row_template = "companies/_contact_row.html"
     columns = (
-        ("companies/cells/contact_name.html", gettext_lazy("Name"), "name"),
-        ("companies/cells/contact_companies.html", gettext_lazy("Companies"), ""),
-        ("companies/cells/type.html", gettext_lazy("Type"), ""),
-        ("companies/cells/communications.html", gettext_lazy("Phones and e-mails"), ""),
-        ("companies/cells/responsible.html", gettext_lazy("Responsible"), ""),
-        ("companies/cells/created.html", gettext_lazy("Created"), "created"),
-        ("companies/cells/modified.html", gettext_lazy("Modified"), "modified"),
+        (gettext_lazy("Name"), "name"),
+        (gettext_lazy("Companies"), ""),
+        (gettext_lazy("Type"), ""),
+        (gettext_lazy("Phones and e-mails"), ""),
+        (gettext_lazy("Responsible"), ""),
+        (gettext_lazy("Created"), "created"),
+        (gettext_lazy("Modified"), "modified"),
     )
 
     def get_queryset(self):

@@ -54,7 +54,8 @@ class ItemListView(RestrictedItemMixin, TemplateView):
     template_name = "generic/item_list.html"
     filterset_class = None
     list_name = ""  # key of saved filter presets, e.g. "companies"
-    columns: tuple = ()  # (template of the cell, label, ordering key or "")
+    row_template = ""  # the <td> cells of one item
+    columns: tuple = ()  # (label, ordering key or "") per cell
     select_related: tuple = ()
     prefetch_related: tuple = ()
     bulk_url_name = ""
@@ -86,6 +87,7 @@ class ItemListView(RestrictedItemMixin, TemplateView):
             page=page,
             paginator=paginator,
             columns=self.columns,
+            row_template=self.row_template,
             ordering=self.request.GET.get("ordering", ""),
             query=query.urlencode(),
             page_sizes=PAGE_SIZES,
