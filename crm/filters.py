@@ -5,6 +5,8 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 from django_filters.widgets import DateRangeWidget
 
+from .widgets import FastSelectMultiple
+
 
 def active_users():
     return get_user_model().objects.filter(is_active=True).order_by("first_name", "username")
@@ -12,7 +14,7 @@ def active_users():
 
 class ItemFilterSet(django_filters.FilterSet):
     responsible = django_filters.ModelMultipleChoiceFilter(
-        label=_("Responsible"), queryset=active_users()
+        label=_("Responsible"), queryset=active_users(), widget=FastSelectMultiple
     )
     created_at = django_filters.DateFromToRangeFilter(
         label=_("Created"), widget=DateRangeWidget(attrs={"type": "date"})

@@ -1,5 +1,6 @@
-from django import forms
 from django_filters import MultipleChoiceFilter
+
+from crm.widgets import FastSelectMultiple
 
 from .models import Entry
 
@@ -18,7 +19,7 @@ class EntryCodeFilter(MultipleChoiceFilter):
     def field(self):
         if not hasattr(self, "_field"):  # once per FilterSet instance, i.e. per request
             field = super().field
-            field.widget = forms.SelectMultiple()
+            field.widget = FastSelectMultiple()
             field.choices = list(Entry.objects.of_list(self.list_code).values_list("code", "name"))
         return self._field
 

@@ -56,9 +56,13 @@ def measure(client: Client, url: str, runs: int, **headers) -> list[float]:
 
 
 def sample_phone() -> Communication:
-    """A phone of a company somewhere in the middle of the table."""
-    middle = Company.objects.order_by("-id").values_list("id", flat=True)[500_000 // 2 :][:1]
-    return Communication.objects.filter(channel="phone", company_id__in=list(middle)).first()
+    """A phone typed with spaces or brackets, of a company in the middle of the table."""
+    middle = Company.objects.order_by("-id").values_list("id", flat=True)[250_000:][:200]
+    return (
+        Communication.objects.filter(channel="phone", company_id__in=list(middle))
+        .filter(value__contains=" ")
+        .first()
+    )
 
 
 def main():
