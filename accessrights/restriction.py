@@ -2,16 +2,21 @@
 
 Every queryset that shows CRM items to a person or a client starts with
 ``Model.objects.restrict(user, action)``; every service checks ``check(user, action, item)``
-before a write and ``ensure_within_reach()`` after it. Until roles arrive (the access-rights
-issue), an active signed-in user may do everything and anybody else nothing; that issue fills
-in the scopes here without changing any caller.
+before a write and ``ensure_within_reach()`` after it. A model declares ``access_entity``
+(``company``, ``contact``, ...) and ``access_owner_field`` (the responsible person); the
+user's roles give a scope per entity and action (``accessrights.rights``), and items shared
+with them through django-guardian are added on top. Superusers may do everything; inactive and
+anonymous users nothing.
 """
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils.translation import gettext as _
 
-ACTIONS = ("read", "add", "update", "delete", "export", "import")
+from .models import Action
+from .rights import rights_of
+
+ACTIONS = tuple(Action.values)
 
 
 def _is_active_user(user) -> bool:
@@ -19,7 +24,7 @@ def _is_active_user(user) -> bool:
 
 
 class RestrictedQuerySet(models.QuerySet):
-    """QuerySet of a CRM item; models declare ``access_owner_field`` (the responsible person)."""
+    """QuerySet of a CRM item; see the module docstring for what the model declares."""
 
     def restrict(self, user, action: str = "read"):
         """The rows ``user`` may ``action``, as one SQL query."""
@@ -27,14 +32,26 @@ class RestrictedQuerySet(models.QuerySet):
             raise ValueError(f"unknown action {action!r}")
         if not _is_active_user(user):
             return self.none()
-        return self
+        rights = rights_of(user)
+        if rights.is_superuser:
+            return self
+        condition = rights.condition(self.model, action)
+        return self.none() if condition is None else self.filter(condition)
+
+
+def may(user, action: str, model) -> bool:
+    """Whether ``user`` may ``action`` at least some items of ``model`` (menus, buttons)."""
+    if not _is_active_user(user):
+        return False
+    rights = rights_of(user)
+    return rights.is_superuser or bool(rights.scopes_for(model.access_entity, action))
 
 
 def check(user, action: str, item=None, model=None) -> None:
     """Raise PermissionDenied unless ``user`` may ``action`` ``item`` (or add a ``model``)."""
     model = model or type(item)
     if item is None or item.pk is None:
-        allowed = _is_active_user(user) and action in ACTIONS
+        allowed = may(user, action, model)
     else:
         allowed = model.objects.restrict(user, action).filter(pk=item.pk).exists()
     if not allowed:

@@ -1,16 +1,17 @@
-"""Who may change CRM settings (reference lists, pipelines, later rights and web forms).
-
-For now the right belongs to active superusers; the access-rights issue turns it into a role
-permission without changing any caller.
-"""
+"""Who may change CRM settings (reference lists, pipelines, rights, later web forms):
+active superusers and holders of a role with "may change CRM settings"."""
 
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
+from .rights import rights_of
+
 
 def can_change_settings(user) -> bool:
     """True when ``user`` may change CRM settings."""
-    return bool(user and user.is_authenticated and user.is_active and user.is_superuser)
+    if not (user and user.is_authenticated and user.is_active):
+        return False
+    return rights_of(user).can_change_settings
 
 
 def check_settings_right(user) -> None:

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from crm.models import CrmItem
 from crm.validators import validate_currency
@@ -28,6 +29,8 @@ def _entry(list_code: str, verbose_name):
 
 class Company(CrmItem):
     """A legal entity: client, supplier, partner, competitor..."""
+
+    access_entity = "company"
 
     name = models.CharField(_("name"), max_length=255)
     type = _entry("COMPANY_TYPE", _("company type"))
@@ -69,6 +72,8 @@ class Company(CrmItem):
 
 class Contact(CrmItem):
     """A person, linked to any number of companies."""
+
+    access_entity = "contact"
 
     honorific = _entry("HONORIFIC", _("salutation"))
     first_name = models.CharField(_("first name"), max_length=100, blank=True)
@@ -150,3 +155,22 @@ class Communication(models.Model):
 
     def __str__(self):
         return self.value
+
+
+# Items shared with a user or a group on top of their roles (django-guardian, direct tables).
+
+
+class CompanyUserShare(UserObjectPermissionBase):
+    content_object = models.ForeignKey(Company, on_delete=models.CASCADE)
+
+
+class CompanyGroupShare(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Company, on_delete=models.CASCADE)
+
+
+class ContactUserShare(UserObjectPermissionBase):
+    content_object = models.ForeignKey(Contact, on_delete=models.CASCADE)
+
+
+class ContactGroupShare(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Contact, on_delete=models.CASCADE)

@@ -9,6 +9,8 @@ import pytest
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from accessrights.models import Action, Entity, Role, RolePermission, Scope
+from accessrights.rights import rights_changed
 from crm.celery import app as celery_app
 from dictionaries.defaults import install_defaults
 from dictionaries.models import Entry, Pipeline
@@ -45,9 +47,43 @@ def live_server_db(transactional_db):
         install_defaults(Entry, Pipeline)
 
 
+def full_access_role() -> Role:
+    """A role reaching every item with every action, without the settings right."""
+    role, created = Role.objects.get_or_create(name="Full access (tests)")
+    if created:
+        RolePermission.objects.bulk_create(
+            RolePermission(role=role, entity=entity, action=action, scope=Scope.ALL)
+            for entity in Entity.values
+            for action in Action.values
+        )
+    return role
+
+
+def sales_user(**fields):
+    """A user with the full-access role (rights through a real role, not superuser)."""
+    user = UserFactory(**fields)
+    full_access_role().users.add(user)
+    return user
+
+
 @pytest.fixture
 def user(db):
-    return UserFactory()
+    """A sales user who may do everything with CRM items but change no settings."""
+    return sales_user()
+
+
+@pytest.fixture
+def own_read_only(user):
+    """Narrow ``user`` to a real role that reads their own companies and contacts only."""
+    user.crm_roles.clear()
+    role = Role.objects.create(name="Own read only")
+    RolePermission.objects.bulk_create(
+        RolePermission(role=role, entity=entity, action=Action.READ, scope=Scope.OWN)
+        for entity in (Entity.COMPANY, Entity.CONTACT)
+    )
+    role.users.add(user)
+    rights_changed()
+    return role
 
 
 @pytest.fixture

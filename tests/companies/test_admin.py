@@ -6,13 +6,12 @@ from django.contrib.auth.models import Permission
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from accessrights.restriction import RestrictedQuerySet
 from companies import services
 from companies.models import Company, Contact
 from crm.items import EditConflict
+from tests.conftest import sales_user
 from timeline.models import Event, EventKind
 
-from ..factories import UserFactory
 from .helpers import entry, phone, table_snapshot
 
 pytestmark = pytest.mark.django_db
@@ -108,7 +107,7 @@ def test_changelist_queries_do_not_grow_with_rows(admin_client, admin):
     few = queries()
     for n in range(5):
         services.company_create(
-            user=UserFactory(), name=f"More {n}", industry=entry("INDUSTRY", "IT")
+            user=sales_user(), name=f"More {n}", industry=entry("INDUSTRY", "IT")
         )
     assert queries() == few
 
@@ -230,20 +229,6 @@ def test_adding_a_contact_links_it(admin_client, admin, acme):
     assert list(jones.companies.all()) == [acme]
     assert len(events(jones, EventKind.CREATED)) == 1
     assert len(events(acme, EventKind.LINKED)) == 1
-
-
-@pytest.fixture
-def own_read_only(monkeypatch):
-    """A narrowed scope (until roles arrive): read your own items, change nothing."""
-    original = RestrictedQuerySet.restrict
-
-    def restrict(self, user, action="read"):
-        queryset = original(self, user, action)
-        if user.is_superuser:
-            return queryset
-        return queryset.filter(responsible=user) if action == "read" else queryset.none()
-
-    monkeypatch.setattr(RestrictedQuerySet, "restrict", restrict)
 
 
 @pytest.fixture

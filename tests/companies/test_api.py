@@ -6,14 +6,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
-from accessrights.restriction import RestrictedQuerySet
 from companies import services
 from companies.models import Communication, Company, Contact
 from crm.api import RestrictedModelViewSet
 from dictionaries.models import Entry
+from tests.conftest import sales_user
 from timeline.models import Event
-
-from ..factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -366,7 +364,7 @@ def test_unknown_contact_codes_name_the_allowed_ones(admin_api):
 
 
 def test_an_inactive_user_cannot_be_made_responsible(admin_api):
-    gone = UserFactory(is_active=False)
+    gone = sales_user(is_active=False)
     refused(admin_api, "post", COMPANIES, 400, {"name": "X", "responsible": gone.pk}, "responsible")
 
 
@@ -583,20 +581,6 @@ def test_unknown_items_are_404(admin_api):
         refused(admin_api, method, f"{COMPANIES}987654/", 404, {"name": "X"})
     assert admin_api.get(f"{COMPANIES}abc/").status_code == 404
     refused(admin_api, "patch", f"{CONTACTS}abc/", 404, {"last_name": "X"})
-
-
-@pytest.fixture
-def own_read_only(monkeypatch):
-    """A narrowed scope (until roles arrive): read your own items, change nothing."""
-    original = RestrictedQuerySet.restrict
-
-    def restrict(self, user, action="read"):
-        queryset = original(self, user, action)
-        if user.is_superuser:
-            return queryset
-        return queryset.filter(responsible=user) if action == "read" else queryset.none()
-
-    monkeypatch.setattr(RestrictedQuerySet, "restrict", restrict)
 
 
 def test_reads_and_writes_go_through_restrict(own_read_only, user_api, user, admin):

@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from companies import services
 from companies.models import Company, Contact
 from crm.models import FilterPreset
-from tests.factories import UserFactory
+from tests.conftest import sales_user
 from timeline.models import Event
 
 from .helpers import entry, phone, table_snapshot
@@ -107,7 +107,7 @@ def test_filter_presets_are_saved_per_user(user_client, user, acme):
     preset = FilterPreset.objects.get(user=user)
     assert preset.query == "type=CUSTOMER"
     assert "?type=CUSTOMER" in user_client.get("/companies/").content.decode()
-    other = UserFactory()
+    other = sales_user()
     user_client.force_login(other)
     assert "Clients" not in user_client.get("/companies/").content.decode()
     user_client.post("/filters/", {"delete": preset.pk})
@@ -272,7 +272,7 @@ def _edit_form_data(client, company, **changes):
 
 def test_concurrent_edits_of_different_fields_are_merged(user_client, user, acme):
     mine = _edit_form_data(user_client, acme, name="Acme Corp")
-    services.company_update(user=UserFactory(), company=acme, industry=entry("INDUSTRY", "IT"))
+    services.company_update(user=sales_user(), company=acme, industry=entry("INDUSTRY", "IT"))
     response = user_client.post(f"/companies/{acme.pk}/edit/", mine)
     assert response.status_code == 302
     acme.refresh_from_db()
@@ -281,7 +281,7 @@ def test_concurrent_edits_of_different_fields_are_merged(user_client, user, acme
 
 def test_concurrent_edits_of_one_field_ask_which_to_keep(user_client, user, acme):
     mine = _edit_form_data(user_client, acme, name="Acme Mine")
-    other = UserFactory(first_name="Boris", last_name="Ivanov")
+    other = sales_user(first_name="Boris", last_name="Ivanov")
     services.company_update(user=other, company=acme, name="Acme Theirs")
     response = user_client.post(f"/companies/{acme.pk}/edit/", mine)
     assert response.status_code == 200

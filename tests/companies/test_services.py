@@ -7,7 +7,7 @@ from companies import services
 from companies.models import Company, Contact
 from crm.items import EditConflict
 from dictionaries import services as dictionary_services
-from tests.factories import UserFactory
+from tests.conftest import sales_user
 from timeline.models import Event
 
 from .helpers import entry, phone, table_snapshot
@@ -99,7 +99,7 @@ def test_hostile_text_is_stored_verbatim(user):
 
 
 def test_a_stale_update_raises_a_conflict_naming_their_changes(company, user):
-    other = UserFactory(first_name="Anna", last_name="Lee")
+    other = sales_user(first_name="Anna", last_name="Lee")
     services.company_update(user=other, company=company, name="Acme Ltd", expected_version=1)
     error = refused(
         lambda: services.company_update(
@@ -160,7 +160,7 @@ def test_deleting_a_company_keeps_contacts_and_histories(company, user):
 def test_bulk_update_changes_all_or_none(user):
     first = services.company_create(user=user, name="One")
     second = services.company_create(user=user, name="Two")
-    manager = UserFactory()
+    manager = sales_user()
     refused(
         lambda: services.items_bulk_update(
             user=user, model=Company, ids=[first.pk, 999_999], responsible=manager

@@ -1,0 +1,141 @@
+"""What one user may do: the union of their roles, resolved once and kept for the request.
+
+``rights_of(user)`` reads the user's departments and the permissions of every role they hold
+(directly, or through a department they belong to or one above it) in two small queries, then
+turns a (model, action) into one ``Q`` condition: no per-row work in Python.
+"""
+
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
+from guardian.utils import get_group_obj_perms_model, get_user_obj_perms_model
+
+from .models import Department, Role, RolePermission, Scope
+
+# Rights change rarely; each change bumps this so that rights cached on a user object in this
+# process are read again (other processes get a fresh user object with every request).
+_generation = 0
+SHARE_VERBS = {"read": "view", "update": "change", "delete": "delete"}
+
+
+def rights_changed() -> None:
+    global _generation
+    _generation += 1
+
+
+@dataclass
+class Rights:
+    user_id: int
+    is_superuser: bool
+    can_change_settings: bool
+    scopes: dict[tuple[str, str], set[str]]
+    department_paths: list[str]
+    _members: dict[bool, list[int]] = field(default_factory=dict)
+
+    def scopes_for(self, entity: str, action: str) -> set[str]:
+        return self.scopes.get((entity, action), set()) - {Scope.NONE}
+
+    def member_ids(self, with_subdepartments: bool) -> list[int]:
+        """Users in the user's departments (and in every department below them)."""
+        if with_subdepartments not in self._members:
+            if with_subdepartments:
+                condition = Q(pk__in=[])
+                for path in self.department_paths:
+                    condition |= Q(path__startswith=path)
+                departments = Department.objects.filter(condition)
+            else:
+                departments = Department.objects.filter(path__in=self.department_paths)
+            self._members[with_subdepartments] = sorted(
+                set(
+                    Department.members.through.objects.filter(
+                        department__in=departments
+                    ).values_list("user_id", flat=True)
+                )
+            )
+        return self._members[with_subdepartments]
+
+    def condition(self, model, action: str) -> Q | None:
+        """The rows of ``model`` this user may ``action``; None when there are none."""
+        scopes = self.scopes_for(model.access_entity, action)
+        if Scope.ALL in scopes:
+            return Q()
+        owner = model.access_owner_field
+        conditions = []
+        if scopes:
+            conditions.append(Q(**{owner: self.user_id}))
+        if Scope.DEPARTMENT in scopes:
+            conditions.append(Q(**{f"{owner}__in": self.member_ids(False)}))
+        if Scope.SUBDEPARTMENTS in scopes:
+            conditions.append(Q(**{f"{owner}__in": self.member_ids(True)}))
+        if Scope.OPEN in scopes:
+            conditions.append(Q(opened=True))
+        conditions.extend(_shared(model, action, self.user_id))
+        if not conditions:
+            return None
+        combined = conditions[0]
+        for condition in conditions[1:]:
+            combined |= condition
+        return combined
+
+
+def _shared(model, action: str, user_id: int) -> list[Q]:
+    """Items shared with the user, or with a group of theirs, for ``action`` (django-guardian
+    direct foreign-key tables); only OR-ed into a scope, never narrowing it."""
+    verb = SHARE_VERBS.get(action)
+    user_model = get_user_obj_perms_model(model)
+    if verb is None or user_model.objects.is_generic():
+        return []
+    permission_id = share_permission(model, verb).pk
+    group_model = get_group_obj_perms_model(model)
+    return [
+        Q(
+            pk__in=user_model.objects.filter(user_id=user_id, permission_id=permission_id).values(
+                "content_object_id"
+            )
+        ),
+        Q(
+            pk__in=group_model.objects.filter(
+                group__user=user_id, permission_id=permission_id
+            ).values("content_object_id")
+        ),
+    ]
+
+
+_permissions: dict[tuple, Permission] = {}
+
+
+def share_permission(model, verb: str) -> Permission:
+    """Django's ``view_/change_/delete_<model>`` permission, cached for the process."""
+    key = (model._meta.label, verb)
+    if key not in _permissions:
+        _permissions[key] = Permission.objects.get(
+            content_type=ContentType.objects.get_for_model(model),
+            codename=f"{verb}_{model._meta.model_name}",
+        )
+    return _permissions[key]
+
+
+def rights_of(user) -> Rights:
+    """The rights of an active, signed-in user (cached on the user object)."""
+    cached = getattr(user, "_crm_rights", None)
+    if cached is not None and cached[0] == _generation:
+        return cached[1]
+    paths = list(Department.objects.filter(members=user).values_list("path", flat=True))
+    department_ids = {int(part) for path in paths for part in path.strip("/").split("/") if part}
+    rows = RolePermission.objects.filter(
+        Q(role__users=user) | Q(role__departments__in=department_ids)
+    ).values_list("entity", "action", "scope")
+    scopes: dict[tuple[str, str], set[str]] = {}
+    for entity, action, scope in rows.distinct():
+        scopes.setdefault((entity, action), set()).add(scope)
+    can_change = (
+        user.is_superuser
+        or Role.objects.filter(
+            Q(users=user) | Q(departments__in=department_ids), can_change_settings=True
+        ).exists()
+    )
+    rights = Rights(user.pk, user.is_superuser, can_change, scopes, paths)
+    user._crm_rights = (_generation, rights)
+    return rights
