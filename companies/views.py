@@ -83,14 +83,10 @@ class CompanyView(ItemView):
     model = Company
     template_name = "companies/company.html"
 
-    def get_object(self, action=None):
-        return get_object_or_404(
-            self.restricted(action).select_related(
-                "type", "industry", "employees", "source", "responsible", "created_by",
-                "modified_by",
-            ).prefetch_related("communications"),
-            pk=self.kwargs["pk"],
-        )  # fmt: skip
+    select_related = (
+        "type", "industry", "employees", "source", "responsible", "created_by", "modified_by"
+    )  # fmt: skip
+    prefetch_related = ("communications",)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -190,13 +186,8 @@ class ContactView(ItemView):
     model = Contact
     template_name = "companies/contact.html"
 
-    def get_object(self, action=None):
-        return get_object_or_404(
-            self.restricted(action).select_related(
-                "honorific", "type", "source", "responsible", "created_by", "modified_by"
-            ).prefetch_related("communications"),
-            pk=self.kwargs["pk"],
-        )  # fmt: skip
+    select_related = ("honorific", "type", "source", "responsible", "created_by", "modified_by")
+    prefetch_related = ("communications",)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

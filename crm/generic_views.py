@@ -16,6 +16,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
+from accessrights.restriction import check
 from crm.items import EditConflict
 from timeline.models import Event
 from timeline.services import comment_add
@@ -32,12 +33,24 @@ class RestrictedItemMixin(LoginRequiredMixin):
 
     model = None
     action = "read"
+    select_related: tuple = ()
+    prefetch_related: tuple = ()
 
     def restricted(self, action: str | None = None) -> QuerySet:
-        return self.model.objects.restrict(self.request.user, action or self.action)
+        return (
+            self.model.objects.restrict(self.request.user, action or self.action)
+            .select_related(*self.select_related)
+            .prefetch_related(*self.prefetch_related)
+        )
 
     def get_object(self, action: str | None = None):
-        return get_object_or_404(self.restricted(action), pk=self.kwargs["pk"])
+        """The item of the URL: 404 when the user may not read it, 403 when they may read
+        but not ``action`` it."""
+        item = get_object_or_404(self.restricted("read"), pk=self.kwargs["pk"])
+        action = action or self.action
+        if action != "read":
+            check(self.request.user, action, item)
+        return item
 
 
 def safe_next(request, fallback: str) -> str:
@@ -56,17 +69,10 @@ class ItemListView(RestrictedItemMixin, TemplateView):
     list_name = ""  # key of saved filter presets, e.g. "companies"
     row_template = ""  # the <td> cells of one item
     columns: tuple = ()  # (label, ordering key or "") per cell
-    select_related: tuple = ()
-    prefetch_related: tuple = ()
     bulk_url_name = ""
 
     def get_queryset(self) -> QuerySet:
-        return (
-            self.restricted()
-            .select_related(*self.select_related)
-            .prefetch_related(*self.prefetch_related)
-            .order_by("-id")
-        )
+        return self.restricted().order_by("-id")
 
     def page_size(self) -> int:
         try:
