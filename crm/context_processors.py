@@ -1,7 +1,15 @@
+from accessrights.restriction import may
 from accessrights.rules import can_change_settings
+from companies.models import Company, Contact
 
 
 def navigation(request):
     """What the base layout needs to draw the navigation for the current user."""
     user = getattr(request, "user", None)
-    return {"can_change_settings": bool(user and can_change_settings(user))}
+    if user is None or not user.is_authenticated:
+        return {}
+    return {
+        "can_change_settings": can_change_settings(user),
+        "can_read_companies": may(user, "read", Company),
+        "can_read_contacts": may(user, "read", Contact),
+    }
