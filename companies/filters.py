@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from crm.filters import ItemFilterSet
 from dictionaries.filters import EntryCodeFilter
+from requisites.identifiers import compact_tax_id
+from requisites.models import Requisite
 
 from . import communications as comms
 from .models import Communication, Company, Contact
@@ -34,13 +36,17 @@ class _ClientFilterSet(ItemFilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     phone = django_filters.CharFilter(label=_("Phone"), method="filter_phone")
     email = django_filters.CharFilter(label=_("E-mail"), method="filter_email")
+    tax_id = django_filters.CharFilter(label=_("Tax identifier"), method="filter_tax_id")
 
     def search(self, qs, name, value):
-        """Name, phone or e-mail, by what the text looks like: digits search phones, an @
-        searches e-mails, anything else names (a prefix for one or two letters)."""
+        """Name, phone, e-mail or tax identifier, by what the text looks like: a known tax
+        identifier finds its requisites, digits search phones, an @ searches e-mails,
+        anything else names (a prefix for one or two letters)."""
         value = value.strip()[:MAX_SEARCH_LENGTH]
         if not value:
             return qs
+        if self._is_tax_id(value):
+            return self.filter_tax_id(qs, name, value)
         digits = comms.phone_search_digits(value)
         if digits:
             return qs.filter(pk__in=_owners_with(self.owner_field, comms.PHONE, digits))
@@ -51,6 +57,23 @@ class _ClientFilterSet(ItemFilterSet):
         for field in self.name_fields:
             condition |= Q(**{f"{field}__{lookup}": value})
         return qs.filter(condition)
+
+    def _is_tax_id(self, value: str) -> bool:
+        """Whether ``value`` is the tax identifier of some requisites (one indexed lookup)."""
+        compact = compact_tax_id(value)
+        if len(compact) < 8 or not any(c.isdigit() for c in compact):
+            return False
+        owner = {f"{self.owner_field}__isnull": False}
+        return Requisite.objects.filter(tax_id=compact, **owner).exists()
+
+    def filter_tax_id(self, qs, name, value):
+        compact = compact_tax_id(value[:MAX_SEARCH_LENGTH])
+        if not compact:
+            return qs
+        owners = Requisite.objects.filter(
+            tax_id=compact, **{f"{self.owner_field}__isnull": False}
+        ).values(f"{self.owner_field}_id")
+        return qs.filter(pk__in=owners)
 
     def filter_phone(self, qs, name, value):
         value = value.strip()[:MAX_SEARCH_LENGTH]

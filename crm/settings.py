@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "dictionaries",
     "timeline",
     "companies",
+    "requisites",
 ]
 
 MIDDLEWARE = [

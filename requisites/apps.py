@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class RequisitesConfig(AppConfig):
+    name = "requisites"
+    verbose_name = "Requisites (legal details)"

@@ -1,0 +1,296 @@
+"""Every change to requisites and presets: checks, duplicates, history on the owner's card.
+
+Adding, changing or deleting a requisite is a change of its company or contact: it needs the
+right to update that item, and it appears in the item's history. Errors: ``ValidationError``
+(keys ``name``, ``values.<field code>``, ``accounts``, ...) or ``PermissionDenied``, with
+nothing changed.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from accessrights.restriction import check
+from accessrights.rules import check_settings_right
+from timeline.models import EventKind
+from timeline.services import event_record
+
+from . import identifiers
+from .identifiers import Kind
+from .models import BankAccount, Preset, PresetField, Requisite
+
+UNSET = object()
+ADDRESS_FIELDS = (
+    "address_street",
+    "address_city",
+    "address_region",
+    "address_postal_code",
+    "address_country",
+)
+ACCOUNT_FIELDS = ("bank_name", "bic", "account_number", "correspondent_account", "iban")
+
+
+def _owner_field(owner) -> str:
+    return owner._meta.model_name  # "company" or "contact"
+
+
+def clean_values(preset: Preset, values: dict) -> tuple[dict, str]:
+    """Check every value against its preset field; return (compact values, tax identifier)."""
+    values = values or {}
+    fields = list(preset.fields.all())
+    errors: dict[str, list[str]] = {}
+    unknown = set(values) - {f.code for f in fields}
+    for code in sorted(unknown):
+        errors[f"values.{code}"] = [_("“%s” is not a field of this preset.") % code]
+    cleaned, tax_id = {}, ""
+    for field in fields:
+        raw = values.get(field.code, "")
+        if not isinstance(raw, str):
+            errors[f"values.{field.code}"] = [_("Write %s as text.") % field.label]
+            continue
+        if len(raw) > 1000:
+            errors[f"values.{field.code}"] = [_("%s has at most 1,000 characters.") % field.label]
+            continue
+        try:
+            value = identifiers.clean(field.kind, raw, field.label)
+        except ValidationError as exc:
+            errors[f"values.{field.code}"] = exc.messages
+            continue
+        if field.required and not value:
+            errors[f"values.{field.code}"] = [_("%s is required.") % field.label]
+        if value:
+            cleaned[field.code] = value
+        if field.is_tax_id:
+            tax_id = value
+    if errors:
+        raise ValidationError(errors)
+    return cleaned, tax_id
+
+
+def clean_accounts(preset: Preset, accounts) -> list[dict]:
+    """Bank accounts: BIK and accounts checked together in Russia, IBAN and BIC elsewhere."""
+    cleaned, errors = [], []
+    for number, raw in enumerate(accounts or (), start=1):
+        account = {name: str(raw.get(name) or "").strip() for name in ACCOUNT_FIELDS}
+        if not any(account.values()):
+            continue
+        try:
+            account["bic"] = identifiers.clean_bic(account["bic"], preset.country)
+            if preset.country == "RU":
+                if not (account["bic"] and account["account_number"]):
+                    raise ValidationError(_("A Russian account needs a BIK and an account."))
+                account["account_number"] = identifiers.clean_ru_account(
+                    account["account_number"], account["bic"]
+                )
+                account["correspondent_account"] = identifiers.clean_ru_account(
+                    account["correspondent_account"], account["bic"], correspondent=True
+                )
+            else:
+                if not account["iban"]:
+                    raise ValidationError(_("An account needs an IBAN."))
+                account["iban"] = identifiers.clean_iban(account["iban"])
+        except ValidationError as exc:
+            errors.extend(f"{_('Account %d') % number}: {m}" for m in exc.messages)
+            continue
+        cleaned.append(account)
+    if errors:
+        raise ValidationError({"accounts": errors})
+    return cleaned
+
+
+def _check_duplicate(requisite: Requisite, user, tax_field: PresetField | None) -> None:
+    """The same tax identifier on another company (or contact) is a likely duplicate."""
+    if not requisite.tax_id or tax_field is None:
+        return
+    owner_field = "company" if requisite.company_id else "contact"
+    others = (
+        Requisite.objects.filter(tax_id=requisite.tax_id, **{f"{owner_field}__isnull": False})
+        .exclude(**{owner_field: requisite.owner})
+        .select_related(owner_field)
+    )
+    other = others.first()
+    if other is None:
+        return
+    owner = other.owner
+    readable = type(owner).objects.restrict(user, "read").filter(pk=owner.pk).exists()
+    name = f"“{owner}” (#{owner.pk})" if readable else _("another item you cannot see")
+    raise ValidationError(
+        {
+            f"values.{tax_field.code}": [
+                _("%(label)s %(value)s is already used by %(name)s: a likely duplicate. "
+                  "Save anyway to keep both.")
+                % {"label": tax_field.label, "value": requisite.tax_id, "name": name}
+            ]
+        },
+        code="duplicate",
+    )  # fmt: skip
+
+
+def _summary(requisite: Requisite) -> str:
+    tax = f", {requisite.tax_id}" if requisite.tax_id else ""
+    return f"{requisite.preset.name}: {requisite.name}{tax}"
+
+
+def _history(user, requisite: Requisite, old: str, new: str) -> None:
+    event_record(
+        item=requisite.owner,
+        kind=EventKind.UPDATED,
+        author=user,
+        changes=[{"field": "requisites", "label": _("requisites"), "old": old, "new": new}],
+    )
+
+
+def _save(requisite, user, values, address, accounts, allow_duplicate, is_default):
+    if values is not UNSET:
+        requisite.values, requisite.tax_id = clean_values(requisite.preset, values)
+    if address is not UNSET:
+        for name in ADDRESS_FIELDS:
+            setattr(requisite, name, str((address or {}).get(name) or "").strip())
+    cleaned_accounts = clean_accounts(requisite.preset, accounts) if accounts is not UNSET else None
+    requisite.name = (requisite.name or "").strip() or requisite.preset.name
+    requisite.full_clean(validate_unique=False, validate_constraints=False)
+    if not allow_duplicate:
+        _check_duplicate(requisite, user, requisite.preset.fields.filter(is_tax_id=True).first())
+    owner_field = "company" if requisite.company_id else "contact"
+    siblings = Requisite.objects.filter(**{owner_field: requisite.owner}).exclude(pk=requisite.pk)
+    if is_default or not siblings.filter(is_default=True).exists():
+        siblings.update(is_default=False)
+        requisite.is_default = True
+    requisite.save()
+    if cleaned_accounts is not None:
+        requisite.accounts.all().delete()
+        BankAccount.objects.bulk_create(
+            BankAccount(requisite=requisite, sort=n, **account)
+            for n, account in enumerate(cleaned_accounts)
+        )
+    return requisite
+
+
+@transaction.atomic
+def requisite_create(
+    *,
+    user,
+    owner,
+    preset: Preset,
+    name: str = "",
+    values=None,
+    address=None,
+    accounts=(),
+    is_default: bool = False,
+    allow_duplicate: bool = False,
+) -> Requisite:
+    """Add requisites to a company or a contact (the first one becomes the default)."""
+    check(user, "update", owner)
+    if not preset.is_active:
+        raise ValidationError({"preset": _("This preset is no longer in use.")})
+    requisite = Requisite(preset=preset, name=name, **{_owner_field(owner): owner})
+    requisite = _save(requisite, user, values or {}, address, accounts, allow_duplicate, is_default)
+    _history(user, requisite, "", _summary(requisite))
+    return requisite
+
+
+@transaction.atomic
+def requisite_update(
+    *,
+    user,
+    requisite: Requisite,
+    name=UNSET,
+    values=UNSET,
+    address=UNSET,
+    accounts=UNSET,
+    is_default: bool = False,
+    allow_duplicate: bool = False,
+) -> Requisite:
+    """Change requisites; ``values`` replaces all values, ``accounts`` all bank accounts."""
+    requisite = Requisite.objects.select_for_update().select_related("preset").get(pk=requisite.pk)
+    check(user, "update", requisite.owner)
+    before = _summary(requisite)
+    before_values = dict(requisite.values)
+    if name is not UNSET:
+        requisite.name = name
+    requisite = _save(requisite, user, values, address, accounts, allow_duplicate, is_default)
+    after = _summary(requisite)
+    if before != after or before_values != requisite.values:
+        _history(user, requisite, before, after)
+    return requisite
+
+
+@transaction.atomic
+def requisite_delete(*, user, requisite: Requisite) -> None:
+    """Delete requisites; if they were the default, the oldest remaining ones become it."""
+    check(user, "update", requisite.owner)
+    owner = requisite.owner
+    _history(user, requisite, _summary(requisite), "")
+    requisite.delete()
+    remaining = owner.requisites.order_by("id").first()
+    if remaining is not None and not owner.requisites.filter(is_default=True).exists():
+        remaining.is_default = True
+        remaining.save(update_fields=["is_default"])
+
+
+# Presets (CRM settings)
+
+
+def _clean_fields(fields) -> list[PresetField]:
+    result, errors, codes = [], [], set()
+    for number, raw in enumerate(fields or (), start=1):
+        field = PresetField(
+            code=str(raw.get("code") or "").strip(),
+            label=str(raw.get("label") or "").strip(),
+            kind=raw.get("kind") or Kind.TEXT,
+            required=bool(raw.get("required")),
+            is_tax_id=bool(raw.get("is_tax_id")),
+            sort=number * 10,
+        )
+        try:
+            field.full_clean(exclude=["preset"], validate_unique=False, validate_constraints=False)
+        except ValidationError as exc:
+            errors.extend(f"{_('Field %d') % number}: {m}" for m in exc.messages)
+            continue
+        if field.code in codes:
+            errors.append(
+                _("Field %(n)d: the code %(code)s is used twice.")
+                % {"n": number, "code": field.code}
+            )
+        codes.add(field.code)
+        result.append(field)
+    if sum(f.is_tax_id for f in result) > 1:
+        errors.append(_("Only one field can be the tax identifier."))
+    if errors:
+        raise ValidationError({"fields": errors})
+    return result
+
+
+@transaction.atomic
+def preset_create(*, user, name: str, country: str, fields=()) -> Preset:
+    """Add a preset with its fields (settings right)."""
+    check_settings_right(user)
+    preset = Preset(name=(name or "").strip(), country=(country or "").strip().upper())
+    preset.full_clean()
+    cleaned = _clean_fields(fields)
+    preset.save()
+    for field in cleaned:
+        field.preset = preset
+    PresetField.objects.bulk_create(cleaned)
+    return preset
+
+
+@transaction.atomic
+def preset_update(*, user, preset: Preset, name=UNSET, is_active=UNSET, fields=UNSET) -> Preset:
+    """Rename, (de)activate, or replace the fields of a preset. Removing a field keeps the
+    values already stored under its code; they show again if the field comes back."""
+    check_settings_right(user)
+    preset = Preset.objects.select_for_update().get(pk=preset.pk)
+    if name is not UNSET:
+        preset.name = (name or "").strip()
+    if is_active is not UNSET:
+        preset.is_active = bool(is_active)
+    preset.full_clean()
+    if fields is not UNSET:
+        cleaned = _clean_fields(fields)
+        preset.fields.all().delete()
+        for field in cleaned:
+            field.preset = preset
+        PresetField.objects.bulk_create(cleaned)
+    preset.save()
+    return preset
