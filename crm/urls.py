@@ -8,6 +8,7 @@ from . import views
 api_v1 = [
     path("", include("dictionaries.api.urls")),
     path("", include("companies.api.urls")),
+    path("", include("accessrights.api.urls")),
 ]
 
 urlpatterns = [

@@ -6,6 +6,7 @@ from rest_framework.decorators import action
 from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
+from accessrights.api.shares import ItemSharesMixin
 from companies import services
 from companies.filters import CompanyFilterSet, ContactFilterSet
 from companies.models import Company, Contact
@@ -44,8 +45,8 @@ class TimelinePagination(CursorPagination):
     max_page_size = 200
 
 
-class _ClientViewSet(ServiceWriteMixin, ItemViewSet):
-    """Companies and contacts share their timeline endpoints."""
+class _ClientViewSet(ItemSharesMixin, ServiceWriteMixin, ItemViewSet):
+    """Companies and contacts share their timeline and shares endpoints."""
 
     queryset_prefetch_related = ("communications",)
 

@@ -1,0 +1,193 @@
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.utils.translation import gettext as _
+from rest_framework import serializers
+
+from accessrights.models import Action, Department, Entity, Role, Scope
+from accessrights.rights import SHARE_VERBS
+from timeline.models import Event, EventKind
+
+
+class CodeField(serializers.ChoiceField):
+    """One of the codes of ``choices``; a wrong one is answered with the allowed codes."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and data in self.choice_strings_to_values:
+            return self.choice_strings_to_values[data]
+        raise serializers.ValidationError(
+            _("“%(code)s” is not one of: %(allowed)s.")
+            % {"code": data, "allowed": ", ".join(self.choice_strings_to_values)}
+        )
+
+
+# Departments
+
+
+class DepartmentSerializer(serializers.ModelSerializer):
+    parent = serializers.PrimaryKeyRelatedField(
+        queryset=Department.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="Id of the parent department; null for a top-level one.",
+    )
+    head = serializers.PrimaryKeyRelatedField(
+        queryset=get_user_model().objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="Id of the user heading the department.",
+    )
+    members = serializers.PrimaryKeyRelatedField(
+        queryset=get_user_model().objects.all(),
+        many=True,
+        required=False,
+        help_text="Ids of the users in the department (a whole list replaces the members).",
+    )
+
+    class Meta:
+        model = Department
+        fields = ["id", "name", "parent", "head", "members", "path"]
+        read_only_fields = ["id", "path"]
+        extra_kwargs = {"path": {"help_text": "Ids from the top down to it: /1/4/9/."}}
+
+
+# Roles
+
+
+class PermissionCellSerializer(serializers.Serializer):
+    entity = CodeField(choices=Entity.choices)
+    action = CodeField(choices=Action.choices)
+    scope = CodeField(choices=Scope.choices)
+
+    def validate(self, data):
+        # A PATCH of the role relaxes required fields all the way down; a cell stays whole.
+        missing = {key: [self.fields[key].error_messages["required"]] for key in self.fields}
+        for key in data:
+            missing.pop(key)
+        if missing:
+            raise serializers.ValidationError(missing)
+        return data
+
+
+class PermissionGridField(serializers.ListField):
+    """A role's grid as ``[{"entity", "action", "scope"}]``; written whole (cells left out mean
+    none). A bad cell is answered as ``Item <n>, <key>: <message>``."""
+
+    child = PermissionCellSerializer()
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", len(Entity) * len(Action) * 2)
+        super().__init__(**kwargs)
+
+    def get_attribute(self, role):
+        return role.permissions.all()
+
+    def to_representation(self, cells):
+        entities, actions = list(Entity.values), list(Action.values)
+        ordered = sorted(cells, key=lambda c: (entities.index(c.entity), actions.index(c.action)))
+        return [{"entity": c.entity, "action": c.action, "scope": c.scope} for c in ordered]
+
+    def run_child_validation(self, data):
+        try:
+            return super().run_child_validation(data)
+        except serializers.ValidationError as error:
+            raise serializers.ValidationError(_cell_messages(error.detail)) from None
+
+
+def _cell_messages(errors: dict) -> list[str]:
+    messages = []
+    for index, detail in sorted(errors.items()):
+        if isinstance(detail, dict):
+            for key, key_messages in detail.items():
+                prefix = "" if key == "non_field_errors" else f"{key}: "
+                messages.extend(
+                    _("Item %(n)d, %(message)s") % {"n": index + 1, "message": prefix + str(m)}
+                    for m in key_messages
+                )
+        else:
+            messages.extend(
+                _("Item %(n)d, %(message)s") % {"n": index + 1, "message": str(m)} for m in detail
+            )
+    return messages
+
+
+class RoleSerializer(serializers.ModelSerializer):
+    permissions = PermissionGridField(
+        required=False,
+        help_text="The grid: entity x action -> scope. Written whole: cells left out mean none.",
+    )
+    users = serializers.PrimaryKeyRelatedField(
+        queryset=get_user_model().objects.all(),
+        many=True,
+        required=False,
+        help_text="Ids of the users holding the role directly.",
+    )
+    departments = serializers.PrimaryKeyRelatedField(
+        queryset=Department.objects.all(),
+        many=True,
+        required=False,
+        help_text="Ids of the departments holding the role (and every department below them).",
+    )
+
+    class Meta:
+        model = Role
+        fields = ["id", "name", "can_change_settings", "permissions", "users", "departments"]
+        read_only_fields = ["id"]
+        # accessrights.services checks names (case-insensitively) with its own message.
+        extra_kwargs = {"name": {"validators": []}}
+
+
+class HistoryChangeSerializer(serializers.Serializer):
+    field = serializers.CharField(help_text="name, users, departments or entity.action")
+    label = serializers.CharField()
+    old = serializers.CharField()
+    new = serializers.CharField()
+
+
+class HistoryEventSerializer(serializers.ModelSerializer):
+    kind = serializers.ChoiceField(
+        choices=[(k, k.label) for k in (EventKind.CREATED, EventKind.UPDATED, EventKind.DELETED)],
+        read_only=True,
+    )
+    author_name = serializers.SerializerMethodField()
+    changes = HistoryChangeSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Event
+        fields = ["id", "kind", "author", "author_name", "created_at", "changes", "text"]
+        read_only_fields = fields
+
+    def get_author_name(self, event) -> str:
+        author = event.author
+        if author is None:
+            return ""
+        return author.get_full_name() or author.get_username()
+
+
+# Shares of single items
+
+
+class ShareSerializer(serializers.Serializer):
+    user = serializers.PrimaryKeyRelatedField(
+        queryset=get_user_model().objects.filter(is_active=True),
+        required=False,
+        allow_null=True,
+        help_text="Id of the active user the item is shared with (or give group).",
+    )
+    group = serializers.PrimaryKeyRelatedField(
+        queryset=Group.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="Id of the group the item is shared with (or give user).",
+    )
+    actions = serializers.ListField(
+        child=CodeField(choices=list(SHARE_VERBS)),
+        default=["read"],
+        allow_empty=False,
+        max_length=len(SHARE_VERBS),
+        help_text="What the user or group may do with the item on top of their roles.",
+    )
+
+    def validate(self, data):
+        if (data.get("user") is None) == (data.get("group") is None):
+            raise serializers.ValidationError({"user": _("Give either a user or a group.")})
+        return data
