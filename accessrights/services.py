@@ -12,6 +12,7 @@ from django.db.models import Value
 from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
+from guardian.utils import get_group_obj_perms_model, get_user_obj_perms_model
 
 from timeline.models import EventKind
 from timeline.services import event_record
@@ -282,8 +283,13 @@ def item_share(*, user, item, target, actions=("read",)) -> None:
 
 @transaction.atomic
 def item_unshare(*, user, item, target) -> None:
-    """Stop sharing ``item`` with a user or a group."""
+    """Stop sharing ``item`` with a user or a group (refused if it was not shared)."""
     check(user, "update", item)
+    is_group = isinstance(target, Group)
+    share_model = (get_group_obj_perms_model if is_group else get_user_obj_perms_model)(item)
+    holder = {"group": target} if is_group else {"user": target}
+    if not share_model.objects.filter(content_object=item, **holder).exists():
+        raise ValidationError(_("This item is not shared with %s.") % _target_label(target))
     for verb in SHARE_VERBS.values():
         remove_perm(share_permission(type(item), verb), target, item)
     rights_changed()
