@@ -1,0 +1,109 @@
+"""Forms of the rights pages: they only read and check what was posted; services write."""
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .models import Department
+
+
+def person_label(user) -> str:
+    full_name = user.get_full_name()
+    label = f"{full_name} ({user.get_username()})" if full_name else user.get_username()
+    return label if user.is_active else f"{label} · {_('inactive')}"
+
+
+INDENT = "\u2003"  # an em space per level: option labels cannot carry padding
+
+
+def department_label(department) -> str:
+    return INDENT * department.depth + department.name
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return person_label(obj)
+
+
+class PeopleChoiceField(forms.ModelMultipleChoiceField):
+    widget = forms.SelectMultiple(attrs={"size": 10})
+
+    def label_from_instance(self, obj):
+        return person_label(obj)
+
+
+class DepartmentChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return department_label(obj)
+
+
+class DepartmentsChoiceField(forms.ModelMultipleChoiceField):
+    widget = forms.SelectMultiple(attrs={"size": 10})
+
+    def label_from_instance(self, obj):
+        return department_label(obj)
+
+
+def people(*keep):
+    """Active users, plus the inactive ones in ``keep`` (Q conditions): a save must not drop
+    someone only because the list no longer offers them."""
+    condition = Q(is_active=True)
+    for extra in keep:
+        condition |= extra
+    return get_user_model().objects.filter(condition).distinct().order_by("username")
+
+
+class RoleAssignmentForm(forms.Form):
+    """Who holds a role: users directly, and every member of the chosen departments."""
+
+    users = PeopleChoiceField(queryset=None, required=False, label=_("Users"))
+    departments = DepartmentsChoiceField(
+        queryset=Department.objects.all(), required=False, label=_("Departments")
+    )
+
+    def __init__(self, *args, role, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["users"].queryset = people(Q(crm_roles=role))
+        if not self.is_bound:
+            self.initial = {
+                "users": list(role.users.values_list("pk", flat=True)),
+                "departments": list(role.departments.values_list("pk", flat=True)),
+            }
+
+
+class DepartmentForm(forms.Form):
+    """Add a department (name, parent, head) or edit one (also its members).
+
+    Every department is offered as parent, its own subtree included: the service refuses a
+    move into the subtree and says why.
+    """
+
+    name = forms.CharField(label=_("Name"), max_length=255)
+    parent = DepartmentChoiceField(
+        queryset=Department.objects.all(),
+        required=False,
+        label=_("Parent department"),
+        empty_label=_("— top level —"),
+    )
+    head = PersonChoiceField(
+        queryset=None, required=False, label=_("Head"), empty_label=_("— nobody —")
+    )
+    members = PeopleChoiceField(queryset=None, required=False, label=_("Members"))
+
+    def __init__(self, *args, department=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.department = department
+        if department is None:
+            del self.fields["members"]
+            self.fields["head"].queryset = people()
+            return
+        self.fields["head"].queryset = people(Q(pk=department.head_id))
+        self.fields["members"].queryset = people(Q(crm_departments=department))
+        if not self.is_bound:
+            self.initial = {
+                "name": department.name,
+                "parent": department.parent_id,
+                "head": department.head_id,
+                "members": list(department.members.values_list("pk", flat=True)),
+            }
