@@ -114,16 +114,13 @@ def _check_duplicate(requisite: Requisite, user, tax_field: PresetField | None) 
     owner = other.owner
     readable = type(owner).objects.restrict(user, "read").filter(pk=owner.pk).exists()
     name = f"“{owner}” (#{owner.pk})" if readable else _("another item you cannot see")
+    message = _(
+        "%(label)s %(value)s is already used by %(name)s: a likely duplicate. "
+        "Save anyway to keep both."
+    ) % {"label": tax_field.label, "value": requisite.tax_id, "name": name}
     raise ValidationError(
-        {
-            f"values.{tax_field.code}": [
-                _("%(label)s %(value)s is already used by %(name)s: a likely duplicate. "
-                  "Save anyway to keep both.")
-                % {"label": tax_field.label, "value": requisite.tax_id, "name": name}
-            ]
-        },
-        code="duplicate",
-    )  # fmt: skip
+        {f"values.{tax_field.code}": [ValidationError(message, code="duplicate")]}
+    )
 
 
 def _summary(requisite: Requisite) -> str:

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 def team(admin):
     """Sales department with two managers (Manager role) and its head (Supervisor role)."""
     boss, anna, boris = UserFactory(), UserFactory(), UserFactory()
-    sales = rights_services.department_create(
+    rights_services.department_create(
         user=admin, name="Sales", head=boss, members=[boss, anna, boris]
     )
     manager = Role.objects.get(name="Manager")
@@ -53,7 +53,7 @@ def test_managers_see_their_own_the_supervisor_sees_both(team, client):
 
 
 def test_a_shared_company_is_visible_to_the_colleague(team):
-    boss, anna, boris = team
+    _boss, anna, boris = team
     company = services.company_create(user=boris, name="Shared client")
     rights_services.item_share(user=boris, item=company, target=anna)
     assert "Shared client" in visible(anna)
