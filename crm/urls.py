@@ -17,6 +17,7 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("companies.urls")),
+    path("", include("requisites.urls")),
     path("settings/rights/", include("accessrights.urls")),
     path("settings/", include("dictionaries.urls")),
     path("admin/", admin.site.urls),
