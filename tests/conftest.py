@@ -9,11 +9,14 @@ import pytest
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from accessrights.defaults import install_default_roles
 from accessrights.models import Action, Entity, Role, RolePermission, Scope
 from accessrights.rights import rights_changed
 from crm.celery import app as celery_app
 from dictionaries.defaults import install_defaults
 from dictionaries.models import Entry, Pipeline
+from requisites.defaults import install_presets
+from requisites.models import Preset, PresetField
 
 from .factories import UserFactory
 
@@ -37,7 +40,8 @@ def require(condition: bool, reason: str) -> None:
 
 @pytest.fixture
 def live_server_db(transactional_db):
-    """A transactional test's database with the shipped reference lists.
+    """A transactional test's database with what the data migrations ship (reference lists,
+    default roles, requisite presets).
 
     A transactional test empties the tables when it ends. Django's serialized rollback did not
     put them back for browser tests (seen with pytest-django 4.14 and Playwright 1.65), so the
@@ -45,6 +49,10 @@ def live_server_db(transactional_db):
     """
     if not Entry.objects.exists():
         install_defaults(Entry, Pipeline)
+    if not Role.objects.exists():
+        install_default_roles(Role, RolePermission)
+    if not Preset.objects.exists():
+        install_presets(Preset, PresetField)
 
 
 def full_access_role() -> Role:
