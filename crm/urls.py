@@ -9,6 +9,7 @@ api_v1 = [
     path("", include("dictionaries.api.urls")),
     path("", include("companies.api.urls")),
     path("", include("accessrights.api.urls")),
+    path("", include("requisites.api.urls")),
 ]
 
 urlpatterns = [

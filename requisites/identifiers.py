@@ -36,14 +36,30 @@ class Kind(models.TextChoices):
     US_EIN = "us_ein", "EIN"
 
 
-def _ogrn(length: int):
+def _ogrn(length: int, modulus: int):
+    """OGRN (13 digits, modulus 11) and OGRNIP (15 digits, modulus 13): the last digit is the
+    rest of the others divided by the modulus, taken modulo 10 (python-stdnum forgets the
+    "modulo 10" for OGRNIP and refuses valid numbers)."""
+
     def validate(value: str) -> str:
-        value = ogrn.validate(value)
-        if len(value) != length:
+        value = ogrn.compact(value)
+        if not value.isdigit() or len(value) != length:
             raise StdnumError(_("it must have %d digits") % length)
+        if int(value[:-1]) % modulus % 10 != int(value[-1]):
+            raise StdnumError(_("the check digit does not match"))
         return value
 
     return validate
+
+
+def _with_prefix(prefix: str, validate):
+    """EU VAT numbers keep their country prefix (python-stdnum drops it), so that
+    ``DE136695976`` is stored, searched and compared as people write it."""
+
+    def validate_with_prefix(value: str) -> str:
+        return prefix + validate(value)
+
+    return validate_with_prefix
 
 
 def _pattern(regex: str, example: str):
@@ -59,14 +75,14 @@ def _pattern(regex: str, example: str):
 VALIDATORS = {
     Kind.RU_INN: inn.validate,
     Kind.RU_KPP: _pattern(r"\d{4}[\dA-Z]{2}\d{3}", "773601001"),
-    Kind.RU_OGRN: _ogrn(13),
-    Kind.RU_OGRNIP: _ogrn(15),
+    Kind.RU_OGRN: _ogrn(13, 11),
+    Kind.RU_OGRNIP: _ogrn(15, 13),
     Kind.FR_SIREN: siren.validate,
     Kind.FR_SIRET: siret.validate,
-    Kind.FR_TVA: tva.validate,
+    Kind.FR_TVA: _with_prefix("FR", tva.validate),
     Kind.FR_NAF: _pattern(r"\d{4}[A-Z]", "6201Z"),
     Kind.DE_STNR: stnr.validate,
-    Kind.DE_VAT: de_vat.validate,
+    Kind.DE_VAT: _with_prefix("DE", de_vat.validate),
     Kind.DE_HANDELSREGISTER: handelsregisternummer.validate,
     Kind.US_EIN: ein.validate,
 }
@@ -97,7 +113,8 @@ def clean_iban(value: str) -> str:
         return iban.validate(value) if value.strip() else ""
     except StdnumError as exc:
         raise ValidationError(
-            _("IBAN “%(value)s” is not valid: %(reason)s.") % {"value": value, "reason": exc}
+            _("IBAN “%(value)s” is not valid: %(reason)s.")
+            % {"value": value, "reason": str(exc).rstrip(".")}
         ) from None
 
 
@@ -114,7 +131,8 @@ def clean_bic(value: str, country: str) -> str:
         return swift_bic.validate(value)
     except StdnumError as exc:
         raise ValidationError(
-            _("BIC “%(value)s” is not valid: %(reason)s.") % {"value": value, "reason": exc}
+            _("BIC “%(value)s” is not valid: %(reason)s.")
+            % {"value": value, "reason": str(exc).rstrip(".")}
         ) from None
 
 

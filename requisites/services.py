@@ -89,6 +89,7 @@ def clean_accounts(preset: Preset, accounts) -> list[dict]:
                 if not account["iban"]:
                     raise ValidationError(_("An account needs an IBAN."))
                 account["iban"] = identifiers.clean_iban(account["iban"])
+            BankAccount(**account).full_clean(exclude=["requisite"])
         except ValidationError as exc:
             errors.extend(f"{_('Account %d') % number}: {m}" for m in exc.messages)
             continue
@@ -128,13 +129,40 @@ def _summary(requisite: Requisite) -> str:
     return f"{requisite.preset.name}: {requisite.name}{tax}"
 
 
-def _history(user, requisite: Requisite, old: str, new: str) -> None:
-    event_record(
-        item=requisite.owner,
-        kind=EventKind.UPDATED,
-        author=user,
-        changes=[{"field": "requisites", "label": _("requisites"), "old": old, "new": new}],
-    )
+def _state(requisite: Requisite) -> dict[str, str]:
+    """What the history compares: every part of a requisite as people read it."""
+    labels = dict(requisite.preset.fields.values_list("code", "label"))
+    accounts = requisite.accounts.all() if requisite.pk else []
+    return {
+        _("requisites"): _summary(requisite),
+        _("values"): "; ".join(f"{labels.get(k, k)}: {v}" for k, v in requisite.values.items()),
+        _("address"): ", ".join(
+            v for v in (getattr(requisite, name) for name in ADDRESS_FIELDS) if v
+        ),
+        _("bank accounts"): "; ".join(
+            " ".join(v for v in (a.bank_name, a.bic, a.account_number, a.iban) if v)
+            for a in accounts
+        ),
+        _("default"): _("yes") if requisite.is_default else _("no"),
+    }
+
+
+def _history(user, requisite: Requisite, before: dict, after: dict) -> None:
+    """One event on the owner's card naming every part that changed."""
+    summary = _("requisites")
+    name = requisite.name or requisite.preset.name
+    changes = [
+        {
+            "field": "requisites",
+            "label": label if label == summary else f"{name}: {label}",
+            "old": old,
+            "new": after[label],
+        }
+        for label, old in before.items()
+        if old != after[label]
+    ]
+    if changes:
+        event_record(item=requisite.owner, kind=EventKind.UPDATED, author=user, changes=changes)
 
 
 def _save(requisite, user, values, address, accounts, allow_duplicate, is_default):
@@ -182,7 +210,7 @@ def requisite_create(
         raise ValidationError({"preset": _("This preset is no longer in use.")})
     requisite = Requisite(preset=preset, name=name, **{_owner_field(owner): owner})
     requisite = _save(requisite, user, values or {}, address, accounts, allow_duplicate, is_default)
-    _history(user, requisite, "", _summary(requisite))
+    _history(user, requisite, {_("requisites"): ""}, {_("requisites"): _summary(requisite)})
     return requisite
 
 
@@ -201,14 +229,11 @@ def requisite_update(
     """Change requisites; ``values`` replaces all values, ``accounts`` all bank accounts."""
     requisite = Requisite.objects.select_for_update().select_related("preset").get(pk=requisite.pk)
     check(user, "update", requisite.owner)
-    before = _summary(requisite)
-    before_values = dict(requisite.values)
+    before = _state(requisite)
     if name is not UNSET:
         requisite.name = name
     requisite = _save(requisite, user, values, address, accounts, allow_duplicate, is_default)
-    after = _summary(requisite)
-    if before != after or before_values != requisite.values:
-        _history(user, requisite, before, after)
+    _history(user, requisite, before, _state(requisite))
     return requisite
 
 
@@ -217,7 +242,7 @@ def requisite_delete(*, user, requisite: Requisite) -> None:
     """Delete requisites; if they were the default, the oldest remaining ones become it."""
     check(user, "update", requisite.owner)
     owner = requisite.owner
-    _history(user, requisite, _summary(requisite), "")
+    _history(user, requisite, {_("requisites"): _summary(requisite)}, {_("requisites"): ""})
     requisite.delete()
     remaining = owner.requisites.order_by("id").first()
     if remaining is not None and not owner.requisites.filter(is_default=True).exists():
@@ -228,7 +253,7 @@ def requisite_delete(*, user, requisite: Requisite) -> None:
 # Presets (CRM settings)
 
 
-def _clean_fields(fields) -> list[PresetField]:
+def clean_preset_fields(fields) -> list[PresetField]:
     result, errors, codes = [], [], set()
     for number, raw in enumerate(fields or (), start=1):
         field = PresetField(
@@ -264,7 +289,7 @@ def preset_create(*, user, name: str, country: str, fields=()) -> Preset:
     check_settings_right(user)
     preset = Preset(name=(name or "").strip(), country=(country or "").strip().upper())
     preset.full_clean()
-    cleaned = _clean_fields(fields)
+    cleaned = clean_preset_fields(fields)
     preset.save()
     for field in cleaned:
         field.preset = preset
@@ -284,7 +309,7 @@ def preset_update(*, user, preset: Preset, name=UNSET, is_active=UNSET, fields=U
         preset.is_active = bool(is_active)
     preset.full_clean()
     if fields is not UNSET:
-        cleaned = _clean_fields(fields)
+        cleaned = clean_preset_fields(fields)
         preset.fields.all().delete()
         for field in cleaned:
             field.preset = preset

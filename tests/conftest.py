@@ -29,6 +29,12 @@ REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 ROOT = Path(__file__).resolve().parent.parent
 
 
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    """Every test user gets a password; the production hasher would take most of the time."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def require(condition: bool, reason: str) -> None:
     """Skip a test whose service is missing on a laptop; fail it in CI (REQUIRE_SERVICES=1)."""
     if condition:
