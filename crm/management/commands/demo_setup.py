@@ -2,11 +2,32 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from accessrights import services as rights_services
+from accessrights.models import Role
+from companies import services as company_services
+from companies.models import Company
 from dictionaries import services as dictionary_services
-from dictionaries.models import Pipeline
+from dictionaries.models import Entry, Pipeline
+from requisites import services as requisite_services
+from requisites.models import Preset
 
 DEMO_USERNAME = "demo"
 DEMO_PASSWORD = "demo"  # noqa: S105 - a throwaway account for a local demo database
+
+COMPANIES = (
+    # name, type, industry, phones, e-mails, (preset, values) or None
+    ("Nordwind Logistik GmbH", "CUSTOMER", "DELIVERY", ["+49 30 901820"], ["info@nordwind.example"],
+     ("Unternehmen (Deutschland)", {"company_name": "Nordwind Logistik GmbH",
+                                    "ust_idnr": "DE136695976"})),
+    ("ООО «Северный ветер»", "PARTNER", "MANUFACTURING", ["+7 912 345-67-89"],
+     ["sales@veter.example"],
+     ("Организация (Россия)", {"full_name": "ООО «Северный ветер»", "inn": "7707083893"})),
+    ("Boulangerie Dupont SARL", "CUSTOMER", "OTHER", ["+33 1 42 68 53 00"],
+     ["contact@dupont.example"],
+     ("Société (France)", {"raison_sociale": "Boulangerie Dupont", "siren": "732829320"})),
+    ("Acme Corporation", "SUPPLIER", "IT", ["(202) 555-0143"], ["hello@acme.example"], None),
+)  # fmt: skip
+CONTACTS = (("Greta", "Baum", 0), ("Иван", "Петров", 1), ("Claire", "Martin", 2))
 
 
 class Command(BaseCommand):
@@ -24,9 +45,51 @@ class Command(BaseCommand):
             admin.save()
         if not Pipeline.objects.filter(is_default=False).exists():
             dictionary_services.pipeline_create(user=admin, name="Partners")
+        if not Company.objects.exists():
+            self._client_base(admin)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo login: {DEMO_USERNAME} / {DEMO_PASSWORD}"
                 + ("" if created else " (existing account, password unchanged)")
             )
         )
+
+    def _client_base(self, admin):
+        """A few companies with phones, requisites and contacts, a manager and a department."""
+        manager, _ = get_user_model().objects.get_or_create(
+            username="manager", defaults={"first_name": "Anna", "last_name": "Manager"}
+        )
+        rights_services.department_create(
+            user=admin, name="Sales", head=admin, members=[admin, manager]
+        )
+        rights_services.role_update(
+            user=admin, role=Role.objects.get(name="Manager"), users=[manager]
+        )
+        entry = {(e.list_code, e.code): e for e in Entry.objects.filter(pipeline=None)}
+        companies = []
+        for name, kind, industry, phones, emails, requisite in COMPANIES:
+            company = company_services.company_create(
+                user=admin,
+                name=name,
+                type=entry[("COMPANY_TYPE", kind)],
+                industry=entry[("INDUSTRY", industry)],
+                phones=[{"value": phone, "kind": "work"} for phone in phones],
+                emails=[{"value": email, "kind": "work"} for email in emails],
+            )
+            if requisite:
+                preset_name, values = requisite
+                requisite_services.requisite_create(
+                    user=admin,
+                    owner=company,
+                    preset=Preset.objects.get(name=preset_name),
+                    name="Main",
+                    values=values,
+                )
+            companies.append(company)
+        for first_name, last_name, company_index in CONTACTS:
+            company_services.contact_create(
+                user=admin,
+                first_name=first_name,
+                last_name=last_name,
+                companies=[companies[company_index]],
+            )

@@ -1,0 +1,20 @@
+"""The quick start's demo data: a login that works and a client base to look at."""
+
+import pytest
+from django.core.management import call_command
+
+from companies.models import Company, Contact
+from requisites.models import Requisite
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_setup_creates_the_login_and_data_once(client):
+    call_command("demo_setup")
+    call_command("demo_setup")  # a second run changes nothing
+    assert Company.objects.count() == 4
+    assert Contact.objects.count() == 3
+    assert Requisite.objects.count() == 3
+    response = client.post("/login/", {"username": "demo", "password": "demo"})
+    assert response.status_code == 302
+    assert "Nordwind Logistik GmbH" in client.get("/companies/").content.decode()
