@@ -22,7 +22,7 @@ from timeline.models import Event
 from timeline.services import comment_add
 
 from .models import FilterPreset
-from .pagination import CappedCountPaginator
+from .pagination import CappedCountPaginator, PeekPage, capped_count
 
 PAGE_SIZES = (20, 50, 100, 200)
 DEFAULT_PAGE_SIZE = 50
@@ -62,7 +62,12 @@ def safe_next(request, fallback: str) -> str:
 
 
 class ItemListView(RestrictedItemMixin, TemplateView):
-    """A filtered, sortable, paginated list of items with saved filters and bulk actions."""
+    """A filtered, sortable, paginated list of items with saved filters and bulk actions.
+
+    Pages are found without counting the list (counting a manager's share of a million rows
+    costs more than the page itself); the total is counted on request (``?count=1``), as in
+    Bitrix24's "show total" link.
+    """
 
     template_name = "generic/item_list.html"
     filterset_class = None
@@ -84,14 +89,15 @@ class ItemListView(RestrictedItemMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         filterset = self.filterset_class(self.request.GET, queryset=self.get_queryset())
-        paginator = CappedCountPaginator(filterset.qs, self.page_size())
-        page = paginator.get_page(self.request.GET.get("page"))
         query = self.request.GET.copy()
         query.pop("page", None)
+        query.pop("count", None)
+        if "count" in self.request.GET:
+            context["count"], context["count_is_capped"] = capped_count(filterset.qs)
+            return context
         context.update(
             filterset=filterset,
-            page=page,
-            paginator=paginator,
+            page=PeekPage(filterset.qs, self.request.GET.get("page"), self.page_size()),
             columns=self.columns,
             row_template=self.row_template,
             ordering=self.request.GET.get("ordering", ""),
@@ -105,6 +111,8 @@ class ItemListView(RestrictedItemMixin, TemplateView):
         return context
 
     def get_template_names(self):
+        if "count" in self.request.GET:
+            return ["generic/_item_count.html"]
         if self.request.htmx and self.request.htmx.target == "results":
             return ["generic/_item_results.html"]
         return [self.template_name]

@@ -373,3 +373,11 @@ def test_list_and_card_queries_do_not_grow_with_rows(user_client, user):
     ]
     assert counts_small == counts_big
     assert Event.objects.count() > 100
+
+
+def test_the_total_is_counted_on_request_and_capped(user_client, acme, globex, monkeypatch):
+    assert "Count them" in user_client.get("/companies/").content.decode()
+    html = user_client.get("/companies/", {"count": "1", "q": "acme"}).content.decode()
+    assert "1 item" in html
+    monkeypatch.setattr("crm.pagination.COUNT_LIMIT", 1)
+    assert "More than 1 items" in user_client.get("/companies/", {"count": "1"}).content.decode()
