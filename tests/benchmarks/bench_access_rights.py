@@ -24,17 +24,20 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crm.settings")
 os.environ.setdefault("DEBUG", "0")
 
 # Load the app the way gunicorn does (crm.wsgi), garbage-collector settings included.
-from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
-from django.db import connection, transaction
-from django.test import Client
-from rest_framework.authtoken.models import Token
+from crm.wsgi import application
 
-from accessrights.models import Department, Role, RolePermission
-from accessrights.rights import rights_changed
-from companies.models import Company, CompanyUserShare
-from crm.wsgi import application  # noqa: F401
+assert application is not None
+
+from django.conf import settings  # noqa: E402
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.contrib.auth.models import Permission  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+from django.test import Client  # noqa: E402
+from rest_framework.authtoken.models import Token  # noqa: E402
+
+from accessrights.models import Department, Role, RolePermission  # noqa: E402
+from accessrights.rights import rights_changed  # noqa: E402
+from companies.models import Company, CompanyUserShare  # noqa: E402
 
 DEPARTMENTS = 50
 SHARES = 10_000

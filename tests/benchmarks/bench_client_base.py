@@ -25,15 +25,18 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crm.settings")
 os.environ.setdefault("DEBUG", "0")
 
 # Load the app the way gunicorn does (crm.wsgi), garbage-collector settings included.
-from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.db import connection
-from django.test import Client
-from rest_framework.authtoken.models import Token
+from crm.wsgi import application
 
-from companies.models import Communication, Company
-from crm.wsgi import application  # noqa: F401
-from dictionaries.models import Entry
+assert application is not None
+
+from django.conf import settings  # noqa: E402
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from rest_framework.authtoken.models import Token  # noqa: E402
+
+from companies.models import Communication, Company  # noqa: E402
+from dictionaries.models import Entry  # noqa: E402
 
 
 def percentile(values: list[float], share: float) -> float:
