@@ -131,11 +131,14 @@ def _summary(requisite: Requisite) -> str:
 
 def _state(requisite: Requisite) -> dict[str, str]:
     """What the history compares: every part of a requisite as people read it."""
+    # In the preset's field order: PostgreSQL's jsonb does not keep the order of keys.
     labels = dict(requisite.preset.fields.values_list("code", "label"))
+    codes = [code for code in labels if code in requisite.values]
+    codes += sorted(set(requisite.values) - set(labels))
     accounts = requisite.accounts.all() if requisite.pk else []
     return {
         _("requisites"): _summary(requisite),
-        _("values"): "; ".join(f"{labels.get(k, k)}: {v}" for k, v in requisite.values.items()),
+        _("values"): "; ".join(f"{labels.get(c, c)}: {requisite.values[c]}" for c in codes),
         _("address"): ", ".join(
             v for v in (getattr(requisite, name) for name in ADDRESS_FIELDS) if v
         ),
