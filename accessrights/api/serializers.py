@@ -5,7 +5,6 @@ from rest_framework import serializers
 
 from accessrights.models import Action, Department, Entity, Role, Scope
 from accessrights.rights import SHARE_VERBS
-from timeline.models import Event, EventKind
 
 
 class CodeField(serializers.ChoiceField):
@@ -134,33 +133,6 @@ class RoleSerializer(serializers.ModelSerializer):
         read_only_fields = ["id"]
         # accessrights.services checks names (case-insensitively) with its own message.
         extra_kwargs = {"name": {"validators": []}}
-
-
-class HistoryChangeSerializer(serializers.Serializer):
-    field = serializers.CharField(help_text="name, users, departments or entity.action")
-    label = serializers.CharField()
-    old = serializers.CharField()
-    new = serializers.CharField()
-
-
-class HistoryEventSerializer(serializers.ModelSerializer):
-    kind = serializers.ChoiceField(
-        choices=[(k, k.label) for k in (EventKind.CREATED, EventKind.UPDATED, EventKind.DELETED)],
-        read_only=True,
-    )
-    author_name = serializers.SerializerMethodField()
-    changes = HistoryChangeSerializer(many=True, read_only=True)
-
-    class Meta:
-        model = Event
-        fields = ["id", "kind", "author", "author_name", "created_at", "changes", "text"]
-        read_only_fields = fields
-
-    def get_author_name(self, event) -> str:
-        author = event.author
-        if author is None:
-            return ""
-        return author.get_full_name() or author.get_username()
 
 
 # Shares of single items

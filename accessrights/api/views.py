@@ -9,10 +9,11 @@ from rest_framework.response import Response
 from accessrights import services
 from accessrights.models import Department, Role
 from crm.api import ItemServices
+from timeline.api import EventSerializer
 from timeline.models import Event
 
 from .permissions import SettingsRight
-from .serializers import DepartmentSerializer, HistoryEventSerializer, RoleSerializer
+from .serializers import DepartmentSerializer, RoleSerializer
 
 
 def _by_id(queryset):
@@ -104,10 +105,10 @@ class RoleViewSet(_SettingsViewSet):
         item_argument="role",
     )
 
-    @extend_schema(responses=HistoryEventSerializer(many=True))
+    @extend_schema(responses=EventSerializer(many=True))
     @action(detail=True, methods=["get"], pagination_class=HistoryPagination)
     def history(self, request, pk=None):
         """The role's history, newest first; a grid change names its cells (``company.read``)."""
         events = Event.objects.of_item(self.get_object()).select_related("author")
         page = self.paginate_queryset(events)
-        return self.get_paginated_response(HistoryEventSerializer(page, many=True).data)
+        return self.get_paginated_response(EventSerializer(page, many=True).data)

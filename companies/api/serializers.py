@@ -1,5 +1,4 @@
 from django.contrib.auth import get_user_model
-from django.contrib.contenttypes.models import ContentType
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -8,7 +7,6 @@ from rest_framework import serializers
 from companies import communications as comms
 from companies.models import Communication, Company, Contact
 from dictionaries.models import Entry
-from timeline.models import Event
 
 
 @extend_schema_field(OpenApiTypes.STR)
@@ -182,47 +180,3 @@ class ContactCreateSerializer(ContactSerializer):
 
 class ContactLinkSerializer(serializers.Serializer):
     company = ReadableCompanyField(help_text="Id of the company to link the contact to.")
-
-
-class ChangeSerializer(serializers.Serializer):
-    field = serializers.CharField()
-    label = serializers.CharField()
-    old = serializers.CharField()
-    new = serializers.CharField()
-
-
-class RelatedItemSerializer(serializers.Serializer):
-    type = serializers.CharField(help_text="Model of the other item: company, contact, ...")
-    id = serializers.IntegerField()
-    label = serializers.CharField()
-
-
-class EventSerializer(serializers.ModelSerializer):
-    author_name = serializers.SerializerMethodField()
-    changes = ChangeSerializer(many=True, read_only=True)
-    related = serializers.SerializerMethodField()
-
-    class Meta:
-        model = Event
-        fields = ["id", "kind", "author", "author_name", "created_at", "changes", "text", "related"]
-        read_only_fields = fields
-
-    def get_author_name(self, event) -> str:
-        author = event.author
-        if author is None:
-            return ""
-        return author.get_full_name() or author.get_username()
-
-    @extend_schema_field(RelatedItemSerializer(allow_null=True))
-    def get_related(self, event):
-        if event.related_type_id is None:
-            return None
-        return {
-            "type": ContentType.objects.get_for_id(event.related_type_id).model,
-            "id": event.related_id,
-            "label": event.related_label,
-        }
-
-
-class CommentSerializer(serializers.Serializer):
-    text = serializers.CharField(max_length=20_000)

@@ -11,16 +11,15 @@ from companies import services
 from companies.filters import CompanyFilterSet, ContactFilterSet
 from companies.models import Company, Contact
 from crm.api import ItemServices, ItemViewSet, ServiceWriteMixin
+from timeline.api import CommentSerializer, EventSerializer
 from timeline.models import Event
 from timeline.services import comment_add
 
 from .serializers import (
-    CommentSerializer,
     CompanySerializer,
     ContactCreateSerializer,
     ContactLinkSerializer,
     ContactSerializer,
-    EventSerializer,
 )
 
 
