@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import django_filters
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Prefetch
 from django.http import Http404
 from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.generics import get_object_or_404
@@ -118,6 +119,7 @@ class RestrictedModelViewSet(
     queryset = None
     queryset_select_related: tuple[str, ...] = ()
     queryset_prefetch_related: tuple = ()
+    restricted_related_ids: dict = {}  # relation name -> model, prefetched through restrict()
     restrict_action: str | None = None
     pagination_class = FilterSetCursorPagination
 
@@ -141,6 +143,10 @@ class RestrictedModelViewSet(
             queryset = queryset.select_related(*self.queryset_select_related)
         if self.queryset_prefetch_related:
             queryset = queryset.prefetch_related(*self.queryset_prefetch_related)
+        for relation, model in self.restricted_related_ids.items():
+            # Linked items are shown by id, and only those the user may read themselves.
+            readable = model.objects.restrict(self.request.user, "read").only("id").order_by("id")
+            queryset = queryset.prefetch_related(Prefetch(relation, queryset=readable))
         return queryset
 
     def current_restrict_action(self) -> str:

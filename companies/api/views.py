@@ -1,4 +1,3 @@
-from django.db.models import Prefetch
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import status
@@ -111,10 +110,7 @@ class ContactViewSet(_ClientViewSet):
 
     queryset = Contact.objects.all()
     queryset_select_related = ("honorific", "type", "source")
-    queryset_prefetch_related = (
-        *_ClientViewSet.queryset_prefetch_related,
-        Prefetch("companies", queryset=Company.objects.only("id").order_by("id")),
-    )
+    restricted_related_ids = {"companies": Company}
     serializer_class = ContactSerializer
     create_serializer_class = ContactCreateSerializer
     filterset_class = ContactFilterSet
