@@ -26,6 +26,8 @@ class Action(models.TextChoices):
 
 
 class Entity(models.TextChoices):
+    """Kinds of CRM items with rights (``accessrights.entities`` lists the grid's rows)."""
+
     COMPANY = "company", _("Companies")
     CONTACT = "contact", _("Contacts")
     LEAD = "lead", _("Leads")
@@ -110,7 +112,8 @@ class RolePermission(models.Model):
     """
 
     role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="permissions")
-    entity = models.CharField(max_length=10, choices=Entity)
+    # An Entity, except deals: ``deal`` for the default pipeline, ``deal:<id>`` for the others.
+    entity = models.CharField(max_length=20)
     action = models.CharField(max_length=10, choices=Action)
     scope = models.CharField(max_length=16, choices=Scope)
 

@@ -39,19 +39,31 @@ class RestrictedQuerySet(models.QuerySet):
         return self.none() if condition is None else self.filter(condition)
 
 
-def may(user, action: str, model) -> bool:
-    """Whether ``user`` may ``action`` at least some items of ``model`` (menus, buttons)."""
+def may(user, action: str, model, item=None) -> bool:
+    """Whether ``user`` may ``action`` at least some items of ``model`` (menus, buttons).
+
+    For a model with rights per partition (deals: per pipeline), ``item`` (saved or not)
+    narrows it to the item's partition; without one, any partition counts.
+    """
     if not _is_active_user(user):
         return False
     rights = rights_of(user)
-    return rights.is_superuser or bool(rights.scopes_for(model.access_entity, action))
+    if rights.is_superuser:
+        return True
+    if not hasattr(model, "access_partitions"):
+        entities = [model.access_entity]
+    elif item is not None:
+        entities = [model.access_entity_of(item)]
+    else:
+        entities = list(model.access_partitions())
+    return any(rights.scopes_for(entity, action) for entity in entities)
 
 
 def check(user, action: str, item=None, model=None) -> None:
     """Raise PermissionDenied unless ``user`` may ``action`` ``item`` (or add a ``model``)."""
     model = model or type(item)
     if item is None or item.pk is None:
-        allowed = may(user, action, model)
+        allowed = may(user, action, model, item)
     else:
         allowed = model.objects.restrict(user, action).filter(pk=item.pk).exists()
     if not allowed:

@@ -58,10 +58,30 @@ class Rights:
         return self._members[with_subdepartments]
 
     def condition(self, model, action: str) -> Q | None:
-        """The rows of ``model`` this user may ``action``; None when there are none."""
-        scopes = self.scopes_for(model.access_entity, action)
-        if Scope.ALL in scopes:
+        """The rows of ``model`` this user may ``action``; None when there are none.
+
+        A model whose rights are given per partition (deals: per pipeline) declares
+        ``access_partitions()``: each partition's rows are matched with its own scopes.
+        """
+        partitions = getattr(model, "access_partitions", None)
+        if partitions is None:
+            conditions = self._scope_conditions(model, self.scopes_for(model.access_entity, action))
+        else:
+            conditions = self._partitioned_conditions(model, action, partitions())
+        if Q() in conditions:  # everything: Q() | Q(...) would narrow it to the Q(...)
             return Q()
+        conditions.extend(_shared(model, action, self.user_id))
+        if not conditions:
+            return None
+        combined = conditions[0]
+        for condition in conditions[1:]:
+            combined |= condition
+        return combined
+
+    def _scope_conditions(self, model, scopes: set[str]) -> list[Q]:
+        """What ``scopes`` reach, as conditions to OR (``[Q()]`` for everything)."""
+        if Scope.ALL in scopes:
+            return [Q()]
         owner = model.access_owner_field
         conditions = []
         if scopes:
@@ -72,13 +92,30 @@ class Rights:
             conditions.append(Q(**{f"{owner}__in": self.member_ids(True)}))
         if Scope.OPEN in scopes:
             conditions.append(Q(opened=True))
-        conditions.extend(_shared(model, action, self.user_id))
-        if not conditions:
-            return None
-        combined = conditions[0]
-        for condition in conditions[1:]:
-            combined |= condition
-        return combined
+        return conditions
+
+    def _partitioned_conditions(self, model, action: str, partitions: dict[str, Q]) -> list[Q]:
+        # Partitions with the same scopes share one condition, and scopes every partition
+        # has need no partition test at all: the common case stays one simple condition.
+        by_scopes: dict[frozenset, list[Q]] = {}
+        for entity, partition in partitions.items():
+            scopes = frozenset(self.scopes_for(entity, action))
+            if scopes:
+                by_scopes.setdefault(scopes, []).append(partition)
+        conditions = []
+        for scopes, chosen in by_scopes.items():
+            reach = self._scope_conditions(model, set(scopes))
+            if len(chosen) == len(partitions):
+                conditions.extend(reach)
+                continue
+            where = chosen[0]
+            for partition in chosen[1:]:
+                where |= partition
+            combined = reach[0]
+            for condition in reach[1:]:
+                combined |= condition
+            conditions.append(where & combined)
+        return conditions
 
 
 def _shared(model, action: str, user_id: int) -> list[Q]:

@@ -17,7 +17,8 @@ from guardian.utils import get_group_obj_perms_model, get_user_obj_perms_model
 from timeline.models import EventKind
 from timeline.services import event_record
 
-from .models import Action, Department, Entity, Role, RolePermission, Scope
+from .entities import rights_entities
+from .models import Action, Department, Role, RolePermission, Scope
 from .restriction import check
 from .rights import SHARE_VERBS, rights_changed, share_permission
 from .rules import check_settings_right
@@ -128,9 +129,10 @@ def _grid(role) -> dict[tuple[str, str], str]:
 
 def _clean_permissions(permissions) -> dict[tuple[str, str], str]:
     grid, errors = {}, []
+    entities = {code for code, _label in rights_entities()}
     for index, cell in enumerate(permissions or ()):
         entity, action, scope = cell.get("entity"), cell.get("action"), cell.get("scope")
-        if entity not in Entity.values or action not in Action.values or scope not in Scope.values:
+        if entity not in entities or action not in Action.values or scope not in Scope.values:
             errors.append(
                 _("Item %(n)d: entity, action or scope unknown (%(e)s, %(a)s, %(s)s).")
                 % {"n": index + 1, "e": entity, "a": action, "s": scope}
@@ -161,6 +163,23 @@ def _write_grid(role, grid: dict) -> None:
         for (e, a), s in grid.items()
         if s != Scope.NONE
     )
+
+
+def permissions_copy(*, source: str, target: str) -> None:
+    """Give every role, for rights entity ``target``, the scopes it has for ``source`` (a new
+    pipeline starts with the rights of the default one). Called inside the caller's transaction,
+    which has checked the settings right."""
+    RolePermission.objects.bulk_create(
+        RolePermission(role_id=p.role_id, entity=target, action=p.action, scope=p.scope)
+        for p in RolePermission.objects.filter(entity=source)
+    )
+    rights_changed()
+
+
+def permissions_drop(*, entity: str) -> None:
+    """Forget every role's scopes for rights entity ``entity`` (a deleted pipeline)."""
+    RolePermission.objects.filter(entity=entity).delete()
+    rights_changed()
 
 
 @transaction.atomic

@@ -22,8 +22,9 @@ from timeline.models import Event
 
 from . import services
 from .decorators import settings_right_required
+from .entities import entity_label, rights_entities
 from .forms import DepartmentForm, RoleAssignmentForm
-from .models import Action, Department, Entity, Role, Scope
+from .models import Action, Department, Role, Scope
 
 HISTORY_LENGTH = 20
 
@@ -60,9 +61,10 @@ def _scope_label(value: str) -> str:
 def _readable_change(change: dict) -> dict:
     field = change.get("field", "")
     entity, dot, action = field.partition(".")
-    if dot and entity in Entity.values and action in Action.values:
+    entity_name = entity_label(entity) if dot else None
+    if entity_name and action in Action.values:
         return {
-            "label": f"{Entity(entity).label}: {Action(action).label}",
+            "label": f"{entity_name}: {Action(action).label}",
             "old": _scope_label(change.get("old", "")),
             "new": _scope_label(change.get("new", "")),
         }
@@ -90,12 +92,13 @@ def _grid_rows(role: Role) -> list[dict]:
     return [
         {
             "entity": entity,
+            "label": label,
             "cells": [
                 {"action": action, "scope": Scope(grid.get((entity, action), Scope.NONE))}
                 for action in Action
             ],
         }
-        for entity in Entity
+        for entity, label in rights_entities()
     ]
 
 

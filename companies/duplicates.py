@@ -54,7 +54,7 @@ def find_duplicates(*, user, model, name="", first_name="", last_name="", phones
         condition = Q()
         for channel, normalized, _value in values:
             condition |= Q(channel=channel, normalized=normalized)
-        matches = Communication.objects.filter(condition)[: MAX_RESULTS * 4]
+        matches = Communication.objects.filter(condition, lead__isnull=True)[: MAX_RESULTS * 4]
         shown = {normalized: value for _c, normalized, value in values}
         by_owner = {}
         for match in matches:

@@ -14,7 +14,7 @@ from dictionaries.models import Entry
 from . import communications as comms
 
 
-def _entry(list_code: str, verbose_name):
+def entry_field(list_code: str, verbose_name):
     """A reference value of ``list_code`` (kept while in use: PROTECT)."""
     return models.ForeignKey(
         Entry,
@@ -33,10 +33,10 @@ class Company(CrmItem):
     access_entity = "company"
 
     name = models.CharField(_("name"), max_length=255)
-    type = _entry("COMPANY_TYPE", _("company type"))
-    industry = _entry("INDUSTRY", _("industry"))
-    employees = _entry("EMPLOYEES", _("employees"))
-    source = _entry("SOURCE", _("source"))
+    type = entry_field("COMPANY_TYPE", _("company type"))
+    industry = entry_field("INDUSTRY", _("industry"))
+    employees = entry_field("EMPLOYEES", _("employees"))
+    source = entry_field("SOURCE", _("source"))
     revenue = models.DecimalField(
         _("annual revenue"),
         max_digits=18,
@@ -75,13 +75,13 @@ class Contact(CrmItem):
 
     access_entity = "contact"
 
-    honorific = _entry("HONORIFIC", _("salutation"))
+    honorific = entry_field("HONORIFIC", _("salutation"))
     first_name = models.CharField(_("first name"), max_length=100, blank=True)
     last_name = models.CharField(_("last name"), max_length=100, blank=True)
     middle_name = models.CharField(_("middle name"), max_length=100, blank=True)
     position = models.CharField(_("position"), max_length=255, blank=True)
-    type = _entry("CONTACT_TYPE", _("contact type"))
-    source = _entry("SOURCE", _("source"))
+    type = entry_field("CONTACT_TYPE", _("contact type"))
+    source = entry_field("SOURCE", _("source"))
     birthday = models.DateField(_("birthday"), null=True, blank=True)
     companies = models.ManyToManyField(
         Company, verbose_name=_("companies"), related_name="contacts", blank=True
@@ -113,10 +113,11 @@ class Contact(CrmItem):
 
 
 class Communication(models.Model):
-    """One phone, e-mail or website of a company or a contact, with its normalised form.
+    """One phone, e-mail or website of a company, a contact or a lead, with its normalised form.
 
     ``(channel, normalized)`` is indexed (and trigram-indexed on PostgreSQL), so duplicate
-    search and search by phone or e-mail across companies and contacts is one indexed query.
+    search and search by phone or e-mail across companies, contacts and leads is one indexed
+    query.
     """
 
     class Channel(models.TextChoices):
@@ -136,6 +137,13 @@ class Communication(models.Model):
     contact = models.ForeignKey(
         Contact, on_delete=models.CASCADE, null=True, blank=True, related_name="communications"
     )
+    lead = models.ForeignKey(
+        "deals.Lead",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="communications",
+    )
     channel = models.CharField(max_length=5, choices=Channel)
     kind = models.CharField(max_length=6, choices=Kind, default=Kind.WORK)
     value = models.CharField(max_length=comms.MAX_VALUE_LENGTH)
@@ -147,8 +155,9 @@ class Communication(models.Model):
         indexes = [models.Index(fields=["channel", "normalized"], name="communication_lookup")]
         constraints = [
             models.CheckConstraint(
-                condition=Q(company__isnull=False, contact__isnull=True)
-                | Q(company__isnull=True, contact__isnull=False),
+                condition=Q(company__isnull=False, contact__isnull=True, lead__isnull=True)
+                | Q(company__isnull=True, contact__isnull=False, lead__isnull=True)
+                | Q(company__isnull=True, contact__isnull=True, lead__isnull=False),
                 name="communication_has_one_owner",
             )
         ]

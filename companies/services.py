@@ -6,6 +6,7 @@ of ``{"value", "kind"}``. Errors: ``ValidationError`` (by field), ``PermissionDe
 ``EditConflict`` (an update made on an outdated copy); each leaves everything unchanged.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -27,8 +28,16 @@ COMMON_FIELDS = ("source", "comments", "responsible", "opened")
 
 @dataclass(frozen=True)
 class ItemSpec:
+    """What the shared create/update/delete of an item kind needs to know about it.
+
+    ``prepare(item)`` runs after the given fields are assigned and before validation (deals
+    and leads derive their pipeline and closed flag from the stage there).
+    """
+
     model: type[models.Model]
     fields: tuple[str, ...]
+    has_channels: bool = True
+    prepare: Callable | None = None
 
     @property
     def owner_field(self) -> str:
@@ -95,7 +104,9 @@ def _assign(spec: ItemSpec, item, fields: dict) -> None:
         setattr(item, name, value)
 
 
-def _validate(item) -> None:
+def _validate(spec: ItemSpec, item) -> None:
+    if spec.prepare is not None:
+        spec.prepare(item)
     if isinstance(item, Contact) and not (item.first_name or item.last_name):
         raise ValidationError({"last_name": _("Give the contact a first or a last name.")})
     item.full_clean(validate_unique=False, validate_constraints=False)
@@ -124,13 +135,14 @@ def _full_snapshot(spec: ItemSpec, item, channels: dict[str, list[dict]]) -> dic
     return values
 
 
-def _item_create(spec: ItemSpec, *, user, channels: dict, fields: dict):
+def item_create(spec: ItemSpec, *, user, channels: dict, fields: dict):
     check(user, "add", model=spec.model)
     fields.setdefault("responsible", user)
     item = spec.model(created_by=user, modified_by=user)
     _assign(spec, item, fields)
     cleaned = _clean_channels(channels)
-    _validate(item)
+    _validate(spec, item)
+    check(user, "add", item)  # the item's own partition (a deal's pipeline)
     item.save()
     _replace_communications(spec, item, cleaned)
     ensure_within_reach(user, "add", item)
@@ -138,7 +150,7 @@ def _item_create(spec: ItemSpec, *, user, channels: dict, fields: dict):
     return item
 
 
-def _check_version(spec: ItemSpec, item, expected_version: int | None) -> None:
+def check_version(spec: ItemSpec, item, expected_version: int | None) -> None:
     if expected_version is None or expected_version == item.version:
         return
     events = (
@@ -150,15 +162,15 @@ def _check_version(spec: ItemSpec, item, expected_version: int | None) -> None:
     raise EditConflict(item, changes_since(events, {*spec.fields, *CHANNELS}))
 
 
-def _item_update(spec: ItemSpec, *, user, item, expected_version, channels: dict, fields: dict):
+def item_update(spec: ItemSpec, *, user, item, expected_version, channels: dict, fields: dict):
     item = spec.model.objects.select_for_update().get(pk=item.pk)
     check(user, "update", item)
-    _check_version(spec, item, expected_version)
-    stored = stored_channels(item)
+    check_version(spec, item, expected_version)
+    stored = stored_channels(item) if spec.has_channels else {}
     before = _full_snapshot(spec, item, stored)
     _assign(spec, item, fields)
     cleaned = _clean_channels(channels)
-    _validate(item)
+    _validate(spec, item)
     after = _full_snapshot(spec, item, {**stored, **cleaned})
     changes = diff(item, before, after, CHANNEL_LABELS)
     if not changes:
@@ -181,7 +193,7 @@ def _item_delete(spec: ItemSpec, *, user, item) -> None:
     item.delete()
 
 
-def _restricted_by_ids(spec: ItemSpec, user, action: str, ids) -> list:
+def restricted_by_ids(spec: ItemSpec, user, action: str, ids) -> list:
     """The items of ``ids`` the user may ``action``; all of them or a ValidationError."""
     try:
         ids = sorted({int(pk) for pk in ids})
@@ -208,7 +220,7 @@ def _restricted_by_ids(spec: ItemSpec, user, action: str, ids) -> list:
 def company_create(*, user, phones=(), emails=(), websites=(), **fields) -> Company:
     """Create a company; its responsible person is ``user`` unless given."""
     channels = {"phones": phones, "emails": emails, "websites": websites}
-    return _item_create(COMPANY, user=user, channels=channels, fields=fields)
+    return item_create(COMPANY, user=user, channels=channels, fields=fields)
 
 
 @transaction.atomic
@@ -221,7 +233,7 @@ def company_update(
     copy raises EditConflict. An update that changes nothing writes nothing.
     """
     channels = {"phones": phones, "emails": emails, "websites": websites}
-    return _item_update(
+    return item_update(
         COMPANY,
         user=user,
         item=company,
@@ -244,7 +256,7 @@ def company_delete(*, user, company) -> None:
 def contact_create(*, user, phones=(), emails=(), websites=(), companies=(), **fields) -> Contact:
     """Create a contact, linked to ``companies`` if given."""
     channels = {"phones": phones, "emails": emails, "websites": websites}
-    contact = _item_create(CONTACT, user=user, channels=channels, fields=fields)
+    contact = item_create(CONTACT, user=user, channels=channels, fields=fields)
     for company in companies:
         contact_link(user=user, contact=contact, company=company)
     return contact
@@ -256,7 +268,7 @@ def contact_update(
 ) -> Contact:
     """Change a contact; same rules as ``company_update``."""
     channels = {"phones": phones, "emails": emails, "websites": websites}
-    return _item_update(
+    return item_update(
         CONTACT,
         user=user,
         item=contact,
@@ -312,9 +324,9 @@ def contact_unlink(*, user, contact, company) -> None:
 def items_bulk_update(*, user, model, ids, **fields) -> int:
     """Change the same fields on many companies or contacts; all of them or none."""
     spec = SPECS[model]
-    items = _restricted_by_ids(spec, user, "update", ids)
+    items = restricted_by_ids(spec, user, "update", ids)
     for item in items:
-        _item_update(spec, user=user, item=item, expected_version=None, channels={}, fields=fields)
+        item_update(spec, user=user, item=item, expected_version=None, channels={}, fields=fields)
     return len(items)
 
 
@@ -322,7 +334,7 @@ def items_bulk_update(*, user, model, ids, **fields) -> int:
 def items_bulk_delete(*, user, model, ids) -> int:
     """Delete many companies or contacts; all of them or none."""
     spec = SPECS[model]
-    items = _restricted_by_ids(spec, user, "delete", ids)
+    items = restricted_by_ids(spec, user, "delete", ids)
     for item in items:
         _item_delete(spec, user=user, item=item)
     return len(items)

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import django_filters
-from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.core.exceptions import ImproperlyConfigured, ObjectDoesNotExist, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from django.http import Http404
@@ -31,7 +31,10 @@ def exception_handler(exc, context):
     if isinstance(exc, EditConflict):
         set_rollback()
         return _conflict_response(exc, context)
-    if isinstance(exc, DjangoValidationError):
+    if isinstance(exc, ObjectDoesNotExist):
+        # The item was deleted while the request was working on it (a move racing a delete).
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoValidationError):
         if hasattr(exc, "error_dict"):
             exc = exceptions.ValidationError(exc.message_dict)
         else:

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "timeline",
     "companies",
     "requisites",
+    "deals",
 ]
 
 MIDDLEWARE = [

@@ -36,6 +36,12 @@ class Pipeline(models.Model):
         return self.name
 
     @property
+    def access_entity(self) -> str:
+        """Its row in the rights grid: ``deal`` for the default pipeline, ``deal:<id>`` for
+        the others (Bitrix24's DEAL and DEAL_C<id>)."""
+        return "deal" if self.is_default else f"deal:{self.pk}"
+
+    @property
     def stage_code_prefix(self) -> str:
         return "" if self.is_default else f"C{self.pk}:"
 

@@ -16,6 +16,7 @@ from django.db.models import F, Max
 from django.utils.translation import gettext as _
 
 from accessrights.rules import check_settings_right
+from accessrights.services import permissions_copy, permissions_drop
 from timeline.models import EventKind
 from timeline.services import events_record_bulk
 
@@ -238,7 +239,9 @@ def _move_usages(user, usages, entry: Entry, replacement: Entry) -> None:
         label = str(model._meta.get_field(name).verbose_name)
         change = [{"field": name, "label": label, "old": entry.name, "new": replacement.name}]
         items = list(rows.only("pk", "version"))
-        rows.update(**{name: replacement, "version": F("version") + 1})
+        follow = getattr(model, "follow_entry", None)
+        followers = follow(name, replacement) if follow else {}
+        rows.update(**{name: replacement, "version": F("version") + 1}, **followers)
         for item in items:
             item.version += 1
         events_record_bulk(
@@ -355,6 +358,10 @@ def pipeline_create(*, user, name: str) -> Pipeline:
     _pipeline_validate(pipeline)
     pipeline.save()
     _create_default_stages(pipeline)
+    # Like Bitrix24: a new pipeline starts with the rights roles have in the default one.
+    permissions_copy(
+        source=Pipeline.objects.get(is_default=True).access_entity, target=pipeline.access_entity
+    )
     return pipeline
 
 
@@ -387,6 +394,7 @@ def pipeline_delete(*, user, pipeline: Pipeline) -> None:
     check_settings_right(user)
     pipeline = Pipeline.objects.select_for_update().get(pk=pipeline.pk)
     pipeline_validate_delete(pipeline)
+    permissions_drop(entity=pipeline.access_entity)
     pipeline.stages.all().delete()
     pipeline.delete()
 

@@ -3,8 +3,11 @@ from django.contrib.auth.models import Group
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
-from accessrights.models import Action, Department, Entity, Role, Scope
+from accessrights.entities import rights_entities
+from accessrights.models import Action, Department, Role, Scope
 from accessrights.rights import SHARE_VERBS
+
+MAX_CELLS = 2000  # a grid of 300 pipelines, with room for repeated cells
 
 
 class CodeField(serializers.ChoiceField):
@@ -52,8 +55,21 @@ class DepartmentSerializer(serializers.ModelSerializer):
 # Roles
 
 
+class EntityField(CodeField):
+    """A row of the rights grid: ``company``, ``contact``, ``lead``, ``deal`` (the default
+    pipeline) or ``deal:<pipeline id>``."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("help_text", self.__doc__)
+        super().__init__(choices=(), **kwargs)
+
+    def to_internal_value(self, data):
+        self.choices = rights_entities()  # pipelines come and go: read them when used
+        return super().to_internal_value(data)
+
+
 class PermissionCellSerializer(serializers.Serializer):
-    entity = CodeField(choices=Entity.choices)
+    entity = EntityField()
     action = CodeField(choices=Action.choices)
     scope = CodeField(choices=Scope.choices)
 
@@ -74,15 +90,18 @@ class PermissionGridField(serializers.ListField):
     child = PermissionCellSerializer()
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("max_length", len(Entity) * len(Action) * 2)
+        kwargs.setdefault("max_length", MAX_CELLS)
         super().__init__(**kwargs)
 
     def get_attribute(self, role):
         return role.permissions.all()
 
     def to_representation(self, cells):
-        entities, actions = list(Entity.values), list(Action.values)
-        ordered = sorted(cells, key=lambda c: (entities.index(c.entity), actions.index(c.action)))
+        entities = {code: index for index, (code, _label) in enumerate(rights_entities())}
+        actions = list(Action.values)
+        ordered = sorted(
+            cells, key=lambda c: (entities.get(c.entity, len(entities)), actions.index(c.action))
+        )
         return [{"entity": c.entity, "action": c.action, "scope": c.scope} for c in ordered]
 
     def run_child_validation(self, data):

@@ -1,0 +1,197 @@
+"""Deals in pipelines and leads, each moving through the stages of its reference list."""
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+
+from companies.models import Company, Contact, entry_field
+from crm.models import CrmItem
+from crm.validators import validate_currency
+from dictionaries.models import Entry, Pipeline, Semantics
+
+
+def _amount(verbose_name):
+    return models.DecimalField(
+        verbose_name,
+        max_digits=18,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+
+
+def _stage(list_code: str):
+    return models.ForeignKey(
+        Entry,
+        verbose_name=_("stage"),
+        on_delete=models.PROTECT,
+        limit_choices_to={"list_code": list_code},
+        related_name="+",
+    )
+
+
+class StagedItem(CrmItem):
+    """An item in a stage; ``closed`` follows the stage: a success or failure stage closes it.
+
+    ``closed`` is stored (not joined from the stage each time) so that lists and the kanban
+    filter on it through an index; the services keep it in step with ``stage``.
+    """
+
+    closed = models.BooleanField(_("closed"), default=False, editable=False)
+    amount = _amount(_("amount"))
+    currency = models.CharField(
+        _("currency"), max_length=3, blank=True, validators=[validate_currency]
+    )
+    source = entry_field("SOURCE", _("source"))
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def follow_entry(cls, field_name: str, entry: Entry) -> dict:
+        """Other fields that change when ``field_name`` is pointed at ``entry`` (for the
+        reference-list replacement on delete)."""
+        return {"closed": entry.semantics != Semantics.PROCESS} if field_name == "stage" else {}
+
+
+class Deal(StagedItem):
+    """A sale in progress: its pipeline and stage, amount, client (company and contacts)."""
+
+    access_entity = "deal"
+
+    title = models.CharField(_("title"), max_length=255)
+    pipeline = models.ForeignKey(
+        Pipeline, verbose_name=_("pipeline"), on_delete=models.PROTECT, related_name="deals"
+    )
+    stage = _stage("DEAL_STAGE")
+    type = entry_field("DEAL_TYPE", _("deal type"))
+    probability = models.PositiveSmallIntegerField(
+        _("probability, %"), null=True, blank=True, validators=[MaxValueValidator(100)]
+    )
+    begin_date = models.DateField(_("start date"), null=True, blank=True)
+    close_date = models.DateField(_("expected close date"), null=True, blank=True)
+    company = models.ForeignKey(
+        Company,
+        verbose_name=_("company"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="deals",
+    )
+    contacts = models.ManyToManyField(
+        Contact, verbose_name=_("contacts"), related_name="deals", blank=True
+    )
+    lead = models.ForeignKey(
+        "Lead",
+        verbose_name=_("lead"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="deals",
+        editable=False,
+    )
+
+    class Meta:
+        verbose_name = _("deal")
+        verbose_name_plural = _("deals")
+        ordering = ["-id"]
+        indexes = [
+            # Kanban columns: a stage's cards newest first, and its count and sum.
+            models.Index(fields=["stage", "-id"], name="deal_stage"),
+            models.Index(fields=["pipeline", "closed", "-id"], name="deal_pipeline"),
+            models.Index(fields=["responsible", "pipeline", "-id"], name="deal_resp"),
+            models.Index(fields=["company", "-id"], name="deal_company"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("deals:deal", args=[self.pk])
+
+    @classmethod
+    def access_partitions(cls) -> dict[str, Q]:
+        """Rights are given per pipeline: the rights entity of each pipeline and its rows."""
+        return {
+            pipeline.access_entity: Q(pipeline_id=pipeline.pk)
+            for pipeline in Pipeline.objects.only("pk", "is_default")
+        }
+
+    @classmethod
+    def access_entity_of(cls, deal) -> str:
+        return deal.pipeline.access_entity
+
+
+class Lead(StagedItem):
+    """An unqualified request; converted, it produces a contact, a company and/or a deal."""
+
+    access_entity = "lead"
+
+    title = models.CharField(_("title"), max_length=255)
+    stage = _stage("STATUS")
+    honorific = entry_field("HONORIFIC", _("salutation"))
+    first_name = models.CharField(_("first name"), max_length=100, blank=True)
+    last_name = models.CharField(_("last name"), max_length=100, blank=True)
+    middle_name = models.CharField(_("middle name"), max_length=100, blank=True)
+    position = models.CharField(_("position"), max_length=255, blank=True)
+    company_name = models.CharField(_("company name"), max_length=255, blank=True)
+    company = models.ForeignKey(
+        Company,
+        verbose_name=_("company"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="leads",
+        editable=False,
+    )
+    contact = models.ForeignKey(
+        Contact,
+        verbose_name=_("contact"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="leads",
+        editable=False,
+    )
+
+    class Meta:
+        verbose_name = _("lead")
+        verbose_name_plural = _("leads")
+        ordering = ["-id"]
+        indexes = [
+            models.Index(fields=["stage", "-id"], name="lead_stage"),
+            models.Index(fields=["responsible", "closed", "-id"], name="lead_resp"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("deals:lead", args=[self.pk])
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(p for p in (self.first_name, self.middle_name, self.last_name) if p)
+
+
+# Items shared with a user or a group on top of their roles (django-guardian, direct tables).
+
+
+class DealUserShare(UserObjectPermissionBase):
+    content_object = models.ForeignKey(Deal, on_delete=models.CASCADE)
+
+
+class DealGroupShare(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Deal, on_delete=models.CASCADE)
+
+
+class LeadUserShare(UserObjectPermissionBase):
+    content_object = models.ForeignKey(Lead, on_delete=models.CASCADE)
+
+
+class LeadGroupShare(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Lead, on_delete=models.CASCADE)

@@ -1,0 +1,307 @@
+"""Every write to deals and leads: stages and the closed flag, client links, conversion.
+
+The shared create/update machinery of ``companies.services`` does validation, rights, edit
+conflicts and history; this module adds what stages mean. A deal's pipeline is the pipeline
+of its stage, and an item is closed exactly when its stage is a success or failure stage, so
+moving a deal to a stage of another pipeline moves it to that pipeline, and moving it back to
+a process stage reopens it. Errors: ``ValidationError``, ``PermissionDenied``,
+``EditConflict``, and ``ObjectDoesNotExist`` for an item deleted meanwhile.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from accessrights.restriction import check
+from companies import communications as comms
+from companies.models import Communication, Company, Contact
+from companies.services import (
+    COMMON_FIELDS,
+    ItemSpec,
+    company_create,
+    contact_create,
+    contact_link,
+    item_create,
+    item_update,
+    stored_channels,
+)
+from dictionaries.defaults import DEAL_STAGE
+from dictionaries.models import Entry, Pipeline, Semantics
+from timeline.models import EventKind
+from timeline.services import event_record
+
+from .models import Deal, Lead
+
+LEAD_STAGE = "STATUS"
+
+
+def initial_stage(list_code: str, pipeline: Pipeline | None = None) -> Entry:
+    """The first stage of a list (of ``pipeline`` for deal stages)."""
+    stage = Entry.objects.of_list(list_code, pipeline).filter(semantics=Semantics.PROCESS).first()
+    if stage is None:
+        raise ValidationError({"stage": _("This stage list has no stages.")})
+    return stage
+
+
+def _follow_stage(item, list_code: str) -> None:
+    stage = item.stage
+    if stage.list_code != list_code:
+        raise ValidationError({"stage": _("“%s” is not a stage of this kind of item.") % stage})
+    item.closed = stage.semantics != Semantics.PROCESS
+
+
+def _deal_prepare(deal: Deal) -> None:
+    if deal.stage_id is None:
+        pipeline = deal.pipeline if deal.pipeline_id else Pipeline.objects.get(is_default=True)
+        deal.stage = initial_stage(DEAL_STAGE, pipeline)
+    _follow_stage(deal, DEAL_STAGE)
+    deal.pipeline = deal.stage.pipeline
+
+
+def _lead_prepare(lead: Lead) -> None:
+    if lead.stage_id is None:
+        lead.stage = initial_stage(LEAD_STAGE)
+    _follow_stage(lead, LEAD_STAGE)
+    lead.title = (lead.title or "").strip() or lead.full_name or lead.company_name
+
+
+DEAL = ItemSpec(
+    Deal,
+    (
+        "title", "pipeline", "stage", "type", "amount", "currency", "probability",
+        "begin_date", "close_date", "company", *COMMON_FIELDS,
+    ),
+    has_channels=False,
+    prepare=_deal_prepare,
+)  # fmt: skip
+LEAD = ItemSpec(
+    Lead,
+    (
+        "title", "stage", "honorific", "first_name", "last_name", "middle_name", "position",
+        "company_name", "amount", "currency", *COMMON_FIELDS,
+    ),
+    prepare=_lead_prepare,
+)  # fmt: skip
+
+
+def _check_readable(user, items) -> None:
+    """A client picked for a deal must be one the user may read."""
+    for item in items:
+        if item is not None:
+            check(user, "read", item)
+
+
+def _record_links(user, item, before: set, after: set) -> None:
+    """ "Linked" / "unlinked" in the history of both sides, for each client added or removed."""
+    for other, kind in [*((o, EventKind.LINKED) for o in after - before),
+                        *((o, EventKind.UNLINKED) for o in before - after)]:  # fmt: skip
+        event_record(item=item, kind=kind, author=user, related=other)
+        event_record(item=other, kind=kind, author=user, related=item)
+
+
+def _set_contacts(user, deal: Deal, contacts) -> None:
+    before = set(deal.contacts.all())
+    after = set(contacts)
+    _check_readable(user, after - before)
+    deal.contacts.set(after)
+    _record_links(user, deal, before, after)
+
+
+# Deals
+
+
+@transaction.atomic
+def deal_create(*, user, contacts=(), **fields) -> Deal:
+    """Create a deal. Without a stage it starts in the first stage of ``pipeline`` (the
+    default pipeline when none is given); with one, the stage decides the pipeline."""
+    _check_readable(user, [fields.get("company")])
+    deal = item_create(DEAL, user=user, channels={}, fields=fields)
+    if deal.company_id:
+        event_record(item=deal.company, kind=EventKind.LINKED, author=user, related=deal)
+    _set_contacts(user, deal, contacts)
+    return deal
+
+
+@transaction.atomic
+def deal_update(*, user, deal, expected_version=None, contacts=None, **fields) -> Deal:
+    """Change the given fields (and the contacts, when given). A new ``pipeline`` without a
+    stage moves the deal to that pipeline's first stage."""
+    pipeline = fields.get("pipeline")
+    if pipeline is not None and "stage" not in fields and pipeline.pk != deal.pipeline_id:
+        fields["stage"] = initial_stage(DEAL_STAGE, pipeline)
+    old_company = deal.company
+    if "company" in fields and fields["company"] != old_company:
+        _check_readable(user, [fields["company"]])
+    deal = item_update(
+        DEAL, user=user, item=deal, expected_version=expected_version, channels={}, fields=fields
+    )
+    if deal.company != old_company:
+        _record_company_links(user, deal, old_company)
+    if contacts is not None:
+        _set_contacts(user, deal, contacts)
+    return deal
+
+
+def _record_company_links(user, deal: Deal, old_company) -> None:
+    # The deal's own history shows the company field's change; the companies get a link event.
+    if old_company is not None:
+        event_record(item=old_company, kind=EventKind.UNLINKED, author=user, related=deal)
+    if deal.company is not None:
+        event_record(item=deal.company, kind=EventKind.LINKED, author=user, related=deal)
+
+
+@transaction.atomic
+def move_deal_to_stage(*, user, deal, stage: Entry, expected_version=None) -> Deal:
+    """Move a deal to ``stage`` (of any pipeline the user may work in): the kanban's drag."""
+    if not isinstance(stage, Entry) or stage.list_code != DEAL_STAGE:
+        raise ValidationError({"stage": _("Choose a deal stage.")})
+    return deal_update(user=user, deal=deal, expected_version=expected_version, stage=stage)
+
+
+def deal_stage_by_code(code) -> Entry:
+    """The deal stage of a code (``WON``, ``C3:NEW``); a code names its pipeline too."""
+    stage = Entry.objects.filter(list_code=DEAL_STAGE, code=str(code)[:50]).first()
+    if stage is None:
+        raise ValidationError({"stage": _("“%s” is not the code of a deal stage.") % code})
+    return stage
+
+
+@transaction.atomic
+def deal_delete(*, user, deal) -> None:
+    """Delete a deal; its company and contacts keep an "unlinked" line in their history."""
+    check(user, "delete", deal)
+    clients = [deal.company] if deal.company_id else []
+    for other in [*clients, *deal.contacts.all()]:
+        event_record(item=other, kind=EventKind.UNLINKED, author=user, related=deal)
+    event_record(item=deal, kind=EventKind.DELETED, author=user)
+    deal.delete()
+
+
+# Leads
+
+
+@transaction.atomic
+def lead_create(*, user, phones=(), emails=(), websites=(), **fields) -> Lead:
+    """Create a lead, in the first lead stage unless a stage is given."""
+    channels = {"phones": phones, "emails": emails, "websites": websites}
+    return item_create(LEAD, user=user, channels=channels, fields=fields)
+
+
+@transaction.atomic
+def lead_update(
+    *, user, lead, expected_version=None, phones=None, emails=None, websites=None, **fields
+) -> Lead:
+    """Change a lead. Its converted (success) stage is reached only by converting it."""
+    stage = fields.get("stage")
+    if stage is not None and stage.semantics == Semantics.SUCCESS and lead.stage_id != stage.pk:
+        raise ValidationError({"stage": _("A lead reaches “%s” by being converted.") % stage})
+    channels = {"phones": phones, "emails": emails, "websites": websites}
+    return item_update(
+        LEAD, user=user, item=lead, expected_version=expected_version, channels=channels,
+        fields=fields,
+    )  # fmt: skip
+
+
+@transaction.atomic
+def lead_delete(*, user, lead) -> None:
+    """Delete a lead; what it was converted into stays."""
+    check(user, "delete", lead)
+    event_record(item=lead, kind=EventKind.DELETED, author=user)
+    lead.delete()
+
+
+def _existing_client(user, model, lead: Lead):
+    """A client the user may read with one of the lead's phones or e-mails, the oldest first."""
+    condition = Q(pk__in=[])
+    for comm in lead.communications.all():
+        if comm.channel in (comms.PHONE, comms.EMAIL):
+            condition |= Q(channel=comm.channel, normalized=comm.normalized)
+    owner = model._meta.model_name
+    owners = Communication.objects.filter(condition, **{f"{owner}__isnull": False}).values(
+        f"{owner}_id"
+    )
+    readable = model.objects.restrict(user, "read").order_by("id")
+    found = readable.filter(pk__in=owners).first()
+    if found is None and model is Company and lead.company_name:
+        found = readable.filter(name__iexact=lead.company_name).first()
+    return found
+
+
+def _lead_channels(lead: Lead) -> dict:
+    channels = stored_channels(lead)
+    return {"phones": channels["phones"], "emails": channels["emails"]}
+
+
+@transaction.atomic
+def lead_convert(
+    *, user, lead, contact=False, company=False, deal_pipeline: Pipeline | None = None
+) -> dict:
+    """Turn a lead into a contact, a company and/or a deal (in ``deal_pipeline``), in one
+    transaction. A contact or company with one of the lead's phones or e-mails (a company
+    also by its exact name) is linked instead of creating a duplicate. The lead moves to its
+    success stage and links to what it produced. Returns ``{"contact", "company", "deal"}``
+    with what was created or found (None for what was not asked for)."""
+    lead = Lead.objects.select_for_update().select_related("stage").get(pk=lead.pk)
+    check(user, "update", lead)
+    if lead.stage.semantics == Semantics.SUCCESS:
+        raise ValidationError(_("This lead is already converted."))
+    if not (contact or company or deal_pipeline):
+        raise ValidationError(
+            _("Choose what to create from the lead: a contact, a company or a deal.")
+        )
+    produced = {"contact": None, "company": None, "deal": None}
+    common = {"responsible": lead.responsible, "source": lead.source, "comments": lead.comments}
+    if company:
+        produced["company"] = _existing_client(user, Company, lead) or company_create(
+            user=user, name=lead.company_name or lead.title, **common, **_lead_channels(lead)
+        )
+    if contact:
+        produced["contact"] = _existing_client(user, Contact, lead) or _contact_from(user, lead)
+        if (
+            produced["company"]
+            and not produced["contact"].companies.filter(pk=produced["company"].pk).exists()
+        ):
+            contact_link(user=user, contact=produced["contact"], company=produced["company"])
+    if deal_pipeline is not None:
+        produced["deal"] = deal_create(
+            user=user,
+            title=lead.title,
+            pipeline=deal_pipeline,
+            amount=lead.amount,
+            currency=lead.currency,
+            company=produced["company"],
+            contacts=[produced["contact"]] if produced["contact"] else [],
+            **common,
+        )
+        Deal.objects.filter(pk=produced["deal"].pk).update(lead=lead)
+        produced["deal"].lead = lead
+    converted = Entry.objects.of_list(LEAD_STAGE).get(semantics=Semantics.SUCCESS)
+    lead = item_update(
+        LEAD, user=user, item=lead, expected_version=None, channels={}, fields={"stage": converted}
+    )
+    Lead.objects.filter(pk=lead.pk).update(company=produced["company"], contact=produced["contact"])
+    for item in produced.values():
+        if item is not None:
+            event_record(item=lead, kind=EventKind.LINKED, author=user, related=item)
+            event_record(item=item, kind=EventKind.LINKED, author=user, related=lead)
+    return produced
+
+
+def _contact_from(user, lead: Lead) -> Contact:
+    if not (lead.first_name or lead.last_name):
+        raise ValidationError(
+            {"contact": _("The lead has no first or last name to create a contact with.")}
+        )
+    return contact_create(
+        user=user,
+        honorific=lead.honorific,
+        first_name=lead.first_name,
+        last_name=lead.last_name,
+        middle_name=lead.middle_name,
+        position=lead.position,
+        responsible=lead.responsible,
+        source=lead.source,
+        comments=lead.comments,
+        **_lead_channels(lead),
+    )
