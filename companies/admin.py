@@ -108,7 +108,9 @@ class ItemAdmin(admin.ModelAdmin):
 
     def delete_queryset(self, request, queryset):
         services.items_bulk_delete(
-            user=request.user, model=self.model, ids=list(queryset.values_list("pk", flat=True))
+            user=request.user,
+            spec=services.SPECS[self.model],
+            ids=list(queryset.values_list("pk", flat=True)),
         )
 
     @admin.display(description=_("phones, e-mails, websites"))

@@ -29,9 +29,12 @@ def _phone_fragments(value: str) -> list[str]:
     return comms.phone_search_digits(value) or [value.strip()]
 
 
-class _ClientFilterSet(ItemFilterSet):
+class ClientFilterSet(ItemFilterSet):
+    """Search and filters of items with phones and e-mails (companies, contacts, leads)."""
+
     owner_field = ""
     name_fields: tuple[str, ...] = ()
+    has_requisites = True
 
     q = django_filters.CharFilter(label=_("Search"), method="search")
     phone = django_filters.CharFilter(label=_("Phone"), method="filter_phone")
@@ -61,7 +64,7 @@ class _ClientFilterSet(ItemFilterSet):
     def _is_tax_id(self, value: str) -> bool:
         """Whether ``value`` is the tax identifier of some requisites (one indexed lookup)."""
         compact = compact_tax_id(value)
-        if len(compact) < 8 or not any(c.isdigit() for c in compact):
+        if not self.has_requisites or len(compact) < 8 or not any(c.isdigit() for c in compact):
             return False
         owner = {f"{self.owner_field}__isnull": False}
         return Requisite.objects.filter(tax_id=compact, **owner).exists()
@@ -90,7 +93,7 @@ class _ClientFilterSet(ItemFilterSet):
         return qs.filter(pk__in=_owners_with(self.owner_field, comms.EMAIL, [value]))
 
 
-class CompanyFilterSet(_ClientFilterSet):
+class CompanyFilterSet(ClientFilterSet):
     owner_field = "company"
     name_fields = ("name",)
 
@@ -113,7 +116,7 @@ class CompanyFilterSet(_ClientFilterSet):
         fields = []
 
 
-class ContactFilterSet(_ClientFilterSet):
+class ContactFilterSet(ClientFilterSet):
     owner_field = "contact"
     name_fields = ("first_name", "last_name")
 

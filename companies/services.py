@@ -31,11 +31,13 @@ class ItemSpec:
     """What the shared create/update/delete of an item kind needs to know about it.
 
     ``prepare(item)`` runs after the given fields are assigned and before validation (deals
-    and leads derive their pipeline and closed flag from the stage there).
+    and leads derive their pipeline and closed flag from the stage there); ``delete(user,
+    item)`` is the kind's delete service, for bulk deletes.
     """
 
     model: type[models.Model]
     fields: tuple[str, ...]
+    delete: Callable
     has_channels: bool = True
     prepare: Callable | None = None
 
@@ -51,6 +53,7 @@ COMPANY = ItemSpec(
         "address_city", "address_region", "address_postal_code", "address_country",
         *COMMON_FIELDS,
     ),
+    delete=lambda user, item: _item_delete(COMPANY, user=user, item=item),
 )  # fmt: skip
 CONTACT = ItemSpec(
     Contact,
@@ -58,6 +61,7 @@ CONTACT = ItemSpec(
         "honorific", "first_name", "last_name", "middle_name", "position", "type", "birthday",
         *COMMON_FIELDS,
     ),
+    delete=lambda user, item: _item_delete(CONTACT, user=user, item=item),
 )  # fmt: skip
 SPECS = {Company: COMPANY, Contact: CONTACT}
 
@@ -321,9 +325,8 @@ def contact_unlink(*, user, contact, company) -> None:
 
 
 @transaction.atomic
-def items_bulk_update(*, user, model, ids, **fields) -> int:
-    """Change the same fields on many companies or contacts; all of them or none."""
-    spec = SPECS[model]
+def items_bulk_update(*, user, spec: ItemSpec, ids, **fields) -> int:
+    """Change the same fields on many items of one kind; all of them or none."""
     items = restricted_by_ids(spec, user, "update", ids)
     for item in items:
         item_update(spec, user=user, item=item, expected_version=None, channels={}, fields=fields)
@@ -331,10 +334,9 @@ def items_bulk_update(*, user, model, ids, **fields) -> int:
 
 
 @transaction.atomic
-def items_bulk_delete(*, user, model, ids) -> int:
-    """Delete many companies or contacts; all of them or none."""
-    spec = SPECS[model]
+def items_bulk_delete(*, user, spec: ItemSpec, ids) -> int:
+    """Delete many items of one kind; all of them or none."""
     items = restricted_by_ids(spec, user, "delete", ids)
     for item in items:
-        _item_delete(spec, user=user, item=item)
+        spec.delete(user, item)
     return len(items)

@@ -32,23 +32,28 @@ from .forms import CompanyForm, ContactForm
 from .models import Company, Contact
 
 
-def _bulk_actions(model, type_list: str) -> dict:
+def bulk_actions(spec, type_list: str = "") -> dict:
+    """The bulk actions of a list: new responsible, new type (``type_list``), delete."""
+
     def set_responsible(user, ids, value):
         responsible = get_user_model().objects.filter(is_active=True, pk=value or 0).first()
         if responsible is None:
             raise ValidationError(_("Choose the new responsible person."))
-        return services.items_bulk_update(user=user, model=model, ids=ids, responsible=responsible)
+        return services.items_bulk_update(user=user, spec=spec, ids=ids, responsible=responsible)
 
     def set_type(user, ids, value):
         entry = Entry.objects.filter(list_code=type_list, code=value or "").first()
         if entry is None:
             raise ValidationError(_("Choose the new type."))
-        return services.items_bulk_update(user=user, model=model, ids=ids, type=entry)
+        return services.items_bulk_update(user=user, spec=spec, ids=ids, type=entry)
 
     def delete(user, ids, value):
-        return services.items_bulk_delete(user=user, model=model, ids=ids)
+        return services.items_bulk_delete(user=user, spec=spec, ids=ids)
 
-    return {"responsible": set_responsible, "type": set_type, "delete": delete}
+    actions = {"responsible": set_responsible, "type": set_type, "delete": delete}
+    if not type_list:
+        del actions["type"]
+    return actions
 
 
 # Companies
@@ -147,7 +152,7 @@ class CompanyCommentView(ItemCommentView):
 class CompanyBulkView(ItemBulkView):
     model = Company
     list_url_name = "companies:company_list"
-    actions = _bulk_actions(Company, "COMPANY_TYPE")
+    actions = bulk_actions(services.COMPANY, "COMPANY_TYPE")
 
 
 # Contacts
@@ -243,7 +248,7 @@ class ContactCommentView(ItemCommentView):
 class ContactBulkView(ItemBulkView):
     model = Contact
     list_url_name = "companies:contact_list"
-    actions = _bulk_actions(Contact, "CONTACT_TYPE")
+    actions = bulk_actions(services.CONTACT, "CONTACT_TYPE")
 
 
 # Links between contacts and companies

@@ -72,6 +72,7 @@ DEAL = ItemSpec(
         "title", "pipeline", "stage", "type", "amount", "currency", "probability",
         "begin_date", "close_date", "company", *COMMON_FIELDS,
     ),
+    delete=lambda user, item: deal_delete(user=user, deal=item),
     has_channels=False,
     prepare=_deal_prepare,
 )  # fmt: skip
@@ -81,6 +82,7 @@ LEAD = ItemSpec(
         "title", "stage", "honorific", "first_name", "last_name", "middle_name", "position",
         "company_name", "amount", "currency", *COMMON_FIELDS,
     ),
+    delete=lambda user, item: lead_delete(user=user, lead=item),
     prepare=_lead_prepare,
 )  # fmt: skip
 

@@ -163,11 +163,11 @@ def test_bulk_update_changes_all_or_none(user):
     manager = sales_user()
     refused(
         lambda: services.items_bulk_update(
-            user=user, model=Company, ids=[first.pk, 999_999], responsible=manager
+            user=user, spec=services.COMPANY, ids=[first.pk, 999_999], responsible=manager
         )
     )
     count = services.items_bulk_update(
-        user=user, model=Company, ids=[first.pk, second.pk], responsible=manager
+        user=user, spec=services.COMPANY, ids=[first.pk, second.pk], responsible=manager
     )
     assert count == 2
     assert set(Company.objects.values_list("responsible", flat=True)) == {manager.pk}
@@ -175,8 +175,8 @@ def test_bulk_update_changes_all_or_none(user):
 
 
 def test_bulk_actions_refuse_garbage_ids(user):
-    refused(lambda: services.items_bulk_delete(user=user, model=Company, ids=["abc"]))
-    refused(lambda: services.items_bulk_delete(user=user, model=Company, ids=[]))
+    refused(lambda: services.items_bulk_delete(user=user, spec=services.COMPANY, ids=["abc"]))
+    refused(lambda: services.items_bulk_delete(user=user, spec=services.COMPANY, ids=[]))
 
 
 def test_inactive_users_can_do_nothing(company, user):

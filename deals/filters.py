@@ -1,0 +1,80 @@
+"""The ONE definition of a filtered deal or lead list: list pages, kanban, API and export."""
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from companies.filters import ClientFilterSet
+from crm.filters import ItemFilterSet
+from dictionaries.filters import EntryCodeFilter
+from dictionaries.models import Pipeline
+
+from .models import Deal, Lead
+
+MAX_SEARCH_LENGTH = 200
+
+
+class DealFilterSet(ItemFilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    pipeline = django_filters.ModelChoiceFilter(
+        label=_("Pipeline"), queryset=Pipeline.objects.all()
+    )
+    stage = EntryCodeFilter(label=_("Stage"), list_code="DEAL_STAGE")
+    type = EntryCodeFilter(label=_("Deal type"), list_code="DEAL_TYPE")
+    source = EntryCodeFilter(label=_("Source"), list_code="SOURCE")
+    closed = django_filters.BooleanFilter(label=_("Closed"))
+    amount = django_filters.RangeFilter(label=_("Amount"))
+    close_date = django_filters.DateFromToRangeFilter(
+        label=_("Expected close date"),
+        widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}),
+    )
+    company = django_filters.NumberFilter(label=_("Company"), field_name="company")
+    contact = django_filters.NumberFilter(label=_("Contact"), field_name="contacts")
+    ordering = django_filters.OrderingFilter(
+        fields=(
+            ("title", "title"),
+            ("amount", "amount"),
+            ("close_date", "close_date"),
+            ("created_at", "created"),
+            ("modified_at", "modified"),
+            ("id", "id"),
+        ),
+        label=_("Sort by"),
+    )
+
+    class Meta:
+        model = Deal
+        fields = []
+
+    def search(self, qs, name, value):
+        """A deal's number, or words of its title."""
+        value = value.strip()[:MAX_SEARCH_LENGTH]
+        if not value:
+            return qs
+        if value.isdigit():
+            return qs.filter(pk=int(value)) if len(value) < 18 else qs.none()
+        lookup = "icontains" if len(value) >= 3 else "istartswith"
+        return qs.filter(**{f"title__{lookup}": value})
+
+
+class LeadFilterSet(ClientFilterSet):
+    owner_field = "lead"
+    name_fields = ("title", "first_name", "last_name", "company_name")
+    has_requisites = False
+
+    tax_id = None
+    stage = EntryCodeFilter(label=_("Stage"), list_code="STATUS")
+    source = EntryCodeFilter(label=_("Source"), list_code="SOURCE")
+    closed = django_filters.BooleanFilter(label=_("Closed"))
+    ordering = django_filters.OrderingFilter(
+        fields=(
+            ("title", "title"),
+            ("created_at", "created"),
+            ("modified_at", "modified"),
+            ("id", "id"),
+        ),
+        label=_("Sort by"),
+    )
+
+    class Meta:
+        model = Lead
+        fields = []
