@@ -86,14 +86,16 @@ class CommunicationsField(forms.Field):
         return comms.clean_values(self.channel, value)
 
 
-def _responsible_field():
+def responsible_field():
     return forms.ModelChoiceField(
         label=_("Responsible person"),
         queryset=get_user_model().objects.filter(is_active=True).order_by("first_name", "username"),
     )
 
 
-class _ClientForm(ItemForm):
+class ClientForm(ItemForm):
+    """A form for an item with phones, e-mails and websites (company, contact, lead)."""
+
     spec = None
 
     phones = CommunicationsField(comms.PHONE, label=_("Phones"))
@@ -102,7 +104,7 @@ class _ClientForm(ItemForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["responsible"] = _responsible_field()
+        self.fields["responsible"] = responsible_field()
         for field in self.fields.values():
             if isinstance(field, forms.ModelChoiceField) and field.queryset.model is Entry:
                 field.label_from_instance = lambda entry: entry.name
@@ -125,7 +127,7 @@ class _ClientForm(ItemForm):
         return values
 
 
-class CompanyForm(_ClientForm):
+class CompanyForm(ClientForm):
     spec = COMPANY
     currency = forms.ChoiceField(label=_("Currency"), required=False)
     sections = (
@@ -155,7 +157,7 @@ class CompanyForm(_ClientForm):
         self.fields["currency"].choices = choices
 
 
-class ContactForm(_ClientForm):
+class ContactForm(ClientForm):
     spec = CONTACT
     sections = (
         (

@@ -103,7 +103,16 @@ class CompanyView(ItemView):
                 .prefetch_related("communications")
                 .order_by("last_name", "first_name", "id")
             )
+            context.update(linked_deals_and_leads(context["object"], self.request.user))
         return context
+
+
+def linked_deals_and_leads(client, user) -> dict:
+    """The deals and leads of a company or contact that ``user`` may read, newest first."""
+    return {
+        "deals": client.deals.restrict(user, "read").select_related("stage").order_by("-id"),
+        "leads": client.leads.restrict(user, "read").select_related("stage").order_by("-id"),
+    }
 
 
 class _ClientEditView(ItemEditView):
@@ -204,6 +213,7 @@ class ContactView(ItemView):
                 .prefetch_related("communications")
                 .order_by("name", "id")
             )
+            context.update(linked_deals_and_leads(context["object"], self.request.user))
         return context
 
 

@@ -1,6 +1,7 @@
 from accessrights.restriction import may
 from accessrights.rules import can_change_settings
 from companies.models import Company, Contact
+from deals.models import Deal, Lead
 
 
 def navigation(request):
@@ -12,4 +13,6 @@ def navigation(request):
         "can_change_settings": can_change_settings(user),
         "can_read_companies": may(user, "read", Company),
         "can_read_contacts": may(user, "read", Contact),
+        "can_read_deals": may(user, "read", Deal),
+        "can_read_leads": may(user, "read", Lead),
     }

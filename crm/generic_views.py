@@ -99,6 +99,7 @@ class ItemListView(RestrictedItemMixin, TemplateView):
             filterset=filterset,
             page=PeekPage(filterset.qs, self.request.GET.get("page"), self.page_size()),
             columns=self.columns,
+            filter_skip=("q", "ordering"),
             row_template=self.row_template,
             ordering=self.request.GET.get("ordering", ""),
             query=query.urlencode(),
@@ -238,6 +239,10 @@ class ItemEditView(RestrictedItemMixin, TemplateView):
     def initial_for_new(self) -> dict:
         return {}
 
+    def make_form(self, *args, **kwargs):
+        """The form; a subclass may give it more (the user, for choices they may read)."""
+        return self.form_class(*args, **kwargs)
+
     def current_item(self):
         return self.get_object("update") if "pk" in self.kwargs else None
 
@@ -249,11 +254,11 @@ class ItemEditView(RestrictedItemMixin, TemplateView):
     def get(self, request, *args, **kwargs):
         item = self.current_item()
         initial = {} if item else self.initial_for_new()
-        return self.render_form(self.form_class(instance=item, initial=initial), item)
+        return self.render_form(self.make_form(instance=item, initial=initial), item)
 
     def post(self, request, *args, **kwargs):
         item = self.current_item()
-        form = self.form_class(request.POST, instance=item)
+        form = self.make_form(request.POST, instance=item)
         if not form.is_valid():
             return self.render_form(form, item)
         if not form.cleaned_data["confirm_duplicates"]:
@@ -309,7 +314,7 @@ class ItemEditView(RestrictedItemMixin, TemplateView):
             for field, theirs in conflict.clashes.items()
         ]
         return self.render_form(
-            self.form_class(instance=fresh, initial=mine), fresh, conflicts=clashes
+            self.make_form(instance=fresh, initial=mine), fresh, conflicts=clashes
         )
 
 

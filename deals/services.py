@@ -129,6 +129,9 @@ def deal_create(*, user, contacts=(), **fields) -> Deal:
 def deal_update(*, user, deal, expected_version=None, contacts=None, **fields) -> Deal:
     """Change the given fields (and the contacts, when given). A new ``pipeline`` without a
     stage moves the deal to that pipeline's first stage."""
+    # The stored row, not the caller's copy (a kanban card may be stale): the pipeline and
+    # company compared below must be what the deal is now, or history gets false link lines.
+    deal = Deal.objects.select_for_update().get(pk=deal.pk)
     pipeline = fields.get("pipeline")
     if pipeline is not None and "stage" not in fields and pipeline.pk != deal.pipeline_id:
         fields["stage"] = initial_stage(DEAL_STAGE, pipeline)
@@ -172,6 +175,7 @@ def deal_stage_by_code(code) -> Entry:
 @transaction.atomic
 def deal_delete(*, user, deal) -> None:
     """Delete a deal; its company and contacts keep an "unlinked" line in their history."""
+    deal = Deal.objects.select_for_update().get(pk=deal.pk)  # its links now, not a stale copy's
     check(user, "delete", deal)
     clients = [deal.company] if deal.company_id else []
     for other in [*clients, *deal.contacts.all()]:
@@ -213,7 +217,7 @@ def lead_delete(*, user, lead) -> None:
     lead.delete()
 
 
-def _existing_client(user, model, lead: Lead):
+def existing_client(user, model, lead: Lead):
     """A client the user may read with one of the lead's phones or e-mails, the oldest first."""
     condition = Q(pk__in=[])
     for comm in lead.communications.all():
@@ -255,11 +259,11 @@ def lead_convert(
     produced = {"contact": None, "company": None, "deal": None}
     common = {"responsible": lead.responsible, "source": lead.source, "comments": lead.comments}
     if company:
-        produced["company"] = _existing_client(user, Company, lead) or company_create(
+        produced["company"] = existing_client(user, Company, lead) or company_create(
             user=user, name=lead.company_name or lead.title, **common, **_lead_channels(lead)
         )
     if contact:
-        produced["contact"] = _existing_client(user, Contact, lead) or _contact_from(user, lead)
+        produced["contact"] = existing_client(user, Contact, lead) or _contact_from(user, lead)
         if (
             produced["company"]
             and not produced["contact"].companies.filter(pk=produced["company"].pk).exists()

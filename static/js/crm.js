@@ -1,5 +1,6 @@
 // Small page behaviours that work without any framework: "select all" checkboxes in lists,
-// a confirmation before a bulk delete, and "take theirs" in an edit conflict.
+// a confirmation before a bulk delete, and the client pickers of the deal form (a found
+// company or contact becomes a chip holding a hidden input; one chip for a single picker).
 (function () {
   "use strict";
   document.addEventListener("change", (event) => {
@@ -16,5 +17,46 @@
     if (question && form.elements.action && form.elements.action.value === "delete") {
       if (!window.confirm(question)) event.preventDefault();
     }
+  });
+
+  function chip(name, id, label) {
+    const span = document.createElement("span");
+    span.className = "chip";
+    const input = document.createElement("input");
+    input.type = "hidden";
+    input.name = name;
+    input.value = id;
+    const remove = document.createElement("button");
+    remove.type = "button";
+    remove.className = "link";
+    remove.dataset.unpick = "";
+    remove.setAttribute("aria-label", `× ${label}`);
+    remove.textContent = "×";
+    span.append(label, input, remove);
+    return span;
+  }
+
+  document.addEventListener("click", (event) => {
+    const unpick = event.target.closest("[data-unpick]");
+    if (unpick) {
+      unpick.closest(".chip").remove();
+      return;
+    }
+    const pick = event.target.closest("[data-pick-id]");
+    if (!pick) return;
+    const picker = pick.closest(".picker");
+    const chips = picker.querySelector(".chips");
+    const id = pick.dataset.pickId;
+    if (!picker.dataset.multiple) chips.replaceChildren();
+    if (!chips.querySelector(`input[value="${CSS.escape(id)}"]`)) {
+      chips.append(chip(picker.dataset.name, id, pick.dataset.pickLabel));
+    }
+    picker.querySelector(".picker-results").replaceChildren();
+    picker.querySelector('input[type="search"]').value = "";
+  });
+
+  // Enter in a picker's search box searches; it does not submit the whole form.
+  document.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && event.target.closest(".picker")) event.preventDefault();
   });
 })();

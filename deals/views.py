@@ -1,0 +1,509 @@
+"""Pages of deals and leads: kanban boards, lists, cards, edit forms, moves and conversion.
+
+Reading goes through restrict() (the generic views of ``crm.generic_views`` and the kanban
+here) and the FilterSets of ``deals.filters``; writing through ``deals.services``.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.http import Http404, JsonResponse, QueryDict
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import TemplateView
+
+from accessrights.restriction import may
+from companies.filters import CompanyFilterSet, ContactFilterSet
+from companies.models import Company, Contact
+from companies.views import bulk_actions
+from crm.generic_views import (
+    ItemBulkView,
+    ItemCommentView,
+    ItemDeleteView,
+    ItemEditView,
+    ItemListView,
+    ItemView,
+    RestrictedItemMixin,
+    safe_next,
+)
+from crm.models import FilterPreset
+from dictionaries.defaults import DEAL_STAGE
+from dictionaries.models import Entry, Pipeline, Semantics
+
+from . import kanban, services
+from .filters import DealFilterSet, LeadFilterSet
+from .forms import ConvertForm, DealForm, LeadForm
+from .models import Deal, Lead
+
+KANBAN_FILTER_SKIP = ("q", "ordering", "pipeline", "stage")
+
+
+# Kanban boards
+
+
+class Board(RestrictedItemMixin):
+    """What a board shows: its stages and its items, filtered by the board's query."""
+
+    filterset_class = None
+    list_name = ""
+    list_url_name = ""
+    add_url_name = ""
+    move_url_name = ""
+    column_url_name = ""
+
+    def board_query(self) -> QueryDict:
+        return self.request.GET
+
+    def stages(self) -> list[Entry]:
+        raise NotImplementedError
+
+    def filtered(self):
+        return self.filterset_class(self.board_query(), queryset=self.restricted("read"))
+
+    def items(self, filterset):
+        return filterset.qs
+
+
+class KanbanView(Board, TemplateView):
+    """A board of one stage list: a column per stage, in its order and colours, with the
+    number of items, their amounts and their first cards; the list's filters apply."""
+
+    template_name = "deals/kanban.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        filterset = self.filtered()
+        columns = kanban.board(self.items(filterset), self.stages())
+        kanban.name_readable_companies(
+            self.request.user, [card for column in columns for card in column.cards]
+        )
+        query = self.request.GET.copy()
+        context.update(
+            columns=columns,
+            filterset=filterset,
+            filter_skip=KANBAN_FILTER_SKIP,
+            query=query.urlencode(),
+            presets=FilterPreset.objects.filter(user=self.request.user, list_name=self.list_name),
+            list_name=self.list_name,
+            list_url_name=self.list_url_name,
+            add_url_name=self.add_url_name,
+            move_url_name=self.move_url_name,
+            column_url_name=self.column_url_name,
+            model_meta=self.model._meta,
+        )
+        return context
+
+
+class KanbanColumnView(KanbanView):
+    """The next cards of one column (``?stage=<code>&before=<id>``), as the board scrolls."""
+
+    template_name = "deals/_cards.html"
+
+    def get_context_data(self, **kwargs):
+        context = super(KanbanView, self).get_context_data(**kwargs)
+        stage = next((s for s in self.stages() if s.code == self.request.GET.get("stage")), None)
+        before = self.request.GET.get("before", "")
+        if stage is None or not before.isdigit():
+            raise Http404
+        cards, has_more = kanban.column_cards(self.items(self.filtered()), stage, int(before))
+        kanban.name_readable_companies(self.request.user, cards)
+        query = self.request.GET.copy()
+        query.pop("before", None)
+        query.pop("stage", None)
+        context.update(
+            column=kanban.Column(stage, cards=cards, has_more=has_more),
+            query=query.urlencode(),
+            move_url_name=self.move_url_name,
+            column_url_name=self.column_url_name,
+        )
+        return context
+
+
+class DealBoardMixin(Board):
+    model = Deal
+    filterset_class = DealFilterSet
+    select_related = ("responsible",)
+    list_name = "deals"
+    list_url_name = "deals:deal_list"
+    add_url_name = "deals:deal_add"
+    move_url_name = "deals:deal_move"
+    column_url_name = "deals:deal_column"
+
+    def pipelines(self) -> list[Pipeline]:
+        """The pipelines whose deals the user may read, in their order."""
+        user = self.request.user
+        return [p for p in Pipeline.objects.all() if may(user, "read", Deal, Deal(pipeline=p))]
+
+    def pipeline(self) -> Pipeline:
+        if not hasattr(self, "_pipeline"):
+            pipelines = self.pipelines()
+            if not pipelines:
+                raise PermissionDenied
+            wanted = self.board_query().get("pipeline", "")
+            self._pipeline = next((p for p in pipelines if str(p.pk) == wanted), pipelines[0])
+        return self._pipeline
+
+    def stages(self):
+        return list(Entry.objects.of_list(DEAL_STAGE, self.pipeline()))
+
+    def items(self, filterset):
+        return filterset.qs.filter(pipeline=self.pipeline())
+
+
+class DealKanbanView(DealBoardMixin, KanbanView):
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(pipelines=self.pipelines(), pipeline=self.pipeline())
+        return context
+
+
+class DealColumnView(DealBoardMixin, KanbanColumnView):
+    pass
+
+
+class LeadBoardMixin(Board):
+    model = Lead
+    filterset_class = LeadFilterSet
+    select_related = ("responsible",)
+    list_name = "leads"
+    list_url_name = "deals:lead_list"
+    add_url_name = "deals:lead_add"
+    move_url_name = "deals:lead_move"
+    column_url_name = "deals:lead_column"
+
+    def stages(self):
+        return list(Entry.objects.of_list(services.LEAD_STAGE))
+
+
+class LeadKanbanView(LeadBoardMixin, KanbanView):
+    pass
+
+
+class LeadColumnView(LeadBoardMixin, KanbanColumnView):
+    pass
+
+
+class StageMoveView(Board, TemplateView):
+    """Moves an item to the stage ``stage`` (a code): a kanban drop or a click on the card's
+    stage bar. A script asking for JSON gets the new column numbers of the board (filtered by
+    the board's ``query``); a plain form post is sent back to ``next``."""
+
+    http_method_names = ["post"]
+    action = "update"
+
+    def board_query(self):
+        return QueryDict(self.request.POST.get("query", ""))
+
+    def move(self, user, item, code: str):
+        raise NotImplementedError
+
+    def post(self, request, *args, **kwargs):
+        wants_json = "application/json" in request.headers.get("Accept", "")
+        try:
+            item = self.get_object()
+            item = self.move(request.user, item, request.POST.get("stage", ""))
+        except (Http404, ObjectDoesNotExist):
+            return self._refusal(wants_json, _("This item no longer exists."), 404)
+        except PermissionDenied:
+            return self._refusal(wants_json, _("You do not have the right to do this."), 403)
+        except ValidationError as exc:
+            return self._refusal(wants_json, " ".join(exc.messages), 400, exc)
+        if not wants_json:
+            messages.success(request, _("Moved to “%s”.") % item.stage)
+            return redirect(safe_next(request, item.get_absolute_url()))
+        totals = kanban.column_totals(self.items(self.filtered()))
+        return JsonResponse(
+            {
+                "closed": item.closed,
+                "version": item.version,
+                "columns": {
+                    stage.code: _column_numbers(*totals.get(stage.pk, (0, {})))
+                    for stage in self.stages()
+                },
+            }
+        )
+
+    def _refusal(self, wants_json, text, status, error=None):
+        if wants_json:
+            return JsonResponse({"error": text, **self.refusal_extra(error)}, status=status)
+        messages.error(self.request, text)
+        return redirect(safe_next(self.request, reverse("home")))
+
+    def refusal_extra(self, error) -> dict:
+        return {}
+
+
+def _column_numbers(count: int, totals: dict) -> dict:
+    return {"count": count, "totals": {currency: str(s) for currency, s in totals.items()}}
+
+
+class DealMoveView(DealBoardMixin, StageMoveView):
+    """Deals move to a stage of any pipeline the user may work in; the answer counts the
+    columns of the board the user is looking at (its ``pipeline`` in ``query``)."""
+
+    def move(self, user, item, code):
+        stage = services.deal_stage_by_code(code)
+        return services.move_deal_to_stage(user=user, deal=item, stage=stage)
+
+
+class LeadMoveView(LeadBoardMixin, StageMoveView):
+    def move(self, user, item, code):
+        stage = Entry.objects.of_list(services.LEAD_STAGE).filter(code=code[:50]).first()
+        if stage is None:
+            raise ValidationError(_("“%s” is not the code of a lead stage.") % code)
+        if stage.semantics == Semantics.SUCCESS:
+            raise ValidationError(_("Convert the lead to move it to “%s”.") % stage)
+        return services.lead_update(user=user, lead=item, stage=stage)
+
+    def refusal_extra(self, error):
+        # A lead dropped on its success stage is converted: the board opens the conversion.
+        if error is not None and "Convert" in " ".join(error.messages):
+            return {"redirect": reverse("deals:lead_convert", args=[self.kwargs["pk"]])}
+        return {}
+
+
+# Deals
+
+
+class DealListView(ItemListView):
+    model = Deal
+    filterset_class = DealFilterSet
+    list_name = "deals"
+    bulk_url_name = "deals:deal_bulk"
+    select_related = ("stage", "pipeline", "responsible")
+    row_template = "deals/_deal_row.html"
+    columns = (
+        (gettext_lazy("Title"), "title"),
+        (gettext_lazy("Stage"), ""),
+        (gettext_lazy("Amount"), "amount"),
+        (gettext_lazy("Company"), ""),
+        (gettext_lazy("Expected close"), "close_date"),
+        (gettext_lazy("Responsible"), ""),
+        (gettext_lazy("Created"), "created"),
+    )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if "page" in context:
+            kanban.name_readable_companies(self.request.user, list(context["page"]))
+        context["type_choices"] = Entry.objects.of_list("DEAL_TYPE")
+        context["add_url_name"] = "deals:deal_add"
+        context["board_url_name"] = "deals:deal_kanban"
+        return context
+
+
+class DealView(ItemView):
+    model = Deal
+    template_name = "deals/deal.html"
+    select_related = (
+        "pipeline", "stage", "type", "source", "responsible", "created_by", "modified_by",
+    )  # fmt: skip
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        deal, user = context["object"], self.request.user
+        context.update(
+            stages=Entry.objects.of_list(DEAL_STAGE, deal.pipeline),
+            company=Company.objects.restrict(user, "read").filter(pk=deal.company_id).first(),
+            contacts=deal.contacts.restrict(user, "read").order_by("last_name", "first_name"),
+            lead=Lead.objects.restrict(user, "read").filter(pk=deal.lead_id).first(),
+        )
+        return context
+
+
+class DealEditView(ItemEditView):
+    model = Deal
+    form_class = DealForm
+
+    def make_form(self, *args, **kwargs):
+        return self.form_class(*args, user=self.request.user, **kwargs)
+
+    def initial_for_new(self):
+        initial = {"responsible": self.request.user, "opened": True}
+        company = self.request.GET.get("company", "")
+        contact = self.request.GET.get("contact", "")
+        if company.isdigit():
+            initial["company"] = int(company)
+        if contact.isdigit():
+            initial["contacts"] = [int(contact)]
+        return initial
+
+    def create(self, user, data):
+        return services.deal_create(user=user, **data)
+
+    def update(self, user, item, expected_version, data):
+        return services.deal_update(user=user, deal=item, expected_version=expected_version, **data)
+
+
+class DealDeleteView(ItemDeleteView):
+    model = Deal
+    list_url_name = "deals:deal_list"
+
+    def delete(self, user, item):
+        services.deal_delete(user=user, deal=item)
+
+
+class DealCommentView(ItemCommentView):
+    model = Deal
+
+
+class DealBulkView(ItemBulkView):
+    model = Deal
+    list_url_name = "deals:deal_list"
+    actions = bulk_actions(services.DEAL, "DEAL_TYPE")
+
+
+# Leads
+
+
+class LeadListView(ItemListView):
+    model = Lead
+    filterset_class = LeadFilterSet
+    list_name = "leads"
+    bulk_url_name = "deals:lead_bulk"
+    select_related = ("stage", "responsible")
+    prefetch_related = ("communications",)
+    row_template = "deals/_lead_row.html"
+    columns = (
+        (gettext_lazy("Title"), "title"),
+        (gettext_lazy("Stage"), ""),
+        (gettext_lazy("Name"), ""),
+        (gettext_lazy("Phones and e-mails"), ""),
+        (gettext_lazy("Responsible"), ""),
+        (gettext_lazy("Created"), "created"),
+    )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["add_url_name"] = "deals:lead_add"
+        context["board_url_name"] = "deals:lead_kanban"
+        return context
+
+
+class LeadView(ItemView):
+    model = Lead
+    template_name = "deals/lead.html"
+    select_related = ("stage", "honorific", "source", "responsible", "created_by", "modified_by")
+    prefetch_related = ("communications",)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        lead, user = context["object"], self.request.user
+        context.update(
+            stages=Entry.objects.of_list(services.LEAD_STAGE),
+            company=Company.objects.restrict(user, "read").filter(pk=lead.company_id).first(),
+            contact=Contact.objects.restrict(user, "read").filter(pk=lead.contact_id).first(),
+            deals=lead.deals.restrict(user, "read").select_related("stage"),
+        )
+        return context
+
+
+class LeadEditView(ItemEditView):
+    model = Lead
+    form_class = LeadForm
+
+    def find_duplicates(self, form, item):
+        from companies.duplicates import find_duplicates
+
+        data = form.cleaned_data
+        return find_duplicates(
+            user=self.request.user,
+            model=Lead,
+            phones=data.get("phones", []),
+            emails=data.get("emails", []),
+        )
+
+    def initial_for_new(self):
+        return {"responsible": self.request.user, "opened": True}
+
+    def create(self, user, data):
+        return services.lead_create(user=user, **data)
+
+    def update(self, user, item, expected_version, data):
+        return services.lead_update(user=user, lead=item, expected_version=expected_version, **data)
+
+
+class LeadDeleteView(ItemDeleteView):
+    model = Lead
+    list_url_name = "deals:lead_list"
+
+    def delete(self, user, item):
+        services.lead_delete(user=user, lead=item)
+
+
+class LeadCommentView(ItemCommentView):
+    model = Lead
+
+
+class LeadBulkView(ItemBulkView):
+    model = Lead
+    list_url_name = "deals:lead_list"
+    actions = bulk_actions(services.LEAD)
+
+
+class LeadConvertView(RestrictedItemMixin, TemplateView):
+    """Choose what a lead becomes; shows the existing clients it will be linked to."""
+
+    model = Lead
+    action = "update"
+    template_name = "deals/lead_convert.html"
+
+    def render_form(self, lead, form):
+        user = self.request.user
+        return self.render_to_response(
+            self.get_context_data(
+                object=lead,
+                form=form,
+                existing_contact=services.existing_client(user, Contact, lead),
+                existing_company=services.existing_client(user, Company, lead),
+                model_meta=Lead._meta,
+            )
+        )
+
+    def get(self, request, *args, **kwargs):
+        lead = self.get_object()
+        return self.render_form(lead, ConvertForm(user=request.user, lead=lead))
+
+    def post(self, request, *args, **kwargs):
+        lead = self.get_object()
+        form = ConvertForm(request.POST, user=request.user, lead=lead)
+        if not form.is_valid():
+            return self.render_form(lead, form)
+        data = form.cleaned_data
+        try:
+            produced = services.lead_convert(
+                user=request.user,
+                lead=lead,
+                contact=data["contact"],
+                company=data["company"],
+                deal_pipeline=data["pipeline"] if data["deal"] else None,
+            )
+        except ValidationError as exc:
+            for error in exc.messages:
+                form.add_error(None, error)
+            return self.render_form(lead, form)
+        names = ", ".join(str(item) for item in produced.values() if item is not None)
+        messages.success(request, _("Converted into: %s.") % names)
+        return redirect(f"{lead.get_absolute_url()}?tab=dependencies")
+
+
+# Client pickers of the deal form
+
+
+class ClientLookupView(RestrictedItemMixin, TemplateView):
+    """Up to 10 companies or contacts (``kind``) matching ``q``, for the deal form's pickers."""
+
+    template_name = "deals/_picker_results.html"
+    kinds = {"company": (Company, CompanyFilterSet), "contacts": (Contact, ContactFilterSet)}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        model, filterset_class = self.kinds.get(self.request.GET.get("kind"), self.kinds["company"])
+        query = self.request.GET.get("q", "").strip()
+        results = []
+        if query:
+            readable = model.objects.restrict(self.request.user, "read")
+            results = filterset_class({"q": query}, queryset=readable).qs[:10]
+        context.update(results=results, query=query)
+        return context

@@ -1,0 +1,149 @@
+// The kanban board: drag a card to another column to move the item there (the server decides;
+// a refused move puts the card back and says why), column numbers follow every move, and a
+// column can be collapsed (remembered per board in this browser). Listeners sit on the
+// document, so a board re-drawn by the filter bar keeps working.
+(function () {
+  "use strict";
+  let dragged = null;
+
+  function csrfToken() {
+    return JSON.parse(document.body.getAttribute("hx-headers") || "{}")["X-CSRFToken"] || "";
+  }
+
+  function formatAmount(value) {
+    return Number(value).toLocaleString(undefined, {
+      minimumFractionDigits: 2,
+      maximumFractionDigits: 2,
+    });
+  }
+
+  function showError(board, text) {
+    let alert = board.parentNode.querySelector(".board-error");
+    if (!alert) {
+      alert = document.createElement("div");
+      alert.className = "alert error board-error";
+      alert.setAttribute("role", "alert");
+      board.before(alert);
+    }
+    alert.textContent = text;
+  }
+
+  function updateNumbers(board, columns) {
+    board.querySelectorAll(".column").forEach((column) => {
+      const numbers = columns[column.dataset.stage];
+      if (!numbers) return;
+      column.querySelector("[data-count]").textContent = numbers.count;
+      const totals = column.querySelector("[data-totals]");
+      totals.replaceChildren(
+        ...Object.entries(numbers.totals).map(([currency, total]) => {
+          const span = document.createElement("span");
+          span.textContent = `${formatAmount(total)} ${currency}`;
+          return span;
+        })
+      );
+    });
+  }
+
+  async function move(card, column) {
+    const board = column.closest(".board");
+    const from = card.closest(".column");
+    const next = card.nextElementSibling;
+    column.querySelector("[data-drop]").prepend(card);
+    const body = new FormData();
+    body.append("stage", column.dataset.stage);
+    body.append("query", board.dataset.moveQuery || "");
+    let answer = {};
+    let ok = false;
+    try {
+      const response = await fetch(card.dataset.moveUrl, {
+        method: "POST",
+        body,
+        headers: { Accept: "application/json", "X-CSRFToken": csrfToken() },
+        credentials: "same-origin",
+      });
+      ok = response.ok;
+      answer = await response.json();
+    } catch (error) {
+      ok = false;
+    }
+    if (!ok) {
+      from.querySelector("[data-drop]").insertBefore(card, next);
+      if (answer.redirect) {
+        window.location.href = answer.redirect;
+        return;
+      }
+      showError(board, answer.error || board.dataset.moveError);
+      return;
+    }
+    card.classList.toggle("closed", Boolean(answer.closed));
+    updateNumbers(board, answer.columns);
+  }
+
+  document.addEventListener("dragstart", (event) => {
+    const card = event.target.closest && event.target.closest(".kanban-card");
+    if (!card) return;
+    dragged = card;
+    event.dataTransfer.effectAllowed = "move";
+    event.dataTransfer.setData("text/plain", card.dataset.id);
+    card.classList.add("dragging");
+  });
+
+  document.addEventListener("dragend", () => {
+    if (dragged) dragged.classList.remove("dragging");
+    dragged = null;
+  });
+
+  document.addEventListener("dragover", (event) => {
+    if (dragged && event.target.closest && event.target.closest(".board .column")) {
+      event.preventDefault();
+      event.dataTransfer.dropEffect = "move";
+    }
+  });
+
+  document.addEventListener("drop", (event) => {
+    const column = event.target.closest && event.target.closest(".board .column");
+    if (!column || !dragged) return;
+    event.preventDefault();
+    const card = dragged;
+    dragged = null;
+    card.classList.remove("dragging");
+    if (card.closest(".column") !== column) move(card, column);
+  });
+
+  // Collapsing columns
+
+  function collapsedCodes(board) {
+    try {
+      return JSON.parse(window.localStorage.getItem(`kanban:${board.dataset.collapseKey}`)) || [];
+    } catch (error) {
+      return [];
+    }
+  }
+
+  function applyCollapsed(board) {
+    const codes = collapsedCodes(board);
+    board.querySelectorAll(".column").forEach((column) => {
+      const collapsed = codes.includes(column.dataset.stage);
+      column.classList.toggle("collapsed", collapsed);
+      column.querySelector("[data-collapse]").setAttribute("aria-expanded", String(!collapsed));
+    });
+  }
+
+  document.addEventListener("click", (event) => {
+    const button = event.target.closest("[data-collapse]");
+    if (!button) return;
+    const column = button.closest(".column");
+    const board = column.closest(".board");
+    const codes = new Set(collapsedCodes(board));
+    if (codes.has(column.dataset.stage)) codes.delete(column.dataset.stage);
+    else codes.add(column.dataset.stage);
+    window.localStorage.setItem(`kanban:${board.dataset.collapseKey}`, JSON.stringify([...codes]));
+    applyCollapsed(board);
+  });
+
+  function init() {
+    document.querySelectorAll(".board").forEach(applyCollapsed);
+  }
+  document.addEventListener("DOMContentLoaded", init);
+  document.addEventListener("htmx:afterSettle", init);
+})();
