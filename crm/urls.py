@@ -10,6 +10,7 @@ api_v1 = [
     path("", include("companies.api.urls")),
     path("", include("accessrights.api.urls")),
     path("", include("requisites.api.urls")),
+    path("", include("deals.api.urls")),
 ]
 
 urlpatterns = [

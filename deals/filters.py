@@ -6,11 +6,25 @@ from django.utils.translation import gettext_lazy as _
 from companies.filters import ClientFilterSet
 from crm.filters import ItemFilterSet
 from dictionaries.filters import EntryCodeFilter
-from dictionaries.models import Pipeline
+from dictionaries.models import Entry, Pipeline
 
 from .models import Deal, Lead
 
 MAX_SEARCH_LENGTH = 200
+
+
+class DealStageFilter(EntryCodeFilter):
+    """Deal stages of every pipeline (``EntryCodeFilter`` offers only entries without one)."""
+
+    @property
+    def field(self):
+        if not hasattr(self, "_field"):
+            stages = Entry.objects.filter(list_code=self.list_code).select_related("pipeline")
+            super().field.choices = [
+                (s.code, f"{s.pipeline.name}: {s.name}")
+                for s in stages.order_by("pipeline__sort", "pipeline_id", "sort", "id")
+            ]
+        return self._field
 
 
 class DealFilterSet(ItemFilterSet):
@@ -18,7 +32,7 @@ class DealFilterSet(ItemFilterSet):
     pipeline = django_filters.ModelChoiceFilter(
         label=_("Pipeline"), queryset=Pipeline.objects.all()
     )
-    stage = EntryCodeFilter(label=_("Stage"), list_code="DEAL_STAGE")
+    stage = DealStageFilter(label=_("Stage"), list_code="DEAL_STAGE")
     type = EntryCodeFilter(label=_("Deal type"), list_code="DEAL_TYPE")
     source = EntryCodeFilter(label=_("Source"), list_code="SOURCE")
     closed = django_filters.BooleanFilter(label=_("Closed"))

@@ -92,6 +92,8 @@ class DealForm(ItemForm):
         self.fields["responsible"] = responsible_field()
         self.fields["stage"].queryset = deal_stages(user, self.instance)
         self.fields["stage"].label_from_instance = stage_label
+        if not self.instance.pk and not self.initial.get("stage"):
+            self.initial["stage"] = self.fields["stage"].queryset.first()
         self.fields["currency"].choices = currency_choices(self.initial.get("currency"))
         for name, model, multiple in (("company", Company, False), ("contacts", Contact, True)):
             field = self.fields[name]

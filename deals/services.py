@@ -94,6 +94,10 @@ def _check_readable(user, items) -> None:
             check(user, "read", item)
 
 
+def _readable(user, item) -> bool:
+    return type(item).objects.restrict(user, "read").filter(pk=item.pk).exists()
+
+
 def _record_links(user, item, before: set, after: set) -> None:
     """ "Linked" / "unlinked" in the history of both sides, for each client added or removed."""
     for other, kind in [*((o, EventKind.LINKED) for o in after - before),
@@ -103,8 +107,11 @@ def _record_links(user, item, before: set, after: set) -> None:
 
 
 def _set_contacts(user, deal: Deal, contacts) -> None:
+    """Link exactly ``contacts``, plus the linked ones the user may not read: pages and the
+    API show only readable clients, and what nobody showed them they cannot unlink."""
     before = set(deal.contacts.all())
-    after = set(contacts)
+    readable = Contact.objects.restrict(user, "read").values("pk")
+    after = set(contacts) | set(deal.contacts.exclude(pk__in=readable))
     _check_readable(user, after - before)
     deal.contacts.set(after)
     _record_links(user, deal, before, after)
@@ -136,6 +143,8 @@ def deal_update(*, user, deal, expected_version=None, contacts=None, **fields) -
     if pipeline is not None and "stage" not in fields and pipeline.pk != deal.pipeline_id:
         fields["stage"] = initial_stage(DEAL_STAGE, pipeline)
     old_company = deal.company
+    if fields.get("company", False) is None and old_company and not _readable(user, old_company):
+        del fields["company"]  # shown as none because hidden: not a request to unlink it
     if "company" in fields and fields["company"] != old_company:
         _check_readable(user, [fields["company"]])
     deal = item_update(
@@ -199,6 +208,7 @@ def lead_update(
     *, user, lead, expected_version=None, phones=None, emails=None, websites=None, **fields
 ) -> Lead:
     """Change a lead. Its converted (success) stage is reached only by converting it."""
+    lead = Lead.objects.select_for_update().get(pk=lead.pk)  # the stored stage, not a copy's
     stage = fields.get("stage")
     if stage is not None and stage.semantics == Semantics.SUCCESS and lead.stage_id != stage.pk:
         raise ValidationError({"stage": _("A lead reaches “%s” by being converted.") % stage})
@@ -264,10 +274,7 @@ def lead_convert(
         )
     if contact:
         produced["contact"] = existing_client(user, Contact, lead) or _contact_from(user, lead)
-        if (
-            produced["company"]
-            and not produced["contact"].companies.filter(pk=produced["company"].pk).exists()
-        ):
+        if produced["company"] and _may_link(user, produced["contact"], produced["company"]):
             contact_link(user=user, contact=produced["contact"], company=produced["company"])
     if deal_pipeline is not None:
         produced["deal"] = deal_create(
@@ -292,6 +299,18 @@ def lead_convert(
             event_record(item=lead, kind=EventKind.LINKED, author=user, related=item)
             event_record(item=item, kind=EventKind.LINKED, author=user, related=lead)
     return produced
+
+
+def _may_link(user, contact: Contact, company: Company) -> bool:
+    """Whether to link the conversion's contact and company: not when they already are, nor
+    when one of them is a colleague's client the user may read but not change (the
+    conversion still links both to the lead and the deal)."""
+    if contact.companies.filter(pk=company.pk).exists():
+        return False
+    return all(
+        type(item).objects.restrict(user, "update").filter(pk=item.pk).exists()
+        for item in (contact, company)
+    )
 
 
 def _contact_from(user, lead: Lead) -> Contact:

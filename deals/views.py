@@ -327,6 +327,9 @@ class DealEditView(ItemEditView):
             initial["company"] = int(company)
         if contact.isdigit():
             initial["contacts"] = [int(contact)]
+        pipeline = Pipeline.objects.filter(pk=self.request.GET.get("pipeline") or 0).first()
+        if pipeline is not None:  # "Add" on a pipeline's board starts in its first stage
+            initial["stage"] = Entry.objects.of_list(DEAL_STAGE, pipeline).first()
         return initial
 
     def create(self, user, data):

@@ -22,7 +22,7 @@ from .serializers import (
 )
 
 
-def _code_filters(**list_codes) -> list[OpenApiParameter]:
+def code_filters(**list_codes) -> list[OpenApiParameter]:
     """Reference-value filters take entry codes (``?type=CUSTOMER&type=PARTNER``)."""
     return [
         OpenApiParameter(
@@ -43,8 +43,8 @@ class TimelinePagination(CursorPagination):
     max_page_size = 200
 
 
-class _ClientViewSet(ItemSharesMixin, ServiceWriteMixin, ItemViewSet):
-    """Companies and contacts share their timeline and shares endpoints."""
+class ItemTimelineViewSet(ItemSharesMixin, ServiceWriteMixin, ItemViewSet):
+    """The timeline (history and comments) and shares endpoints every CRM item has."""
 
     queryset_prefetch_related = ("communications",)
 
@@ -73,12 +73,12 @@ class _ClientViewSet(ItemSharesMixin, ServiceWriteMixin, ItemViewSet):
 
 @extend_schema_view(
     list=extend_schema(
-        parameters=_code_filters(
+        parameters=code_filters(
             type="COMPANY_TYPE", industry="INDUSTRY", employees="EMPLOYEES", source="SOURCE"
         )
     )
 )
-class CompanyViewSet(_ClientViewSet):
+class CompanyViewSet(ItemTimelineViewSet):
     """Companies; every write goes through ``companies.services``.
 
     Reference values (``type``, ``industry``, ``employees``, ``source``) are entry codes of their
@@ -98,10 +98,10 @@ class CompanyViewSet(_ClientViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(parameters=_code_filters(type="CONTACT_TYPE", source="SOURCE")),
+    list=extend_schema(parameters=code_filters(type="CONTACT_TYPE", source="SOURCE")),
     create=extend_schema(request=ContactCreateSerializer, responses={201: ContactSerializer}),
 )
-class ContactViewSet(_ClientViewSet):
+class ContactViewSet(ItemTimelineViewSet):
     """Contacts; every write goes through ``companies.services``.
 
     ``companies`` lists the linked companies; give it on create, or link and unlink later

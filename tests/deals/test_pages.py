@@ -294,3 +294,43 @@ def _role_with(scopes: dict):
         for action in Action.values
     )
     return role
+
+
+def test_conversion_reusing_a_colleagues_contact_leaves_its_companies_alone(client, admin):
+    """Forbidden on the way: the matched contact belongs to a colleague (readable, not
+    changeable), so the conversion links it to the lead and deal but not to the company."""
+    colleague_contact = client_services.contact_create(
+        user=admin, last_name="Shared", phones=[{"value": "+1 202 555 0199", "kind": "work"}]
+    )
+    manager = sales_user()
+    manager.crm_roles.clear()
+    _role_with_actions(manager, read="open", other="own")
+    lead = services.lead_create(
+        user=manager, last_name="Shared", company_name="New Co",
+        phones=[{"value": "+1 202 555 0199", "kind": "work"}],
+    )  # fmt: skip
+    produced = services.lead_convert(
+        user=manager,
+        lead=lead,
+        contact=True,
+        company=True,
+        deal_pipeline=Pipeline.objects.get(is_default=True),
+    )
+    assert produced["contact"] == colleague_contact
+    assert not colleague_contact.companies.exists()
+    assert list(produced["deal"].contacts.all()) == [colleague_contact]
+
+
+def _role_with_actions(user, *, read: str, other: str):
+    from accessrights.models import Action, Entity, Role
+
+    role = Role.objects.create(name="Manager-like")
+    RolePermission.objects.bulk_create(
+        RolePermission(
+            role=role, entity=entity, action=action, scope=read if action == "read" else other
+        )
+        for entity in Entity.values
+        for action in Action.values
+    )
+    role.users.add(user)
+    rights_changed()
