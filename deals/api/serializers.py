@@ -53,6 +53,11 @@ class ReadableContactField(serializers.PrimaryKeyRelatedField):
         return Contact.objects.restrict(self.context["request"].user, "read")
 
 
+# What every deal and lead ends with: who and whether everyone sees it, and its bookkeeping.
+ITEM_TAIL = ["responsible", "opened", "comments", "version", "created_at", "modified_at",
+             "created_by", "modified_by"]  # fmt: skip
+
+
 class _ShownIfReadable:
     """A link the viewset prefetches through ``restrict()``: shown from the prefetched object
     (null when the reader may not read it), not from the raw id column."""
@@ -121,14 +126,7 @@ class DealSerializer(_ItemSerializer):
             "contacts",
             "closed",
             "lead",
-            "responsible",
-            "opened",
-            "comments",
-            "version",
-            "created_at",
-            "modified_at",
-            "created_by",
-            "modified_by",
+            *ITEM_TAIL,
         ]
         read_only_fields = [*ITEM_READ_ONLY, "closed"]
 
@@ -181,14 +179,7 @@ class LeadSerializer(_ItemSerializer):
             "company",
             "contact",
             "closed",
-            "responsible",
-            "opened",
-            "comments",
-            "version",
-            "created_at",
-            "modified_at",
-            "created_by",
-            "modified_by",
+            *ITEM_TAIL,
         ]
         read_only_fields = [*ITEM_READ_ONLY, "closed"]
 
