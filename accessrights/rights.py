@@ -120,15 +120,18 @@ class Rights:
 
 def _shared(model, action: str, user_id: int) -> list[Q]:
     """Items shared with the user, or with a group of theirs, for ``action`` (django-guardian
-    direct foreign-key tables); only OR-ed into a scope, never narrowing it."""
-    verb = SHARE_VERBS.get(action)
+    direct foreign-key tables); only OR-ed into a scope, never narrowing it.
+
+    A share for any action also lets them read the item: a change or delete right on
+    something one may not see would be a write through a blind door (the API, bulk ids)."""
+    verbs = SHARE_VERBS.values() if action == "read" else [SHARE_VERBS.get(action)]
     user_model = get_user_obj_perms_model(model)
-    if verb is None or user_model.objects.is_generic():
+    if None in verbs or user_model.objects.is_generic():
         return []
-    permission_id = share_permission(model, verb).pk
+    permission_ids = [share_permission(model, verb).pk for verb in verbs]
     group_model = get_group_obj_perms_model(model)
-    by_user = user_model.objects.filter(user_id=user_id, permission_id=permission_id)
-    by_group = group_model.objects.filter(group__user=user_id, permission_id=permission_id)
+    by_user = user_model.objects.filter(user_id=user_id, permission_id__in=permission_ids)
+    by_group = group_model.objects.filter(group__user=user_id, permission_id__in=permission_ids)
     ids = set(by_user.values_list("content_object_id", flat=True)[: SHARED_IDS_INLINE + 1])
     ids |= set(by_group.values_list("content_object_id", flat=True)[: SHARED_IDS_INLINE + 1])
     if len(ids) <= SHARED_IDS_INLINE:

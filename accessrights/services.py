@@ -7,7 +7,7 @@ change tells ``rights`` to forget what it cached.
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Value
 from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext as _
@@ -63,6 +63,11 @@ def department_update(
 ) -> Department:
     """Rename, move (refused into its own subtree), change the head or the members."""
     check_settings_right(user)
+    if parent is not UNSET:
+        # Moves are rare: one at a time over the whole tree, and judged on fresh paths, so two
+        # crossing moves (A under B, B under A) or a stale parent object never make a cycle.
+        _lock_tree()
+        parent = Department.objects.get(pk=parent.pk) if parent is not None else None
     department = Department.objects.select_for_update().get(pk=department.pk)
     before = _department_snapshot(department)
     old_path = department.path
@@ -90,6 +95,12 @@ def department_update(
     if changes:
         event_record(item=department, kind=EventKind.UPDATED, author=user, changes=changes)
     return department
+
+
+def _lock_tree() -> None:
+    if connection.vendor == "postgresql":  # SQLite writes one transaction at a time anyway
+        with connection.cursor() as cursor:
+            cursor.execute(f"LOCK TABLE {Department._meta.db_table} IN SHARE ROW EXCLUSIVE MODE")
 
 
 def _department_snapshot(department) -> dict:

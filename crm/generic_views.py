@@ -19,7 +19,7 @@ from django.views.generic import TemplateView
 from accessrights.restriction import check
 from crm.items import EditConflict
 from timeline.models import Event
-from timeline.services import comment_add
+from timeline.services import comment_add, hide_unreadable_related
 
 from .models import FilterPreset
 from .pagination import CappedCountPaginator, PeekPage, capped_count
@@ -134,9 +134,9 @@ class ItemView(RestrictedItemMixin, TemplateView):
         context.update(object=item, tab=tab, model_meta=self.model._meta)
         if tab == "history":
             events = Event.objects.of_item(item).select_related("author", "related_type")
-            context["events"] = CappedCountPaginator(events, 50).get_page(
-                self.request.GET.get("page")
-            )
+            page = CappedCountPaginator(events, 50).get_page(self.request.GET.get("page"))
+            page.object_list = hide_unreadable_related(page.object_list, self.request.user)
+            context["events"] = page
         return context
 
 

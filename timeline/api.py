@@ -16,8 +16,8 @@ class ChangeSerializer(serializers.Serializer):
 
 class RelatedItemSerializer(serializers.Serializer):
     type = serializers.CharField(help_text="Model of the other item: company, contact, ...")
-    id = serializers.IntegerField()
-    label = serializers.CharField()
+    id = serializers.IntegerField(allow_null=True, help_text="Null for an item you may not read.")
+    label = serializers.CharField(help_text="Empty for an item you may not read.")
 
 
 class EventSerializer(serializers.ModelSerializer):
@@ -42,7 +42,7 @@ class EventSerializer(serializers.ModelSerializer):
             return None
         return {
             "type": ContentType.objects.get_for_id(event.related_type_id).model,
-            "id": event.related_id,
+            "id": None if getattr(event, "related_hidden", False) else event.related_id,
             "label": event.related_label,
         }
 

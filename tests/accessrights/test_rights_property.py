@@ -178,7 +178,10 @@ class Oracle:
 
     def shared(self, user: int, entity: str, index: int, action: str) -> bool:
         for share_entity, share_index, (kind, target), actions in self.world.shares:
-            if share_entity != entity or share_index != index or action not in actions:
+            # A share for any action lets the user read the item too.
+            if share_entity != entity or share_index != index:
+                continue
+            if action not in actions and action != "read":
                 continue
             if (kind == "user" and target == user) or (
                 kind == "group" and user in self.world.groups[target]

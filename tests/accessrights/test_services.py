@@ -162,3 +162,26 @@ def test_users_without_any_role_see_nothing(admin):
     assert not Company.objects.restrict(nobody, "read").exists()
     with pytest.raises(PermissionDenied):
         company_services.company_create(user=nobody, name="Mine")
+
+
+def test_a_stale_parent_object_cannot_make_a_cycle(admin):
+    """Bad input: a parent object read before it was itself moved under the department (its
+    in-memory path is outdated); the move must be judged on the stored tree."""
+    first = services.department_create(user=admin, name="First")
+    second = services.department_create(user=admin, name="Second")
+    stale_second = Department.objects.get(pk=second.pk)
+    services.department_update(user=admin, department=second, parent=first)
+    refused(lambda: services.department_update(user=admin, department=first, parent=stale_second))
+    first.refresh_from_db()
+    assert first.parent is None and first.path == f"/{first.pk}/"
+
+
+def test_a_share_for_update_lets_the_user_read_the_item_too(admin):
+    """A change right on something one may not see would be a blind write: any share reads."""
+    stranger = UserFactory()
+    company = company_services.company_create(user=admin, name="Shared", opened=False)
+    assert not Company.objects.restrict(stranger, "read").exists()
+    services.item_share(user=admin, item=company, target=stranger, actions=["update"])
+    assert list(Company.objects.restrict(stranger, "read")) == [company]
+    assert list(Company.objects.restrict(stranger, "update")) == [company]
+    assert not Company.objects.restrict(stranger, "delete").exists()

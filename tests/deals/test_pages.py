@@ -334,3 +334,26 @@ def _role_with_actions(user, *, read: str, other: str):
     )
     role.users.add(user)
     rights_changed()
+
+
+def test_history_does_not_name_linked_items_the_reader_may_not_see(client, admin):
+    """Forbidden: a company's history line "linked" to a deal its reader may not read."""
+    from tests.conftest import token_client
+
+    company = client_services.company_create(user=admin, name="Visible Co")
+    services.deal_create(user=admin, title="Confidential deal", company=company)
+    reader = sales_user()
+    reader.crm_roles.clear()
+    _role_with({"company": "all"}).users.add(reader)
+    rights_changed()
+    client.force_login(reader)
+    page = client.get(company.get_absolute_url(), {"tab": "history"}).content.decode()
+    assert "Confidential deal" not in page and "an item you may not see" in page
+    events = token_client(reader).get(f"/api/v1/companies/{company.pk}/timeline/").json()
+    linked = [e for e in events["results"] if e["kind"] == "linked"]
+    assert linked and linked[0]["related"] == {"type": "deal", "id": None, "label": ""}
+    client.force_login(admin)
+    assert (
+        "Confidential deal"
+        in client.get(company.get_absolute_url(), {"tab": "history"}).content.decode()
+    )
