@@ -4,6 +4,7 @@ import pytest
 from django.core.management import call_command
 
 from companies.models import Company, Contact
+from deals.models import Deal, Lead
 from requisites.models import Requisite
 
 pytestmark = pytest.mark.django_db
@@ -15,6 +16,9 @@ def test_demo_setup_creates_the_login_and_data_once(client):
     assert Company.objects.count() == 4
     assert Contact.objects.count() == 3
     assert Requisite.objects.count() == 3
+    assert (Deal.objects.count(), Deal.objects.filter(closed=True).count()) == (5, 1)
+    assert Lead.objects.count() == 2
     response = client.post("/login/", {"username": "demo", "password": "demo"})
     assert response.status_code == 302
     assert "Nordwind Logistik GmbH" in client.get("/companies/").content.decode()
+    assert "40 pallets a month" in client.get("/deals/").content.decode()

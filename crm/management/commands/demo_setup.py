@@ -6,6 +6,7 @@ from accessrights import services as rights_services
 from accessrights.models import Role
 from companies import services as company_services
 from companies.models import Company
+from deals import services as deal_services
 from dictionaries import services as dictionary_services
 from dictionaries.models import Entry, Pipeline
 from requisites import services as requisite_services
@@ -28,6 +29,18 @@ COMPANIES = (
     ("Acme Corporation", "SUPPLIER", "IT", ["(202) 555-0143"], ["hello@acme.example"], None),
 )  # fmt: skip
 CONTACTS = (("Greta", "Baum", 0), ("Иван", "Петров", 1), ("Claire", "Martin", 2))
+DEALS = (
+    # title, stage code, amount, currency, index of the company
+    ("40 pallets a month", "NEW", "12000.00", "EUR", 0),
+    ("Поставка оборудования", "PREPARATION", "850000.00", "RUB", 1),
+    ("Croissants for the season", "EXECUTING", "4300.00", "EUR", 2),
+    ("Server maintenance", "FINAL_INVOICE", "9900.00", "USD", 3),
+    ("Warehouse software", "WON", "25000.00", "USD", 3),
+)
+LEADS = (
+    ("Tom", "Baker", "Baker & Sons", "+1 202 555 0188"),
+    ("Marie", "Curie", "", "+33 1 40 00 00 00"),
+)
 
 
 class Command(BaseCommand):
@@ -86,10 +99,35 @@ class Command(BaseCommand):
                     values=values,
                 )
             companies.append(company)
-        for first_name, last_name, company_index in CONTACTS:
+        contacts = [
             company_services.contact_create(
                 user=admin,
                 first_name=first_name,
                 last_name=last_name,
                 companies=[companies[company_index]],
+            )
+            for first_name, last_name, company_index in CONTACTS
+        ]
+        self._deals_and_leads(admin, companies, contacts)
+
+    def _deals_and_leads(self, admin, companies, contacts):
+        """Deals spread over the default pipeline's stages, and two leads to convert."""
+        stages = {s.code: s for s in Entry.objects.filter(pipeline__is_default=True)}
+        for title, stage, amount, currency, client in DEALS:
+            deal_services.deal_create(
+                user=admin,
+                title=title,
+                stage=stages[stage],
+                amount=amount,
+                currency=currency,
+                company=companies[client],
+                contacts=[c for c in contacts if companies[client] in c.companies.all()],
+            )
+        for first_name, last_name, company_name, phone in LEADS:
+            deal_services.lead_create(
+                user=admin,
+                first_name=first_name,
+                last_name=last_name,
+                company_name=company_name,
+                phones=[{"value": phone, "kind": "work"}],
             )
