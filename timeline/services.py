@@ -48,8 +48,8 @@ def _event_fields(item, kind, author, changes, related, text) -> dict:
 
 def hide_unreadable_related(events, user) -> list:
     """The events with the label of each linked item ``user`` may not read emptied: history
-    says that a link happened, not what lies behind a door the reader may not open. One
-    query per kind of linked item on the page."""
+    says that a link happened, not what lies behind a door the reader may not open. Two
+    queries per kind of linked item on the page."""
     events = list(events)
     wanted: dict[int, set[int]] = {}
     for event in events:
@@ -61,8 +61,14 @@ def hide_unreadable_related(events, user) -> list:
         if model is None or not hasattr(model.objects, "restrict"):
             readable |= {(type_id, pk) for pk in ids}  # not a CRM item: no rights to apply
             continue
-        found = model.objects.restrict(user, "read").filter(pk__in=ids).values_list("pk", flat=True)
-        readable |= {(type_id, pk) for pk in found}
+        found = set(
+            model.objects.restrict(user, "read").filter(pk__in=ids).values_list("pk", flat=True)
+        )
+        # A deleted item keeps its label: history outlives the items it names.
+        gone = (
+            ids - found - set(model._base_manager.filter(pk__in=ids).values_list("pk", flat=True))
+        )
+        readable |= {(type_id, pk) for pk in found | gone}
     for event in events:
         if (
             event.related_type_id is not None
