@@ -55,7 +55,7 @@ def may(user, action: str, model, item=None) -> bool:
     elif item is not None:
         entities = [model.access_entity_of(item)]
     else:
-        entities = list(model.access_partitions())
+        entities = list(rights.partitions(model))
     return any(rights.scopes_for(entity, action) for entity in entities)
 
 

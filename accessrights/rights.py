@@ -34,9 +34,17 @@ class Rights:
     scopes: dict[tuple[str, str], set[str]]
     department_paths: list[str]
     _members: dict[bool, list[int]] = field(default_factory=dict)
+    _partitions: dict = field(default_factory=dict)
 
     def scopes_for(self, entity: str, action: str) -> set[str]:
         return self.scopes.get((entity, action), set()) - {Scope.NONE}
+
+    def partitions(self, model) -> dict:
+        """``model.access_partitions()``, read once per request (pipelines change rarely, and
+        creating or deleting one calls ``rights_changed()``)."""
+        if model not in self._partitions:
+            self._partitions[model] = model.access_partitions()
+        return self._partitions[model]
 
     def member_ids(self, with_subdepartments: bool) -> list[int]:
         """Users in the user's departments (and in every department below them)."""
@@ -63,11 +71,10 @@ class Rights:
         A model whose rights are given per partition (deals: per pipeline) declares
         ``access_partitions()``: each partition's rows are matched with its own scopes.
         """
-        partitions = getattr(model, "access_partitions", None)
-        if partitions is None:
+        if not hasattr(model, "access_partitions"):
             conditions = self._scope_conditions(model, self.scopes_for(model.access_entity, action))
         else:
-            conditions = self._partitioned_conditions(model, action, partitions())
+            conditions = self._partitioned_conditions(model, action, self.partitions(model))
         if Q() in conditions:  # everything: Q() | Q(...) would narrow it to the Q(...)
             return Q()
         conditions.extend(_shared(model, action, self.user_id))

@@ -108,12 +108,23 @@ def _assign(spec: ItemSpec, item, fields: dict) -> None:
         setattr(item, name, value)
 
 
-def _validate(spec: ItemSpec, item) -> None:
+def _relation_ids(item) -> dict[str, object]:
+    return {f.name: getattr(item, f.attname) for f in item._meta.concrete_fields if f.is_relation}
+
+
+def _validate(spec: ItemSpec, item, stored_relations: dict | None = None) -> None:
+    """Prepare and validate ``item``; a reference that ``stored_relations`` (its ids as
+    stored) shows unchanged is not looked up again: one query less per untouched reference."""
     if spec.prepare is not None:
         spec.prepare(item)
+    unchanged = [
+        name
+        for name, pk in _relation_ids(item).items()
+        if (stored_relations or {}).get(name, -1) == pk
+    ]
     if isinstance(item, Contact) and not (item.first_name or item.last_name):
         raise ValidationError({"last_name": _("Give the contact a first or a last name.")})
-    item.full_clean(validate_unique=False, validate_constraints=False)
+    item.full_clean(exclude=unchanged, validate_unique=False, validate_constraints=False)
 
 
 def _replace_communications(spec: ItemSpec, item, channels: dict[str, list[dict]]) -> None:
@@ -172,9 +183,10 @@ def item_update(spec: ItemSpec, *, user, item, expected_version, channels: dict,
     check_version(spec, item, expected_version)
     stored = stored_channels(item) if spec.has_channels else {}
     before = _full_snapshot(spec, item, stored)
+    stored_relations = _relation_ids(item)
     _assign(spec, item, fields)
     cleaned = _clean_channels(channels)
-    _validate(spec, item)
+    _validate(spec, item, stored_relations)
     after = _full_snapshot(spec, item, {**stored, **cleaned})
     changes = diff(item, before, after, CHANNEL_LABELS)
     if not changes:
