@@ -35,6 +35,7 @@ class Rights:
     department_paths: list[str]
     _members: dict[bool, list[int]] = field(default_factory=dict)
     _partitions: dict = field(default_factory=dict)
+    _shares: dict = field(default_factory=dict)
 
     def scopes_for(self, entity: str, action: str) -> set[str]:
         return self.scopes.get((entity, action), set()) - {Scope.NONE}
@@ -45,6 +46,14 @@ class Rights:
         if model not in self._partitions:
             self._partitions[model] = model.access_partitions()
         return self._partitions[model]
+
+    def shared(self, model, action: str) -> list[Q]:
+        """Items shared with the user for ``action``, read once per request (sharing calls
+        ``rights_changed()``)."""
+        key = (model, action)
+        if key not in self._shares:
+            self._shares[key] = _shared(model, action, self.user_id)
+        return self._shares[key]
 
     def member_ids(self, with_subdepartments: bool) -> list[int]:
         """Users in the user's departments (and in every department below them)."""
@@ -77,7 +86,7 @@ class Rights:
             conditions = self._partitioned_conditions(model, action, self.partitions(model))
         if Q() in conditions:  # everything: Q() | Q(...) would narrow it to the Q(...)
             return Q()
-        conditions.extend(_shared(model, action, self.user_id))
+        conditions.extend(self.shared(model, action))
         if not conditions:
             return None
         combined = conditions[0]

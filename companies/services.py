@@ -177,8 +177,12 @@ def check_version(spec: ItemSpec, item, expected_version: int | None) -> None:
     raise EditConflict(item, changes_since(events, {*spec.fields, *CHANNELS}))
 
 
-def item_update(spec: ItemSpec, *, user, item, expected_version, channels: dict, fields: dict):
-    item = spec.model.objects.select_for_update().get(pk=item.pk)
+def item_update(
+    spec: ItemSpec, *, user, item, expected_version, channels: dict, fields: dict, locked=False
+):
+    """Update an item (``locked``: the caller has just read it with select_for_update())."""
+    if not locked:
+        item = spec.model.objects.select_for_update().get(pk=item.pk)
     check(user, "update", item)
     check_version(spec, item, expected_version)
     stored = stored_channels(item) if spec.has_channels else {}

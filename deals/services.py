@@ -148,7 +148,13 @@ def deal_update(*, user, deal, expected_version=None, contacts=None, **fields) -
     if "company" in fields and fields["company"] != old_company:
         _check_readable(user, [fields["company"]])
     deal = item_update(
-        DEAL, user=user, item=deal, expected_version=expected_version, channels={}, fields=fields
+        DEAL,
+        user=user,
+        item=deal,
+        expected_version=expected_version,
+        channels={},
+        fields=fields,
+        locked=True,
     )
     if deal.company != old_company:
         _record_company_links(user, deal, old_company)
@@ -215,7 +221,7 @@ def lead_update(
     channels = {"phones": phones, "emails": emails, "websites": websites}
     return item_update(
         LEAD, user=user, item=lead, expected_version=expected_version, channels=channels,
-        fields=fields,
+        fields=fields, locked=True,
     )  # fmt: skip
 
 
