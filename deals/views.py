@@ -212,16 +212,14 @@ class LeadColumnView(LeadBoardMixin, KanbanColumnView):
     pass
 
 
-class StageMoveView(Board, TemplateView):
+class StageMoveView(RestrictedItemMixin, TemplateView):
     """Moves an item to the stage ``stage`` (a code): a kanban drop or a click on the card's
-    stage bar. A script asking for JSON gets the new numbers of the two columns that changed
-    (filtered by the board's ``query``); a plain form post is sent back to ``next``."""
+    stage bar. A script asking for JSON gets what the board needs to update its two columns
+    (where the item went, its amount and currency: the board adds and subtracts, nothing is
+    recounted); a plain form post is sent back to ``next``."""
 
     http_method_names = ["post"]
     action = "update"
-
-    def board_query(self):
-        return QueryDict(self.request.POST.get("query", ""))
 
     def move(self, user, item, code: str):
         raise NotImplementedError
@@ -230,7 +228,6 @@ class StageMoveView(Board, TemplateView):
         wants_json = "application/json" in request.headers.get("Accept", "")
         try:
             item = self.get_object()
-            left = item.stage_id
             item = self.move(request.user, item, request.POST.get("stage", ""))
         except (Http404, ObjectDoesNotExist):
             return self._refusal(wants_json, _("This item no longer exists."), 404)
@@ -241,17 +238,13 @@ class StageMoveView(Board, TemplateView):
         if not wants_json:
             messages.success(request, _("Moved to “%s”.") % item.stage)
             return redirect(safe_next(request, item.get_absolute_url()))
-        # Only the column the item left and the one it entered have changed numbers.
-        changed = {left, item.stage_id}
-        totals = kanban.column_totals(self.board_items().filter(stage_id__in=changed))
         return JsonResponse(
             {
+                "stage": item.stage.code,
                 "closed": item.closed,
                 "version": item.version,
-                "columns": {
-                    stage.code: _column_numbers(*totals.get(stage.pk, (0, {})))
-                    for stage in Entry.objects.filter(pk__in=changed)
-                },
+                "amount": None if item.amount is None else str(item.amount),
+                "currency": item.currency,
             }
         )
 
@@ -265,20 +258,19 @@ class StageMoveView(Board, TemplateView):
         return {}
 
 
-def _column_numbers(count: int, totals: dict) -> dict:
-    return {"count": count, "totals": {currency: str(s) for currency, s in totals.items()}}
+class DealMoveView(StageMoveView):
+    """Deals move to a stage of any pipeline the user may work in."""
 
-
-class DealMoveView(DealBoardMixin, StageMoveView):
-    """Deals move to a stage of any pipeline the user may work in; the answer counts the
-    columns of the board the user is looking at (its ``pipeline`` in ``query``)."""
+    model = Deal
 
     def move(self, user, item, code):
         stage = services.deal_stage_by_code(code)
         return services.move_deal_to_stage(user=user, deal=item, stage=stage)
 
 
-class LeadMoveView(LeadBoardMixin, StageMoveView):
+class LeadMoveView(StageMoveView):
+    model = Lead
+
     def move(self, user, item, code):
         stage = Entry.objects.of_list(services.LEAD_STAGE).filter(code=code[:50]).first()
         if stage is None:

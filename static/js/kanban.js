@@ -28,20 +28,23 @@
     alert.textContent = text;
   }
 
-  function updateNumbers(board, columns) {
-    board.querySelectorAll(".column").forEach((column) => {
-      const numbers = columns[column.dataset.stage];
-      if (!numbers) return;
-      column.querySelector("[data-count]").textContent = numbers.count;
-      const totals = column.querySelector("[data-totals]");
-      totals.replaceChildren(
-        ...Object.entries(numbers.totals).map(([currency, total]) => {
-          const span = document.createElement("span");
-          span.textContent = `${formatAmount(total)} ${currency}`;
-          return span;
-        })
-      );
-    });
+  // A moved card leaves one column and enters another: their numbers change by one card and
+  // its amount (totals are kept per currency, as the server drew them).
+  function shift(column, sign, amount, currency) {
+    const count = column.querySelector("[data-count]");
+    count.textContent = String(Number(count.textContent) + sign);
+    if (amount === null || !currency) return;
+    const totals = column.querySelector("[data-totals]");
+    let total = totals.querySelector(`[data-currency="${CSS.escape(currency)}"]`);
+    if (!total) {
+      total = document.createElement("span");
+      total.dataset.currency = currency;
+      total.dataset.value = "0";
+      totals.append(total);
+    }
+    const value = Number(total.dataset.value) + sign * Number(amount);
+    total.dataset.value = value.toFixed(2);
+    total.textContent = `${formatAmount(value)} ${currency}`;
   }
 
   async function move(card, column) {
@@ -51,7 +54,6 @@
     column.querySelector("[data-drop]").prepend(card);
     const body = new FormData();
     body.append("stage", column.dataset.stage);
-    body.append("query", board.dataset.moveQuery || "");
     let answer = {};
     let ok = false;
     try {
@@ -76,7 +78,8 @@
       return;
     }
     card.classList.toggle("closed", Boolean(answer.closed));
-    updateNumbers(board, answer.columns);
+    shift(from, -1, answer.amount, answer.currency);
+    shift(column, +1, answer.amount, answer.currency);
   }
 
   document.addEventListener("dragstart", (event) => {
