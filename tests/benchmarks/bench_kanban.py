@@ -1,7 +1,8 @@
 """The deal kanban with 50,000 open deals in one pipeline (run on purpose, not in CI).
 
 The issue's targets: the board's first screen (every column, its first cards, counts and sums)
-p95 <= 200 ms; a move (drag to another column; the board shifts the card's count and amount itself) p95 <= 50 ms.
+p95 <= 200 ms; a move (drag to another column; the board itself shifts the card's count and
+amount between the two columns) p95 <= 50 ms.
 
     createdb -h 127.0.0.1 -U postgres crm_bench_deals
     export DATABASE_URL=postgres://postgres@127.0.0.1:5432/crm_bench_deals
