@@ -1,6 +1,7 @@
 from django import forms
 from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 
 
 class FastSelectMultiple(forms.SelectMultiple):
@@ -13,12 +14,11 @@ class FastSelectMultiple(forms.SelectMultiple):
     def render(self, name, value, attrs=None, renderer=None):
         selected = {str(v) for v in (value or [])}
         final_attrs = self.build_attrs(self.attrs, {**(attrs or {}), "name": name})
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            (
-                (str(choice), " selected" if str(choice) in selected else "", label)
-                for choice, label in self.choices
-            ),
-        )
-        return format_html("<select multiple{}>{}</select>", flatatt(final_attrs), options)
+        options = []
+        for choice, label in self.choices:
+            # escape() per value, not format_html() per option: a third of the time.
+            choice = str(choice)
+            mark = " selected" if choice in selected else ""
+            options.append(f'<option value="{escape(choice)}"{mark}>{escape(label)}</option>')
+        safe_options = mark_safe("".join(options))  # noqa: S308 - every value escaped above
+        return format_html("<select multiple{}>{}</select>", flatatt(final_attrs), safe_options)

@@ -68,8 +68,8 @@ class Board(RestrictedItemMixin):
         return queryset
 
     def card_urls(self) -> dict:
-        """Each card's link and move address, as (before, after) its id: reversing two URLs
-        for each of 160 cards cost more than the board's queries."""
+        """Each card's link and move address, as what comes before and after its id:
+        reversing two URLs for each of 160 cards cost more than the board's queries."""
         return {
             "card_url": _around_id(reverse(self.card_url_name, args=[0])),
             "move_url": _around_id(reverse(self.move_url_name, args=[0])),
@@ -83,9 +83,10 @@ class Board(RestrictedItemMixin):
         return self.items(self.filtered().qs)
 
 
-def _around_id(url: str) -> tuple[str, str]:
+def _around_id(url: str) -> dict[str, str]:
+    # A dict, not a tuple: templates look keys up first, while ``pair.0`` fails twice first.
     before, after = url.split("/0/", 1)
-    return f"{before}/", f"/{after}"
+    return {"start": f"{before}/", "end": f"/{after}"}
 
 
 class KanbanView(Board, TemplateView):
