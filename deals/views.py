@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
 from accessrights.restriction import may
+from companies.duplicates import find_duplicates
 from companies.filters import CompanyFilterSet, ContactFilterSet
 from companies.models import Company, Contact
 from companies.views import bulk_actions
@@ -431,8 +432,6 @@ class LeadEditView(ItemEditView):
     form_class = LeadForm
 
     def find_duplicates(self, form, item):
-        from companies.duplicates import find_duplicates
-
         data = form.cleaned_data
         return find_duplicates(
             user=self.request.user,
