@@ -34,16 +34,15 @@ from decimal import Decimal
 import phonenumbers
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from faker import Faker
 
 from companies import communications as comms
 from companies.models import Communication, Company, Contact
+from crm import bulkload
 from dictionaries.models import Entry
 
-USERNAME_PREFIX = "gen_user_"
 YEARS_BACK = 3
 POOL_DRAWS = 3000
 # Faker's Russian cities start with a lower-case kind of place (town, village): drop it.
@@ -53,13 +52,11 @@ CITY_KIND = re.compile(r"^[a-zа-яё]+\.?\s+")
 COMPANY_FIELDS = (
     "name", "type_id", "industry_id", "employees_id", "source_id", "revenue", "currency",
     "address_street", "address_city", "address_region", "address_postal_code",
-    "address_country", "responsible_id", "opened", "comments", "created_at", "modified_at",
-    "created_by_id", "modified_by_id", "version",
+    "address_country", *bulkload.ITEM_FIELDS,
 )  # fmt: skip
 CONTACT_FIELDS = (
     "honorific_id", "first_name", "last_name", "middle_name", "position", "type_id",
-    "source_id", "birthday", "responsible_id", "opened", "comments", "created_at",
-    "modified_at", "created_by_id", "modified_by_id", "version",
+    "source_id", "birthday", *bulkload.ITEM_FIELDS,
 )  # fmt: skip
 COMMUNICATION_FIELDS = (
     "company_id", "contact_id", "channel", "kind", "value", "normalized", "sort",
@@ -221,6 +218,12 @@ class NamePools:
 def locale_pools(index: int, seed: int) -> NamePools:
     """The pools of ``LOCALES[index]``; drawn once per seed and process (tests run it often)."""
     return NamePools.build(LOCALES[index], seed + index)
+
+
+def user_names(seed: int) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """First and last names for the generated users (see ``crm.bulkload.generated_users``)."""
+    pools = locale_pools(0, seed)
+    return pools.first["m"] + pools.first["f"], pools.last["m"]
 
 
 # Phones
@@ -449,14 +452,7 @@ class ClientGenerator:
                     rng.choice(pools.regions) if pools.regions and rng.random() < 0.7 else "",
                     rng.choice(pools.postcodes) if rng.random() < 0.6 else "",
                     spec.country,
-                    responsible,
-                    rng.random() < 0.9,
-                    "",
-                    created,
-                    modified,
-                    responsible,
-                    responsible,
-                    1,
+                    *bulkload.item_values(rng, responsible, created, modified),
                 )
             )
             position = len(batch.companies) - 1
@@ -499,14 +495,7 @@ class ClientGenerator:
                 date(1950, 1, 1) + timedelta(days=rng.randrange(19_000))
                 if rng.random() < 0.4
                 else None,
-                responsible,
-                rng.random() < 0.9,
-                "",
-                created,
-                modified,
-                responsible,
-                responsible,
-                1,
+                *bulkload.item_values(rng, responsible, created, modified),
             )
         )
         batch.contact_company.append(company_position)
@@ -526,10 +515,6 @@ class ClientGenerator:
 # Writers
 
 
-def _columns(model, attnames) -> list[str]:
-    return [model._meta.get_field(name).column for name in attnames]
-
-
 class CopyWriter:
     """PostgreSQL: ids reserved from the sequences, rows streamed with COPY (psycopg 3).
 
@@ -540,52 +525,20 @@ class CopyWriter:
 
     name = "COPY"
 
-    def __init__(self):
-        self.through = Contact.companies.through
-        self.link_columns = _columns(self.through, ("contact", "company"))
-
-    def _ids(self, cursor, model, count: int) -> list[int]:
-        table = model._meta.db_table
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-            [table, model._meta.pk.column, count],
-        )
-        return [row[0] for row in cursor.fetchall()]
-
-    @staticmethod
-    def _copy(cursor, model, columns, rows) -> None:
-        table = connection.ops.quote_name(model._meta.db_table)
-        names = ", ".join(connection.ops.quote_name(c) for c in columns)
-        with cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
-
     def write(self, batch: Batch) -> None:
         with transaction.atomic(), connection.cursor() as cursor:
-            company_ids = self._ids(cursor, Company, len(batch.companies))
-            contact_ids = self._ids(cursor, Contact, len(batch.contacts))
-            self._copy(
+            company_ids = bulkload.copy_new_rows(cursor, Company, COMPANY_FIELDS, batch.companies)
+            contact_ids = bulkload.copy_new_rows(cursor, Contact, CONTACT_FIELDS, batch.contacts)
+            bulkload.copy_rows(
                 cursor,
-                Company,
-                _columns(Company, ("id", *COMPANY_FIELDS)),
-                ((pk, *row) for pk, row in zip(company_ids, batch.companies, strict=True)),
-            )
-            self._copy(
-                cursor,
-                Contact,
-                _columns(Contact, ("id", *CONTACT_FIELDS)),
-                ((pk, *row) for pk, row in zip(contact_ids, batch.contacts, strict=True)),
-            )
-            self._copy(
-                cursor,
-                self.through,
-                self.link_columns,
+                Contact.companies.through,
+                ("contact", "company"),
                 ((contact_ids[i], company_ids[c]) for i, c in enumerate(batch.contact_company)),
             )
-            self._copy(
+            bulkload.copy_rows(
                 cursor,
                 Communication,
-                _columns(Communication, COMMUNICATION_FIELDS),
+                COMMUNICATION_FIELDS,
                 (
                     (company_ids[owner], None, *rest)
                     if of_company
@@ -602,19 +555,8 @@ class OrmWriter:
 
     def write(self, batch: Batch) -> None:
         with transaction.atomic():
-            companies = [
-                Company(**dict(zip(COMPANY_FIELDS, row, strict=True))) for row in batch.companies
-            ]
-            contacts = [
-                Contact(**dict(zip(CONTACT_FIELDS, row, strict=True))) for row in batch.contacts
-            ]
-            times = [(o.created_at, o.modified_at) for o in (*companies, *contacts)]
-            Company.objects.bulk_create(companies, batch_size=1000)
-            Contact.objects.bulk_create(contacts, batch_size=1000)
-            for obj, (created, modified) in zip((*companies, *contacts), times, strict=True):
-                obj.created_at, obj.modified_at = created, modified
-            Company.objects.bulk_update(companies, ["created_at", "modified_at"], batch_size=500)
-            Contact.objects.bulk_update(contacts, ["created_at", "modified_at"], batch_size=500)
+            companies = bulkload.create_rows(Company, COMPANY_FIELDS, batch.companies)
+            contacts = bulkload.create_rows(Contact, CONTACT_FIELDS, batch.contacts)
             through = Contact.companies.through
             through.objects.bulk_create(
                 (
@@ -653,32 +595,19 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--companies", type=int, default=100_000)
-        parser.add_argument("--users", type=int, default=500, help="responsible people to use")
-        parser.add_argument("--batch", type=int, default=10_000, help="companies per transaction")
-        parser.add_argument("--seed", type=int, default=None)
-        parser.add_argument(
-            "--method",
-            choices=("auto", "copy", "orm"),
-            default="auto",
-            help="auto: COPY on PostgreSQL, bulk_create elsewhere",
-        )
+        bulkload.add_arguments(parser, batch_help="companies per transaction")
 
     def handle(self, *args, companies, users, batch, seed, method, **options):
         if companies < 0 or users < 1 or batch < 1:
             raise CommandError("--companies must be >= 0, --users and --batch >= 1.")
-        if method == "auto":
-            method = "copy" if connection.vendor == "postgresql" else "orm"
-        if method == "copy" and connection.vendor != "postgresql":
-            raise CommandError("COPY needs PostgreSQL; use --method orm.")
-        if method == "orm" and not connection.features.can_return_rows_from_bulk_insert:
-            raise CommandError("This database does not return the ids of bulk inserts.")
+        method = bulkload.resolve_method(method)
         writer = CopyWriter() if method == "copy" else OrmWriter()
         if seed is None:
             seed = random.SystemRandom().randrange(1_000_000)
         verbose = options["verbosity"] > 0
 
         started = time.monotonic()
-        user_ids = self._users(users, seed)
+        user_ids = bulkload.generated_users(users, seed, user_names)
         refs = {
             code: list(Entry.objects.of_list(code).values_list("pk", flat=True))
             for code in (
@@ -720,7 +649,9 @@ class Command(BaseCommand):
         load_time = time.monotonic() - loading
 
         analysing = time.monotonic()
-        self._analyze()
+        bulkload.analyze(
+            (get_user_model(), Company, Contact, Contact.companies.through, Communication)
+        )
         if verbose:
             total = time.monotonic() - started
             self.stdout.write(
@@ -731,45 +662,3 @@ class Command(BaseCommand):
                     f"companies/s; statistics {time.monotonic() - analysing:.1f}s)"
                 )
             )
-
-    def _users(self, count: int, seed: int) -> list[int]:
-        """The ids of gen_user_1..gen_user_<count>, creating the missing ones."""
-        user_model = get_user_model()
-        names = [f"{USERNAME_PREFIX}{n}" for n in range(1, count + 1)]
-        existing = dict(user_model.objects.filter(username__in=names).values_list("username", "pk"))
-        missing = [name for name in names if name not in existing]
-        if missing:
-            pools = locale_pools(0, seed)
-            rng = random.Random(seed)  # noqa: S311 - fake data
-            user_model.objects.bulk_create(
-                user_model(
-                    username=name,
-                    first_name=rng.choice(pools.first["m"] + pools.first["f"]),
-                    last_name=rng.choice(pools.last["m"]),
-                    email=f"{name}@example.com",
-                    password=make_password(None),
-                )
-                for name in missing
-            )
-            existing = dict(
-                user_model.objects.filter(username__in=names).values_list("username", "pk")
-            )
-        return [existing[name] for name in names]
-
-    def _analyze(self) -> None:
-        """Fresh planner statistics (and visibility map, outside a transaction) on PostgreSQL."""
-        if connection.vendor != "postgresql":
-            return
-        tables = [
-            model._meta.db_table
-            for model in (
-                get_user_model(),
-                Company,
-                Contact,
-                Contact.companies.through,
-                Communication,
-            )
-        ]
-        command = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
-        with connection.cursor() as cursor:
-            cursor.execute(f"{command} {', '.join(tables)}")

@@ -43,9 +43,10 @@ from companies.management.commands.generate_clients import (
     NamePools,
     locale_pools,
     phone_number,
+    user_names,
 )
-from companies.management.commands.generate_clients import Command as ClientsCommand
 from companies.models import Communication, Company
+from crm import bulkload
 from deals.models import Deal, Lead
 from deals.services import LEAD_STAGE
 from dictionaries.defaults import DEAL_STAGE
@@ -57,14 +58,12 @@ ID_CHUNK = 500
 # Column order of the rows built below; names are model attnames.
 DEAL_FIELDS = (
     "title", "pipeline_id", "stage_id", "closed", "type_id", "amount", "currency",
-    "probability", "begin_date", "close_date", "company_id", "source_id", "responsible_id",
-    "opened", "comments", "created_at", "modified_at", "created_by_id", "modified_by_id",
-    "version",
+    "probability", "begin_date", "close_date", "company_id", "source_id",
+    *bulkload.ITEM_FIELDS,
 )  # fmt: skip
 LEAD_FIELDS = (
     "title", "stage_id", "closed", "honorific_id", "first_name", "last_name", "middle_name",
-    "position", "company_name", "amount", "currency", "source_id", "responsible_id", "opened",
-    "comments", "created_at", "modified_at", "created_by_id", "modified_by_id", "version",
+    "position", "company_name", "amount", "currency", "source_id", *bulkload.ITEM_FIELDS,
 )  # fmt: skip
 COMMUNICATION_FIELDS = ("lead_id", "channel", "kind", "value", "normalized", "sort")
 
@@ -218,14 +217,7 @@ class DealGenerator:
                     close if rng.random() < 0.8 else None,
                     company[0] if company else None,
                     self._ref("SOURCE", 0.2),
-                    responsible,
-                    rng.random() < 0.9,
-                    "",
-                    created,
-                    modified,
-                    responsible,
-                    responsible,
-                    1,
+                    *bulkload.item_values(rng, responsible, created, modified),
                 )
             )
 
@@ -267,14 +259,7 @@ class DealGenerator:
                     amount,
                     currency,
                     self._ref("SOURCE", 0.1),
-                    responsible,
-                    rng.random() < 0.9,
-                    "",
-                    created,
-                    modified,
-                    responsible,
-                    responsible,
-                    1,
+                    *bulkload.item_values(rng, responsible, created, modified),
                 )
             )
             position = len(batch.leads) - 1
@@ -300,45 +285,23 @@ class DealGenerator:
 # Writers
 
 
-def _columns(model, attnames) -> list[str]:
-    return [model._meta.get_field(name).column for name in attnames]
-
-
 class CopyWriter:
     """PostgreSQL: rows streamed with COPY (psycopg 3); lead ids reserved from the sequence
     first, for their phones and e-mails."""
 
     name = "COPY"
 
-    @staticmethod
-    def _copy(cursor, model, columns, rows) -> None:
-        table = connection.ops.quote_name(model._meta.db_table)
-        names = ", ".join(connection.ops.quote_name(c) for c in columns)
-        with cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
-
     def write(self, batch: Batch) -> None:
         with transaction.atomic(), connection.cursor() as cursor:
             if batch.deals:
-                self._copy(cursor, Deal, _columns(Deal, DEAL_FIELDS), batch.deals)
+                bulkload.copy_rows(cursor, Deal, DEAL_FIELDS, batch.deals)
             if not batch.leads:
                 return
-            cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                [Lead._meta.db_table, Lead._meta.pk.column, len(batch.leads)],
-            )
-            lead_ids = [row[0] for row in cursor.fetchall()]
-            self._copy(
-                cursor,
-                Lead,
-                _columns(Lead, ("id", *LEAD_FIELDS)),
-                ((pk, *row) for pk, row in zip(lead_ids, batch.leads, strict=True)),
-            )
-            self._copy(
+            lead_ids = bulkload.copy_new_rows(cursor, Lead, LEAD_FIELDS, batch.leads)
+            bulkload.copy_rows(
                 cursor,
                 Communication,
-                _columns(Communication, COMMUNICATION_FIELDS),
+                COMMUNICATION_FIELDS,
                 ((lead_ids[owner], *rest) for owner, *rest in batch.communications),
             )
 
@@ -348,20 +311,10 @@ class OrmWriter:
 
     name = "bulk_create"
 
-    @staticmethod
-    def _create(model, names, rows) -> list:
-        objects = [model(**dict(zip(names, row, strict=True))) for row in rows]
-        times = [(o.created_at, o.modified_at) for o in objects]
-        model.objects.bulk_create(objects, batch_size=1000)
-        for obj, (created, modified) in zip(objects, times, strict=True):
-            obj.created_at, obj.modified_at = created, modified
-        model.objects.bulk_update(objects, ["created_at", "modified_at"], batch_size=500)
-        return objects
-
     def write(self, batch: Batch) -> None:
         with transaction.atomic():
-            self._create(Deal, DEAL_FIELDS, batch.deals)
-            leads = self._create(Lead, LEAD_FIELDS, batch.leads)
+            bulkload.create_rows(Deal, DEAL_FIELDS, batch.deals)
+            leads = bulkload.create_rows(Lead, LEAD_FIELDS, batch.leads)
             Communication.objects.bulk_create(
                 (
                     Communication(
@@ -393,25 +346,13 @@ class Command(BaseCommand):
             "--pipeline", type=int, default=None, help="pipeline id (default: the default one)"
         )
         parser.add_argument("--leads", type=int, default=0)
-        parser.add_argument("--users", type=int, default=500, help="responsible people to use")
-        parser.add_argument("--batch", type=int, default=10_000, help="rows per transaction")
-        parser.add_argument("--seed", type=int, default=None)
-        parser.add_argument(
-            "--method",
-            choices=("auto", "copy", "orm"),
-            default="auto",
-            help="auto: COPY on PostgreSQL, bulk_create elsewhere",
-        )
+        bulkload.add_arguments(parser, batch_help="rows per transaction")
 
     def handle(self, *args, deals, pipeline, leads, users, batch, seed, method, **options):
         if deals < 0 or leads < 0 or users < 1 or batch < 1:
             raise CommandError("--deals and --leads must be >= 0, --users and --batch >= 1.")
-        if method == "auto":
-            method = "copy" if connection.vendor == "postgresql" else "orm"
-        if method == "copy" and connection.vendor != "postgresql":
-            raise CommandError("COPY needs PostgreSQL; use --method orm.")
-        if method == "orm" and leads and not connection.features.can_return_rows_from_bulk_insert:
-            raise CommandError("This database does not return the ids of bulk inserts.")
+        # Only leads need their ids back (for their phones and e-mails).
+        method = bulkload.resolve_method(method, needs_ids=leads > 0)
         writer = CopyWriter() if method == "copy" else OrmWriter()
         if seed is None:
             seed = random.SystemRandom().randrange(1_000_000)
@@ -425,7 +366,7 @@ class Command(BaseCommand):
         lead_stages = StagePlan.of(Entry.objects.of_list(LEAD_STAGE), 0.35)
         if leads and not lead_stages.process + lead_stages.success + lead_stages.failure:
             raise CommandError("There are no lead stages.")
-        user_ids = ClientsCommand()._users(users, seed)  # the users of generate_clients
+        user_ids = bulkload.generated_users(users, seed, user_names)  # generate_clients' users
         generator = DealGenerator(
             seed=seed,
             pipeline=chosen,
@@ -465,7 +406,8 @@ class Command(BaseCommand):
         load_time = time.monotonic() - loading
 
         analysing = time.monotonic()
-        self._analyze(with_leads=leads > 0)
+        loaded = [get_user_model(), Deal] + ([Lead, Communication] if leads else [])
+        bulkload.analyze(loaded)
         if verbose:
             self.stdout.write(
                 self.style.SUCCESS(
@@ -500,15 +442,3 @@ class Command(BaseCommand):
         for start in range(0, len(wanted), ID_CHUNK):
             found += names.filter(pk__in=wanted[start : start + ID_CHUNK])
         return found
-
-    def _analyze(self, *, with_leads: bool) -> None:
-        """Fresh planner statistics (and visibility map, outside a transaction) on PostgreSQL."""
-        if connection.vendor != "postgresql":
-            return
-        models = [get_user_model(), Deal]
-        if with_leads:
-            models += [Lead, Communication]
-        tables = [model._meta.db_table for model in models]
-        command = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
-        with connection.cursor() as cursor:
-            cursor.execute(f"{command} {', '.join(tables)}")
