@@ -356,3 +356,17 @@ def test_history_does_not_name_linked_items_the_reader_may_not_see(client, admin
         "Confidential deal"
         in client.get(company.get_absolute_url(), {"tab": "history"}).content.decode()
     )
+
+
+def test_deleting_a_stage_in_use_asks_where_its_deals_go(admin_client, admin):
+    """Refused until answered: a deal stage that deals use is deleted only with a replacement
+    of the same pipeline; the deals move there and close with a failure stage."""
+    deal = services.deal_create(user=admin, title="Papers", stage=stage("PREPARATION"))
+    url = f"/settings/entries/{stage('PREPARATION').pk}/delete/"
+    asked = admin_client.post(url, HTTP_HX_REQUEST="true")
+    assert asked.status_code == 422 and "1 items use" in asked.content.decode()
+    assert 'name="replacement"' in asked.content.decode()
+    admin_client.post(url, {"replacement": stage("LOSE").pk}, HTTP_HX_REQUEST="true")
+    deal.refresh_from_db()
+    assert deal.stage.code == "LOSE" and deal.closed
+    assert not Entry.objects.filter(code="PREPARATION").exists()
