@@ -218,11 +218,17 @@ def lead_create(*, user, phones=(), emails=(), websites=(), **fields) -> Lead:
 def lead_update(
     *, user, lead, expected_version=None, phones=None, emails=None, websites=None, **fields
 ) -> Lead:
-    """Change a lead. Its converted (success) stage is reached only by converting it."""
-    lead = Lead.objects.select_for_update().get(pk=lead.pk)  # the stored stage, not a copy's
+    """Change a lead. Its converted (success) stage is reached only by converting it, and a
+    converted lead stays there: what it produced already links to it."""
+    lead = (
+        Lead.objects.select_for_update(of=("self",)).select_related("stage").get(pk=lead.pk)
+    )  # the stored stage, not a copy's
     stage = fields.get("stage")
-    if stage is not None and stage.semantics == Semantics.SUCCESS and lead.stage_id != stage.pk:
-        raise ValidationError({"stage": _("A lead reaches “%s” by being converted.") % stage})
+    if stage is not None and lead.stage_id != stage.pk:
+        if stage.semantics == Semantics.SUCCESS:
+            raise ValidationError({"stage": _("A lead reaches “%s” by being converted.") % stage})
+        if lead.stage.semantics == Semantics.SUCCESS:
+            raise ValidationError({"stage": _("A converted lead keeps its stage.")})
     channels = {"phones": phones, "emails": emails, "websites": websites}
     return item_update(
         LEAD, user=user, item=lead, expected_version=expected_version, channels=channels,

@@ -370,3 +370,15 @@ def test_deleting_a_stage_in_use_asks_where_its_deals_go(admin_client, admin):
     deal.refresh_from_db()
     assert deal.stage.code == "LOSE" and deal.closed
     assert not Entry.objects.filter(code="PREPARATION").exists()
+
+
+def test_a_converted_lead_keeps_its_stage(user_client, user):
+    """Refused: dragging a converted lead back to a process stage."""
+    lead = services.lead_create(user=user, last_name="Done")
+    services.lead_convert(user=user, lead=lead, contact=True)
+    refused = user_client.post(
+        reverse("deals:lead_move", args=[lead.pk]), {"stage": "NEW"}, HTTP_ACCEPT="application/json"
+    )
+    assert refused.status_code == 400 and "converted" in refused.json()["error"]
+    lead.refresh_from_db()
+    assert lead.stage.code == "CONVERTED" and lead.closed
