@@ -59,14 +59,17 @@ def may(user, action: str, model, item=None) -> bool:
     return any(rights.scopes_for(entity, action) for entity in entities)
 
 
-def check(user, action: str, item=None, model=None) -> None:
-    """Raise PermissionDenied unless ``user`` may ``action`` ``item`` (or add a ``model``)."""
+def allowed(user, action: str, item=None, model=None) -> bool:
+    """Whether ``user`` may ``action`` ``item`` (or add a ``model``): ``check`` without raising."""
     model = model or type(item)
     if item is None or item.pk is None:
-        allowed = may(user, action, model, item)
-    else:
-        allowed = model.objects.restrict(user, action).filter(pk=item.pk).exists()
-    if not allowed:
+        return may(user, action, model, item)
+    return model.objects.restrict(user, action).filter(pk=item.pk).exists()
+
+
+def check(user, action: str, item=None, model=None) -> None:
+    """Raise PermissionDenied unless ``user`` may ``action`` ``item`` (or add a ``model``)."""
+    if not allowed(user, action, item, model):
         raise PermissionDenied(_("You do not have the right to do this."))
 
 

@@ -6,7 +6,6 @@ from django.urls import reverse_lazy
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from accessrights.restriction import may
 from companies.forms import ClientForm, responsible_field
 from companies.models import Company, Contact
 from crm.forms import ItemForm
@@ -130,7 +129,7 @@ def stage_label(stage: Entry) -> str:
 def deal_stages(user, deal):
     """The stages of every pipeline the user may add deals to (or update this deal in)."""
     action = "update" if deal.pk else "add"
-    pipelines = [p.pk for p in Pipeline.objects.all() if may(user, action, Deal, _in(p))]
+    pipelines = [p.pk for p in Deal.pipelines_for(user, action)]
     if deal.pk:
         pipelines.append(deal.pipeline_id)
     return (
@@ -138,10 +137,6 @@ def deal_stages(user, deal):
         .select_related("pipeline")
         .order_by("pipeline__sort", "pipeline_id", "sort", "id")
     )
-
-
-def _in(pipeline: Pipeline) -> Deal:
-    return Deal(pipeline=pipeline)
 
 
 def currency_choices(current: str | None) -> list[tuple[str, str]]:
@@ -198,7 +193,7 @@ class ConvertForm(forms.Form):
 
     def __init__(self, *args, user, lead, **kwargs):
         super().__init__(*args, **kwargs)
-        pipelines = [p.pk for p in Pipeline.objects.all() if may(user, "add", Deal, _in(p))]
+        pipelines = [p.pk for p in Deal.pipelines_for(user, "add")]
         self.fields["pipeline"].queryset = Pipeline.objects.filter(pk__in=pipelines)
         self.fields["pipeline"].empty_label = None
         self.fields["company"].initial = bool(lead.company_name)

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
+from accessrights.restriction import may
 from companies.models import Company, Contact, entry_field
 from crm.models import CrmItem
 from crm.validators import validate_currency
@@ -124,6 +125,11 @@ class Deal(StagedItem):
     @classmethod
     def access_entity_of(cls, deal) -> str:
         return deal.pipeline.access_entity
+
+    @classmethod
+    def pipelines_for(cls, user, action: str) -> list[Pipeline]:
+        """The pipelines in whose deals ``user`` may ``action``, in their order."""
+        return [p for p in Pipeline.objects.all() if may(user, action, cls, cls(pipeline=p))]
 
 
 class Lead(StagedItem):

@@ -12,8 +12,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from accessrights.restriction import check
+from accessrights.restriction import allowed, check
 from companies import communications as comms
 from companies.models import Communication, Company, Contact
 from companies.services import (
@@ -34,6 +35,10 @@ from timeline.services import event_record
 from .models import Deal, Lead
 
 LEAD_STAGE = "STATUS"
+NOT_A_STAGE = {
+    DEAL_STAGE: gettext_lazy("“%s” is not the code of a deal stage."),
+    LEAD_STAGE: gettext_lazy("“%s” is not the code of a lead stage."),
+}
 
 
 def initial_stage(list_code: str, pipeline: Pipeline | None = None) -> Entry:
@@ -95,10 +100,6 @@ def _check_readable(user, items) -> None:
             check(user, "read", item)
 
 
-def _readable(user, item) -> bool:
-    return type(item).objects.restrict(user, "read").filter(pk=item.pk).exists()
-
-
 def _record_links(user, item, before: set, after: set) -> None:
     """ "Linked" / "unlinked" in the history of both sides, for each client added or removed."""
     for other, kind in [*((o, EventKind.LINKED) for o in after - before),
@@ -148,7 +149,8 @@ def deal_update(*, user, deal, expected_version=None, contacts=None, **fields) -
     if pipeline is not None and "stage" not in fields and pipeline.pk != deal.pipeline_id:
         fields["stage"] = initial_stage(DEAL_STAGE, pipeline)
     old_company = deal.company
-    if fields.get("company", False) is None and old_company and not _readable(user, old_company):
+    hidden_company = old_company is not None and not allowed(user, "read", old_company)
+    if fields.get("company", False) is None and hidden_company:
         del fields["company"]  # shown as none because hidden: not a request to unlink it
     if "company" in fields and fields["company"] != old_company:
         _check_readable(user, [fields["company"]])
@@ -184,12 +186,17 @@ def move_deal_to_stage(*, user, deal, stage: Entry, expected_version=None) -> De
     return deal_update(user=user, deal=deal, expected_version=expected_version, stage=stage)
 
 
-def deal_stage_by_code(code) -> Entry:
-    """The deal stage of a code (``WON``, ``C3:NEW``); a code names its pipeline too."""
-    stage = Entry.objects.filter(list_code=DEAL_STAGE, code=str(code)[:50]).first()
+def stage_by_code(list_code: str, code) -> Entry:
+    """The stage of a code in ``list_code``; a deal stage code (``WON``, ``C3:NEW``) names
+    its pipeline too."""
+    stage = Entry.objects.filter(list_code=list_code, code=str(code)[:50]).first()
     if stage is None:
-        raise ValidationError({"stage": _("“%s” is not the code of a deal stage.") % code})
+        raise ValidationError({"stage": NOT_A_STAGE[list_code] % code})
     return stage
+
+
+def deal_stage_by_code(code) -> Entry:
+    return stage_by_code(DEAL_STAGE, code)
 
 
 @transaction.atomic
@@ -308,7 +315,13 @@ def lead_convert(
         produced["deal"].lead = lead
     converted = Entry.objects.of_list(LEAD_STAGE).get(semantics=Semantics.SUCCESS)
     lead = item_update(
-        LEAD, user=user, item=lead, expected_version=None, channels={}, fields={"stage": converted}
+        LEAD,
+        user=user,
+        item=lead,
+        expected_version=None,
+        channels={},
+        fields={"stage": converted},
+        locked=True,
     )
     Lead.objects.filter(pk=lead.pk).update(company=produced["company"], contact=produced["contact"])
     for item in produced.values():
@@ -324,10 +337,7 @@ def _may_link(user, contact: Contact, company: Company) -> bool:
     conversion still links both to the lead and the deal)."""
     if contact.companies.filter(pk=company.pk).exists():
         return False
-    return all(
-        type(item).objects.restrict(user, "update").filter(pk=item.pk).exists()
-        for item in (contact, company)
-    )
+    return allowed(user, "update", contact) and allowed(user, "update", company)
 
 
 def _contact_from(user, lead: Lead) -> Contact:

@@ -6,14 +6,13 @@ here) and the FilterSets of ``deals.filters``; writing through ``deals.services`
 
 from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
-from django.http import Http404, JsonResponse, QueryDict
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
-from accessrights.restriction import may
 from companies.duplicates import find_duplicates
 from companies.filters import CompanyFilterSet, ContactFilterSet
 from companies.models import Company, Contact
@@ -55,14 +54,11 @@ class Board(RestrictedItemMixin):
     card_url_name = ""
     show_person = False  # lead cards name the person
 
-    def board_query(self) -> QueryDict:
-        return self.request.GET
-
     def stages(self) -> list[Entry]:
         raise NotImplementedError
 
     def filtered(self):
-        return self.filterset_class(self.board_query(), queryset=self.restricted("read"))
+        return self.filterset_class(self.request.GET, queryset=self.restricted("read"))
 
     def items(self, queryset):
         """The board's part of the (restricted, filtered) ``queryset``."""
@@ -79,7 +75,7 @@ class Board(RestrictedItemMixin):
     def board_items(self):
         """The board's items; through the FilterSet only when the query filters anything
         (building its form costs queries that a plain board does not need)."""
-        if set(self.board_query()) <= {"pipeline"}:
+        if set(self.request.GET) <= {"pipeline", "stage", "before"}:  # a column's own address
             return self.items(self.restricted("read"))
         return self.items(self.filtered().qs)
 
@@ -121,13 +117,13 @@ class KanbanView(Board, TemplateView):
         return context
 
 
-class KanbanColumnView(KanbanView):
+class KanbanColumnView(Board, TemplateView):
     """The next cards of one column (``?stage=<code>&before=<id>``), as the board scrolls."""
 
     template_name = "deals/_cards.html"
 
     def get_context_data(self, **kwargs):
-        context = super(KanbanView, self).get_context_data(**kwargs)
+        context = super().get_context_data(**kwargs)
         stage = next((s for s in self.stages() if s.code == self.request.GET.get("stage")), None)
         before = self.request.GET.get("before", "")
         if stage is None or not before.isdigit():
@@ -160,15 +156,14 @@ class DealBoardMixin(Board):
 
     def pipelines(self) -> list[Pipeline]:
         """The pipelines whose deals the user may read, in their order."""
-        user = self.request.user
-        return [p for p in Pipeline.objects.all() if may(user, "read", Deal, Deal(pipeline=p))]
+        return Deal.pipelines_for(self.request.user, "read")
 
     def pipeline(self) -> Pipeline:
         if not hasattr(self, "_pipeline"):
             pipelines = self.pipelines()
             if not pipelines:
                 raise PermissionDenied
-            wanted = self.board_query().get("pipeline", "")
+            wanted = self.request.GET.get("pipeline", "")
             self._pipeline = next((p for p in pipelines if str(p.pk) == wanted), pipelines[0])
         return self._pipeline
 
@@ -272,18 +267,16 @@ class DealMoveView(StageMoveView):
 
 class LeadMoveView(StageMoveView):
     model = Lead
+    convert_instead = False  # set when the lead was dropped on its success stage
 
     def move(self, user, item, code):
-        stage = Entry.objects.of_list(services.LEAD_STAGE).filter(code=code[:50]).first()
-        if stage is None:
-            raise ValidationError(_("“%s” is not the code of a lead stage.") % code)
-        if stage.semantics == Semantics.SUCCESS:
-            raise ValidationError(_("Convert the lead to move it to “%s”.") % stage)
+        stage = services.stage_by_code(services.LEAD_STAGE, code)
+        self.convert_instead = stage.semantics == Semantics.SUCCESS
         return services.lead_update(user=user, lead=item, stage=stage)
 
     def refusal_extra(self, error):
         # A lead dropped on its success stage is converted: the board opens the conversion.
-        if error is not None and "Convert" in " ".join(error.messages):
+        if self.convert_instead:
             return {"redirect": reverse("deals:lead_convert", args=[self.kwargs["pk"]])}
         return {}
 

@@ -64,7 +64,8 @@ class EntityField(CodeField):
         super().__init__(choices=(), **kwargs)
 
     def to_internal_value(self, data):
-        self.choices = rights_entities()  # pipelines come and go: read them when used
+        if not self.choices:  # pipelines come and go: read them once per request, when used
+            self.choices = rights_entities()
         return super().to_internal_value(data)
 
 

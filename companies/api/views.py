@@ -46,8 +46,6 @@ class TimelinePagination(CursorPagination):
 class ItemTimelineViewSet(ItemSharesMixin, ServiceWriteMixin, ItemViewSet):
     """The timeline (history and comments) and shares endpoints every CRM item has."""
 
-    queryset_prefetch_related = ("communications",)
-
     @extend_schema(responses=EventSerializer(many=True))
     @action(
         detail=True,
@@ -87,6 +85,7 @@ class CompanyViewSet(ItemTimelineViewSet):
 
     queryset = Company.objects.all()
     queryset_select_related = ("type", "industry", "employees", "source")
+    queryset_prefetch_related = ("communications",)
     serializer_class = CompanySerializer
     filterset_class = CompanyFilterSet
     item_services = ItemServices(
@@ -110,6 +109,7 @@ class ContactViewSet(ItemTimelineViewSet):
 
     queryset = Contact.objects.all()
     queryset_select_related = ("honorific", "type", "source")
+    queryset_prefetch_related = ("communications",)
     restricted_related_ids = {"companies": Company}
     serializer_class = ContactSerializer
     create_serializer_class = ContactCreateSerializer

@@ -34,7 +34,6 @@ class DealViewSet(ItemTimelineViewSet):
 
     queryset = Deal.objects.all()
     queryset_select_related = ("pipeline", "stage", "type", "source")
-    queryset_prefetch_related = ()
     restricted_related_ids = {"company": Company, "contacts": Contact, "lead": Lead}
     serializer_class = DealSerializer
     filterset_class = DealFilterSet
@@ -70,6 +69,7 @@ class LeadViewSet(ItemTimelineViewSet):
 
     queryset = Lead.objects.all()
     queryset_select_related = ("stage", "honorific", "source")
+    queryset_prefetch_related = ("communications",)
     restricted_related_ids = {"company": Company, "contact": Contact}
     serializer_class = LeadSerializer
     filterset_class = LeadFilterSet
