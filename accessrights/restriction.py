@@ -26,8 +26,9 @@ def _is_active_user(user) -> bool:
 class RestrictedQuerySet(models.QuerySet):
     """QuerySet of a CRM item; see the module docstring for what the model declares."""
 
-    def restrict(self, user, action: str = "read"):
-        """The rows ``user`` may ``action``, as one SQL query."""
+    def restrict(self, user, action: str = "read", shares: bool = True):
+        """The rows ``user`` may ``action``, as one SQL query (``shares=False``: by their
+        roles alone, without the items shared with them)."""
         if action not in ACTIONS:
             raise ValueError(f"unknown action {action!r}")
         if not _is_active_user(user):
@@ -35,7 +36,7 @@ class RestrictedQuerySet(models.QuerySet):
         rights = rights_of(user)
         if rights.is_superuser:
             return self
-        condition = rights.condition(self.model, action)
+        condition = rights.condition(self.model, action, shares=shares)
         return self.none() if condition is None else self.filter(condition)
 
 
@@ -59,12 +60,13 @@ def may(user, action: str, model, item=None) -> bool:
     return any(rights.scopes_for(entity, action) for entity in entities)
 
 
-def allowed(user, action: str, item=None, model=None) -> bool:
-    """Whether ``user`` may ``action`` ``item`` (or add a ``model``): ``check`` without raising."""
+def allowed(user, action: str, item=None, model=None, shares: bool = True) -> bool:
+    """Whether ``user`` may ``action`` ``item`` (or add a ``model``): ``check`` without raising.
+    ``shares=False``: by the user's roles alone."""
     model = model or type(item)
     if item is None or item.pk is None:
         return may(user, action, model, item)
-    return model.objects.restrict(user, action).filter(pk=item.pk).exists()
+    return model.objects.restrict(user, action, shares=shares).filter(pk=item.pk).exists()
 
 
 def check(user, action: str, item=None, model=None) -> None:
@@ -73,7 +75,21 @@ def check(user, action: str, item=None, model=None) -> None:
         raise PermissionDenied(_("You do not have the right to do this."))
 
 
-def ensure_within_reach(user, action: str, item) -> None:
+def access_key(item) -> tuple:
+    """What decides who reaches ``item`` by role: its responsible person, its "available to
+    everyone" flag and its partition (a deal's pipeline)."""
+    model = type(item)
+    entity = model.access_entity_of(item) if hasattr(model, "access_partitions") else ""
+    return (getattr(item, f"{model.access_owner_field}_id"), item.opened, entity)
+
+
+def ensure_within_reach(user, action: str, item, before: tuple | None = None) -> None:
     """After a write, inside its transaction: the item must still be one ``user`` may
-    ``action``; otherwise PermissionDenied rolls the write back (no handing items away)."""
-    check(user, action, item)
+    ``action``; otherwise PermissionDenied rolls the write back (no handing items away).
+
+    A share lets its holder change the item, not hand it over: when the write changed who
+    reaches the item (``before``: its ``access_key()`` before the write, None for a new item),
+    the user's roles alone must reach the saved row."""
+    handed_over = before is None or before != access_key(item)
+    if not allowed(user, action, item, shares=not handed_over):
+        raise PermissionDenied(_("You do not have the right to do this."))

@@ -74,11 +74,13 @@ class Rights:
             )
         return self._members[with_subdepartments]
 
-    def condition(self, model, action: str) -> Q | None:
+    def condition(self, model, action: str, shares: bool = True) -> Q | None:
         """The rows of ``model`` this user may ``action``; None when there are none.
 
         A model whose rights are given per partition (deals: per pipeline) declares
         ``access_partitions()``: each partition's rows are matched with its own scopes.
+        ``shares=False``: what the user's roles alone reach (what they may pass on to others,
+        and where they may hand an item to).
         """
         if not hasattr(model, "access_partitions"):
             conditions = self._scope_conditions(model, self.scopes_for(model.access_entity, action))
@@ -86,7 +88,8 @@ class Rights:
             conditions = self._partitioned_conditions(model, action, self.partitions(model))
         if Q() in conditions:  # everything: Q() | Q(...) would narrow it to the Q(...)
             return Q()
-        conditions.extend(self.shared(model, action))
+        if shares:
+            conditions.extend(self.shared(model, action))
         if not conditions:
             return None
         combined = conditions[0]

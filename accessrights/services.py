@@ -6,7 +6,7 @@ change tells ``rights`` to forget what it cached.
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.db.models import Value
 from django.db.models.functions import Concat, Substr
@@ -19,7 +19,7 @@ from timeline.services import event_record
 
 from .entities import rights_entities
 from .models import Action, Department, Role, RolePermission, Scope
-from .restriction import check
+from .restriction import allowed
 from .rights import SHARE_VERBS, rights_changed, share_permission
 from .rules import check_settings_right
 
@@ -283,6 +283,12 @@ def role_delete(*, user, role) -> None:
 # Sharing single items
 
 
+def _is_self(user, target) -> bool:
+    if isinstance(target, Group):
+        return target.user_set.filter(pk=user.pk).exists()
+    return target.pk == user.pk
+
+
 def _target_label(target) -> str:
     return target.get_username() if hasattr(target, "get_username") else f"group {target.name}"
 
@@ -290,13 +296,25 @@ def _target_label(target) -> str:
 @transaction.atomic
 def item_share(*, user, item, target, actions=("read",)) -> None:
     """Share ``item`` with a user or a group for ``actions`` (read, update, delete) on top of
-    their roles. Needs the right to update the item."""
-    check(user, "update", item)
+    their roles. Needs the right to update the item, by role.
+
+    A share passes on rights, it never makes them: the user may grant only actions their own
+    roles give them on this item (a share they hold themselves does not count), and never to
+    themselves or to a group they belong to. Refusals: PermissionDenied, nothing written.
+    """
     unknown = set(actions) - set(SHARE_VERBS)
     if unknown or not actions:
         raise ValidationError({"actions": _("Share for read, update and/or delete.")})
     if not isinstance(target, get_user_model() | Group):
         raise ValidationError({"user": _("Share with a user or a group.")})
+    if not allowed(user, "update", item, shares=False) or not all(
+        allowed(user, action, item, shares=False) for action in actions
+    ):
+        raise PermissionDenied(
+            _("You may share an item only for what your own role lets you do with it.")
+        )
+    if _is_self(user, target):
+        raise PermissionDenied(_("You cannot share an item with yourself or your own group."))
     for action in actions:
         assign_perm(share_permission(type(item), SHARE_VERBS[action]), target, item)
     rights_changed()
@@ -313,8 +331,10 @@ def item_share(*, user, item, target, actions=("read",)) -> None:
 
 @transaction.atomic
 def item_unshare(*, user, item, target) -> None:
-    """Stop sharing ``item`` with a user or a group (refused if it was not shared)."""
-    check(user, "update", item)
+    """Stop sharing ``item`` with a user or a group (refused if it was not shared). Needs the
+    right to update the item by role, as sharing does."""
+    if not allowed(user, "update", item, shares=False):
+        raise PermissionDenied(_("You do not have the right to do this."))
     is_group = isinstance(target, Group)
     share_model = (get_group_obj_perms_model if is_group else get_user_obj_perms_model)(item)
     holder = {"group": target} if is_group else {"user": target}

@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
-from accessrights.restriction import check, ensure_within_reach
+from accessrights.restriction import access_key, check, ensure_within_reach
 from crm.items import EditConflict, changes_since, diff, snapshot
 from timeline.models import Event, EventKind
 from timeline.services import event_record
@@ -188,6 +188,7 @@ def item_update(
     stored = stored_channels(item) if spec.has_channels else {}
     before = _full_snapshot(spec, item, stored)
     stored_relations = _relation_ids(item)
+    reach_before = access_key(item)
     _assign(spec, item, fields)
     cleaned = _clean_channels(channels)
     _validate(spec, item, stored_relations)
@@ -199,7 +200,7 @@ def item_update(
     item.modified_by = user
     item.save()
     _replace_communications(spec, item, cleaned)
-    ensure_within_reach(user, "update", item)
+    ensure_within_reach(user, "update", item, before=reach_before)
     event_record(item=item, kind=EventKind.UPDATED, author=user, changes=changes)
     return item
 
