@@ -17,6 +17,20 @@ class EditConflict(Exception):
         self.theirs = theirs
 
 
+def locked(model, pk, related=()):
+    """The row ``pk`` of ``model`` locked for the rest of the transaction, with ``related``
+    rows joined in.
+
+    The lock is taken by a query without joins: PostgreSQL re-reads a locked row that another
+    transaction changed meanwhile, and with joins that re-read can lose the row, so a stale
+    edit would look like a deleted item (404) instead of a conflict (409). Raises
+    ``model.DoesNotExist`` only when the row is really gone.
+    """
+    if not list(model.objects.select_for_update().filter(pk=pk).values_list("pk", flat=True)):
+        raise model.DoesNotExist(f"{model.__name__} {pk} does not exist.")
+    return model.objects.select_related(*related).get(pk=pk)
+
+
 def display(instance, field_name: str) -> str:
     """A field's value as people read it, for history and conflict messages."""
     field = instance._meta.get_field(field_name)

@@ -27,6 +27,7 @@ from companies.services import (
     item_update,
     stored_channels,
 )
+from crm.items import locked
 from dictionaries.defaults import DEAL_STAGE
 from dictionaries.models import Entry, Pipeline, Semantics
 from timeline.models import EventKind
@@ -140,11 +141,7 @@ def deal_update(*, user, deal, expected_version=None, contacts=None, **fields) -
     stage moves the deal to that pipeline's first stage."""
     # The stored row, not the caller's copy (a kanban card may be stale): the pipeline and
     # company compared below must be what the deal is now, or history gets false link lines.
-    deal = (
-        Deal.objects.select_for_update(of=("self",))
-        .select_related(*DEAL_REFERENCES)  # history shows them: one query, not six
-        .get(pk=deal.pk)
-    )
+    deal = locked(Deal, deal.pk, DEAL_REFERENCES)  # history shows them: one query, not six
     pipeline = fields.get("pipeline")
     if pipeline is not None and "stage" not in fields and pipeline.pk != deal.pipeline_id:
         fields["stage"] = initial_stage(DEAL_STAGE, pipeline)
@@ -216,9 +213,22 @@ def deal_delete(*, user, deal) -> None:
 
 @transaction.atomic
 def lead_create(*, user, phones=(), emails=(), websites=(), **fields) -> Lead:
-    """Create a lead, in the first lead stage unless a stage is given."""
+    """Create a lead, in the first lead stage unless a stage is given (never its success
+    stage: a lead reaches it by being converted)."""
+    _check_lead_stage(None, fields.get("stage"))
     channels = {"phones": phones, "emails": emails, "websites": websites}
     return item_create(LEAD, user=user, channels=channels, fields=fields)
+
+
+def _check_lead_stage(current: Entry | None, stage: Entry | None) -> None:
+    """A lead's success stage is reached only by converting it, and a converted lead stays
+    there: what it produced already links to it."""
+    if stage is None or (current is not None and current.pk == stage.pk):
+        return
+    if stage.semantics == Semantics.SUCCESS:
+        raise ValidationError({"stage": _("A lead reaches “%s” by being converted.") % stage})
+    if current is not None and current.semantics == Semantics.SUCCESS:
+        raise ValidationError({"stage": _("A converted lead keeps its stage.")})
 
 
 @transaction.atomic
@@ -227,15 +237,8 @@ def lead_update(
 ) -> Lead:
     """Change a lead. Its converted (success) stage is reached only by converting it, and a
     converted lead stays there: what it produced already links to it."""
-    lead = (
-        Lead.objects.select_for_update(of=("self",)).select_related("stage").get(pk=lead.pk)
-    )  # the stored stage, not a copy's
-    stage = fields.get("stage")
-    if stage is not None and lead.stage_id != stage.pk:
-        if stage.semantics == Semantics.SUCCESS:
-            raise ValidationError({"stage": _("A lead reaches “%s” by being converted.") % stage})
-        if lead.stage.semantics == Semantics.SUCCESS:
-            raise ValidationError({"stage": _("A converted lead keeps its stage.")})
+    lead = locked(Lead, lead.pk, ["stage"])  # the stored stage, not a copy's
+    _check_lead_stage(lead.stage, fields.get("stage"))
     channels = {"phones": phones, "emails": emails, "websites": websites}
     return item_update(
         LEAD, user=user, item=lead, expected_version=expected_version, channels=channels,
@@ -282,7 +285,7 @@ def lead_convert(
     also by its exact name) is linked instead of creating a duplicate. The lead moves to its
     success stage and links to what it produced. Returns ``{"contact", "company", "deal"}``
     with what was created or found (None for what was not asked for)."""
-    lead = Lead.objects.select_for_update().select_related("stage").get(pk=lead.pk)
+    lead = locked(Lead, lead.pk, ["stage"])
     check(user, "update", lead)
     if lead.stage.semantics == Semantics.SUCCESS:
         raise ValidationError(_("This lead is already converted."))

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from accessrights.restriction import check
 from accessrights.rules import check_settings_right
+from crm.items import locked
 from timeline.models import EventKind
 from timeline.services import event_record
 
@@ -230,7 +231,7 @@ def requisite_update(
     allow_duplicate: bool = False,
 ) -> Requisite:
     """Change requisites; ``values`` replaces all values, ``accounts`` all bank accounts."""
-    requisite = Requisite.objects.select_for_update().select_related("preset").get(pk=requisite.pk)
+    requisite = locked(Requisite, requisite.pk, ["preset"])
     check(user, "update", requisite.owner)
     before = _state(requisite)
     if name is not UNSET:
