@@ -75,6 +75,16 @@ def check(user, action: str, item=None, model=None) -> None:
         raise PermissionDenied(_("You do not have the right to do this."))
 
 
+def restricted_relations(model) -> dict[str, type]:
+    """The foreign keys of ``model`` that point at CRM items (whose readers are restricted):
+    field name -> model. Their values are shown only to those who may read them."""
+    return {
+        field.name: field.related_model
+        for field in model._meta.concrete_fields
+        if field.many_to_one and hasattr(field.related_model.objects, "restrict")
+    }
+
+
 def access_key(item) -> tuple:
     """What decides who reaches ``item`` by role: its responsible person, its "available to
     everyone" flag and its partition (a deal's pipeline)."""

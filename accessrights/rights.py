@@ -97,6 +97,23 @@ class Rights:
             combined |= condition
         return combined
 
+    def reaches(self, entity: str, action: str, owner_id, opened: bool) -> bool:
+        """Whether the roles reach an item of rights entity ``entity`` with responsible
+        ``owner_id`` and "available to everyone" ``opened``: the same rules as
+        ``condition()``, decided in Python from the item's values (a deleted item, whose row
+        is gone, is judged on what it was)."""
+        if self.is_superuser:
+            return True
+        scopes = self.scopes_for(entity, action)
+        if Scope.ALL in scopes:
+            return True
+        return bool(scopes) and (
+            owner_id == self.user_id
+            or (Scope.DEPARTMENT in scopes and owner_id in self.member_ids(False))
+            or (Scope.SUBDEPARTMENTS in scopes and owner_id in self.member_ids(True))
+            or (Scope.OPEN in scopes and opened)
+        )
+
     def _scope_conditions(self, model, scopes: set[str]) -> list[Q]:
         """What ``scopes`` reach, as conditions to OR (``[Q()]`` for everything)."""
         if Scope.ALL in scopes:

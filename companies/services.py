@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from accessrights.restriction import access_key, check, ensure_within_reach
 from crm.items import EditConflict, changes_since, diff, snapshot
 from timeline.models import Event, EventKind
-from timeline.services import event_record
+from timeline.services import event_record, render_for_reader
 
 from . import communications as comms
 from .models import Communication, Company, Contact
@@ -165,7 +165,9 @@ def item_create(spec: ItemSpec, *, user, channels: dict, fields: dict):
     return item
 
 
-def check_version(spec: ItemSpec, item, expected_version: int | None) -> None:
+def check_version(spec: ItemSpec, user, item, expected_version: int | None) -> None:
+    """Raise EditConflict when ``item`` changed since ``expected_version``, with what changed
+    as ``user`` may read it."""
     if expected_version is None or expected_version == item.version:
         return
     events = (
@@ -174,7 +176,8 @@ def check_version(spec: ItemSpec, item, expected_version: int | None) -> None:
         .select_related("author")
         .order_by("created_at", "id")
     )
-    raise EditConflict(item, changes_since(events, {*spec.fields, *CHANNELS}))
+    theirs = changes_since(render_for_reader(events, user), {*spec.fields, *CHANNELS})
+    raise EditConflict(item, theirs)
 
 
 def item_update(
@@ -184,7 +187,7 @@ def item_update(
     if not locked:
         item = spec.model.objects.select_for_update().get(pk=item.pk)
     check(user, "update", item)
-    check_version(spec, item, expected_version)
+    check_version(spec, user, item, expected_version)
     stored = stored_channels(item) if spec.has_channels else {}
     before = _full_snapshot(spec, item, stored)
     stored_relations = _relation_ids(item)
@@ -193,7 +196,7 @@ def item_update(
     cleaned = _clean_channels(channels)
     _validate(spec, item, stored_relations)
     after = _full_snapshot(spec, item, {**stored, **cleaned})
-    changes = diff(item, before, after, CHANNEL_LABELS)
+    changes = diff(item, before, after, CHANNEL_LABELS, ids_before=stored_relations)
     if not changes:
         return item
     item.version += 1

@@ -13,7 +13,8 @@ class ItemForm(forms.ModelForm):
     ``original`` carries (signed) what the person saw; ``changed_fields()`` are the fields whose
     submitted value differs from it, so a save writes only what this person changed and leaves
     alone what somebody else changed meanwhile. ``snapshot_of(item)`` gives the displayed
-    values compared (the same strings the item's history uses).
+    values compared (the same strings the item's history uses), as ``user`` may read them:
+    signed is not secret, so a linked item hidden from them is not in it.
     """
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -23,8 +24,9 @@ class ItemForm(forms.ModelForm):
     )
     service_fields: tuple[str, ...] = ()
 
-    def __init__(self, *args, original: dict | None = None, **kwargs):
+    def __init__(self, *args, original: dict | None = None, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user  # the reader: the snapshot carries nothing they may not read
         if not self.is_bound and self.instance.pk:
             self.initial["version"] = self.instance.version
             self.initial["original"] = signing.dumps(

@@ -19,7 +19,7 @@ from django.views.generic import TemplateView
 from accessrights.restriction import check
 from crm.items import EditConflict
 from timeline.models import Event
-from timeline.services import comment_add, hide_unreadable_related
+from timeline.services import comment_add, render_for_reader
 
 from .models import FilterPreset
 from .pagination import CappedCountPaginator, PeekPage, capped_count
@@ -135,7 +135,7 @@ class ItemView(RestrictedItemMixin, TemplateView):
         if tab == "history":
             events = Event.objects.of_item(item).select_related("author", "related_type")
             page = CappedCountPaginator(events, 50).get_page(self.request.GET.get("page"))
-            page.object_list = hide_unreadable_related(page.object_list, self.request.user)
+            page.object_list = render_for_reader(page.object_list, self.request.user)
             context["events"] = page
         return context
 
@@ -240,8 +240,8 @@ class ItemEditView(RestrictedItemMixin, TemplateView):
         return {}
 
     def make_form(self, *args, **kwargs):
-        """The form; a subclass may give it more (the user, for choices they may read)."""
-        return self.form_class(*args, **kwargs)
+        """The form, for its reader (choices and snapshots they may read)."""
+        return self.form_class(*args, user=self.request.user, **kwargs)
 
     def current_item(self):
         return self.get_object("update") if "pk" in self.kwargs else None

@@ -3,6 +3,8 @@
 from django.db import models
 from django.utils.translation import gettext as _
 
+from accessrights.restriction import allowed, restricted_relations
+
 
 class EditConflict(Exception):
     """An update was made on an outdated copy: someone else saved the item in between.
@@ -53,24 +55,47 @@ def _person(user) -> str:
     return user.get_full_name() or user.get_username()
 
 
-def snapshot(instance, field_names) -> dict[str, str]:
-    return {name: display(instance, name) for name in field_names}
+def snapshot(instance, field_names, reader=None) -> dict[str, str]:
+    """The displayed values of ``field_names``; with ``reader``, a linked CRM item they may
+    not read is shown as nothing (a form carries nothing its reader may not read)."""
+    values = {name: display(instance, name) for name in field_names}
+    if reader is not None:
+        for name in restricted_relations(type(instance)).keys() & set(field_names):
+            related = getattr(instance, name)
+            if related is not None and not allowed(reader, "read", related):
+                values[name] = ""
+    return values
 
 
-def diff(instance, before: dict[str, str], after: dict[str, str], extra_labels=None) -> list:
-    """The ``changes`` of a history event: every field whose displayed value changed."""
+def diff(
+    instance, before: dict[str, str], after: dict[str, str], extra_labels=None, ids_before=None
+) -> list:
+    """The ``changes`` of a history event: every field whose displayed value changed.
+
+    A link to another CRM item (a deal's company) also keeps the ids on both sides
+    (``ids_before``: the relation ids as stored before the write), so that history can be
+    shown to each reader without the names they may not read."""
     labels = extra_labels or {}
+    links = restricted_relations(type(instance))
     changes = []
     for name, old in before.items():
         new = after[name]
         if old != new:
             label = labels.get(name) or str(instance._meta.get_field(name).verbose_name)
-            changes.append({"field": name, "label": label, "old": old, "new": new})
+            change = {"field": name, "label": label, "old": old, "new": new}
+            if name in links:
+                change.update(
+                    item=links[name]._meta.label_lower,
+                    old_id=(ids_before or {}).get(name),
+                    new_id=getattr(instance, f"{name}_id"),
+                )
+            changes.append(change)
     return changes
 
 
 def changes_since(events, fields: set[str]) -> dict:
-    """Merge the field changes of ``events`` (oldest first) into what an EditConflict reports."""
+    """Merge the field changes of ``events`` (oldest first, as their reader may read them:
+    ``timeline.services.render_for_reader``) into what an EditConflict reports."""
     theirs: dict[str, dict] = {}
     for event in events:
         for change in event.changes:

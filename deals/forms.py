@@ -87,7 +87,7 @@ class DealForm(ItemForm):
         }
 
     def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, user=user, **kwargs)
         self.fields["responsible"] = responsible_field()
         self.fields["stage"].queryset = deal_stages(user, self.instance)
         self.fields["stage"].label_from_instance = stage_label
@@ -108,12 +108,13 @@ class DealForm(ItemForm):
         return (*self.Meta.fields, "contacts")
 
     def snapshot_of(self, item):
-        values = snapshot(item, self.Meta.fields)
-        values["contacts"] = ids_display(item.contacts.all())
+        values = snapshot(item, self.Meta.fields, reader=self.user)
+        readable = Contact.objects.restrict(self.user, "read").values("pk")
+        values["contacts"] = ids_display(item.contacts.filter(pk__in=readable))
         return values
 
     def submitted_snapshot(self):
-        values = snapshot(self.instance, self.Meta.fields)
+        values = snapshot(self.instance, self.Meta.fields, reader=self.user)
         values["contacts"] = ids_display(self.cleaned_data["contacts"])
         return values
 
@@ -165,7 +166,7 @@ class LeadForm(ClientForm):
         fields = LEAD.fields
         widgets = {"comments": forms.Textarea(attrs={"rows": 3})}
 
-    def __init__(self, *args, user=None, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["title"].required = False
         self.fields["title"].help_text = _("Left empty: the person's or company's name.")

@@ -334,9 +334,6 @@ class DealEditView(ItemEditView):
     model = Deal
     form_class = DealForm
 
-    def make_form(self, *args, **kwargs):
-        return self.form_class(*args, user=self.request.user, **kwargs)
-
     def initial_for_new(self):
         initial = {"responsible": self.request.user, "opened": True}
         company = self.request.GET.get("company", "")

@@ -7,6 +7,7 @@ admin shows no more than the item pages do.
 
 from django.apps import apps
 from django.contrib import admin
+from django.contrib.admin.views.main import ChangeList
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
@@ -14,6 +15,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from .models import Event
+from .services import render_for_reader
 
 
 def _readable_items(user) -> Q:
@@ -26,6 +28,14 @@ def _readable_items(user) -> Q:
                 item_id__in=model._default_manager.restrict(user, "read").values("pk"),
             )
     return condition
+
+
+class ReaderChangeList(ChangeList):
+    """The page of events as its reader may read them (no hidden item named)."""
+
+    def get_results(self, request):
+        super().get_results(request)
+        self.result_list = render_for_reader(self.result_list, request.user)
 
 
 @admin.register(Event)
@@ -45,6 +55,13 @@ class EventAdmin(admin.ModelAdmin):
         "related_type", "related_id", "related_label",
     ]  # fmt: skip
     readonly_fields = fields
+
+    def get_changelist(self, request, **kwargs):
+        return ReaderChangeList
+
+    def get_object(self, request, object_id, from_field=None):
+        event = super().get_object(request, object_id, from_field)
+        return None if event is None else render_for_reader([event], request.user)[0]
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
@@ -86,5 +103,9 @@ class EventAdmin(admin.ModelAdmin):
         return format_html_join(
             "",
             "<div>{}: {} → {}</div>",
-            ((c.get("label"), c.get("old"), c.get("new")) for c in obj.changes or []),
+            ((c.get("label"), _shown(c, "old"), _shown(c, "new")) for c in obj.changes or []),
         )
+
+
+def _shown(change: dict, side: str) -> str:
+    return str(_("an item you may not see")) if change.get(f"{side}_hidden") else change[side]

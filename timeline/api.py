@@ -10,8 +10,14 @@ from .models import Event
 class ChangeSerializer(serializers.Serializer):
     field = serializers.CharField()
     label = serializers.CharField()
-    old = serializers.CharField()
-    new = serializers.CharField()
+    old = serializers.CharField(help_text="Empty for an item you may not read.")
+    new = serializers.CharField(help_text="Empty for an item you may not read.")
+    old_hidden = serializers.BooleanField(
+        required=False, help_text="True when the old value is an item you may not read."
+    )
+    new_hidden = serializers.BooleanField(
+        required=False, help_text="True when the new value is an item you may not read."
+    )
 
 
 class RelatedItemSerializer(serializers.Serializer):

@@ -26,7 +26,9 @@ class EventQuerySet(models.QuerySet):
 class Event(models.Model):
     """One entry of an item's history.
 
-    ``changes`` lists ``{"field", "label", "old", "new"}`` with values as people read them;
+    ``changes`` lists ``{"field", "label", "old", "new"}`` with values as people read them; a
+    change of a link to another CRM item also keeps ``"item"`` (its model label) and
+    ``"old_id"``/``"new_id"``, so that each reader sees only the names they may read.
     ``related_*`` names the other item of a link or unlink. Events outlive their item, so a
     deleted item's history stays readable to auditors.
     """
@@ -46,6 +48,9 @@ class Event(models.Model):
     )
     related_id = models.PositiveBigIntegerField(null=True)
     related_label = models.CharField(max_length=255, blank=True)
+    # A deletion keeps who reached the item (``{"entity", "owner", "opened"}``), so that
+    # history can still tell who may read its name once the row is gone.
+    reach = models.JSONField(null=True, blank=True)
 
     objects = EventQuerySet.as_manager()
 

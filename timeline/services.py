@@ -1,11 +1,13 @@
 """Writing history. Called by the services of domain apps inside their transactions."""
 
+from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from accessrights.restriction import check
+from accessrights.restriction import access_key, check, restricted_relations
+from accessrights.rights import rights_of
 
 from .models import Event, EventKind
 
@@ -37,6 +39,10 @@ def _event_fields(item, kind, author, changes, related, text) -> dict:
         "changes": changes or [],
         "text": text,
     }
+    if kind == EventKind.DELETED and _is_crm_item(type(item)):
+        owner, opened, entity = access_key(item)
+        fields["reach"] = {"entity": entity or item.access_entity, "owner": owner,
+                           "opened": opened}  # fmt: skip
     if related is not None:
         fields.update(
             related_type=ContentType.objects.get_for_model(related),
@@ -46,37 +52,101 @@ def _event_fields(item, kind, author, changes, related, text) -> dict:
     return fields
 
 
-def hide_unreadable_related(events, user) -> list:
-    """The events with the label of each linked item ``user`` may not read emptied: history
-    says that a link happened, not what lies behind a door the reader may not open. Two
-    queries per kind of linked item on the page."""
+def _is_crm_item(model) -> bool:
+    return model is not None and hasattr(model.objects, "restrict")
+
+
+def render_for_reader(events, user) -> list:
+    """The events as ``user`` may read them: the name of every linked item they may not read
+    is left out, in link events (``related_label`` and ``related_id`` emptied,
+    ``related_hidden``) and in field
+    changes (``old``/``new`` emptied, ``old_hidden``/``new_hidden``). History says that
+    something happened, not what lies behind a door the reader may not open.
+
+    A deleted item is judged on who reached it when it was deleted (its deletion event's
+    ``reach``). A link change recorded without ids (before ids were kept) is shown to
+    superusers only. Two or three queries per kind of linked item on the page.
+    """
     events = list(events)
-    wanted: dict[int, set[int]] = {}
+    wanted: dict[type, set[int]] = {}
     for event in events:
-        if event.related_type_id is not None:
-            wanted.setdefault(event.related_type_id, set()).add(event.related_id)
-    readable: set[tuple[int, int]] = set()
-    for type_id, ids in wanted.items():
-        model = ContentType.objects.get_for_id(type_id).model_class()
-        if model is None or not hasattr(model.objects, "restrict"):
-            readable |= {(type_id, pk) for pk in ids}  # not a CRM item: no rights to apply
-            continue
-        found = set(
-            model.objects.restrict(user, "read").filter(pk__in=ids).values_list("pk", flat=True)
-        )
-        # A deleted item keeps its label: history outlives the items it names.
-        gone = (
-            ids - found - set(model._base_manager.filter(pk__in=ids).values_list("pk", flat=True))
-        )
-        readable |= {(type_id, pk) for pk in found | gone}
+        for model, pk in _links_of(event):
+            if pk is not None:
+                wanted.setdefault(model, set()).add(pk)
+    readable = {(model, pk) for model, ids in wanted.items() for pk in _readable(model, ids, user)}
+    superuser = getattr(user, "is_superuser", False)
+
+    def hidden(model, pk) -> bool:
+        if pk is None:
+            return False
+        return (model, pk) not in readable
+
     for event in events:
-        if (
-            event.related_type_id is not None
-            and (event.related_type_id, event.related_id) not in readable
-        ):
-            event.related_label = ""
-            event.related_hidden = True
+        related = _related_model(event)
+        if related is not None and hidden(related, event.related_id):
+            event.related_label, event.related_id, event.related_hidden = "", None, True
+        changes = []
+        for change in event.changes:
+            model = _change_model(event, change)
+            if model is not None:
+                change = dict(change)
+                for side in ("old", "new"):
+                    pk = change.get(f"{side}_id")
+                    unknown = f"{side}_id" not in change and change[side] and not superuser
+                    if hidden(model, pk) or unknown:
+                        change[side], change[f"{side}_hidden"] = "", True
+            changes.append(change)
+        event.changes = changes
     return events
+
+
+def _related_model(event):
+    if event.related_type_id is None:
+        return None
+    model = ContentType.objects.get_for_id(event.related_type_id).model_class()
+    return model if _is_crm_item(model) else None
+
+
+def _change_model(event, change: dict):
+    """The CRM item model a field change links to, or None for a plain value."""
+    if "item" in change:
+        return apps.get_model(change["item"])
+    item_model = ContentType.objects.get_for_id(event.item_type_id).model_class()
+    if item_model is None:
+        return None
+    return restricted_relations(item_model).get(change.get("field"))
+
+
+def _links_of(event):
+    related = _related_model(event)
+    if related is not None:
+        yield related, event.related_id
+    for change in event.changes:
+        model = _change_model(event, change)
+        if model is not None:
+            yield model, change.get("old_id")
+            yield model, change.get("new_id")
+
+
+def _readable(model, ids: set[int], user) -> set[int]:
+    found = set(
+        model.objects.restrict(user, "read").filter(pk__in=ids).values_list("pk", flat=True)
+    )
+    gone = ids - found - set(model._base_manager.filter(pk__in=ids).values_list("pk", flat=True))
+    if not gone or not (user is not None and user.is_authenticated and user.is_active):
+        return found
+    rights = rights_of(user)
+    deletions = Event.objects.filter(
+        item_type=ContentType.objects.get_for_model(model),
+        item_id__in=gone,
+        kind=EventKind.DELETED,
+    ).values_list("item_id", "reach")
+    for pk, reach in deletions:
+        if rights.is_superuser or (
+            reach and rights.reaches(reach["entity"], "read", reach["owner"], reach["opened"])
+        ):
+            found.add(pk)
+    return found
 
 
 @transaction.atomic

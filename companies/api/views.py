@@ -12,7 +12,7 @@ from companies.models import Company, Contact
 from crm.api import ItemServices, ItemViewSet, ServiceWriteMixin
 from timeline.api import CommentSerializer, EventSerializer
 from timeline.models import Event
-from timeline.services import comment_add, hide_unreadable_related
+from timeline.services import comment_add, render_for_reader
 
 from .serializers import (
     CompanySerializer,
@@ -57,7 +57,7 @@ class ItemTimelineViewSet(ItemSharesMixin, ServiceWriteMixin, ItemViewSet):
     def timeline(self, request, pk=None):
         """The item's history, newest first: changes with their fields, links, comments."""
         events = Event.objects.of_item(self.get_object()).select_related("author")
-        page = hide_unreadable_related(self.paginate_queryset(events), request.user)
+        page = render_for_reader(self.paginate_queryset(events), request.user)
         return self.get_paginated_response(EventSerializer(page, many=True).data)
 
     @extend_schema(request=CommentSerializer, responses={201: EventSerializer})

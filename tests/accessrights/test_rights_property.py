@@ -189,8 +189,9 @@ class Oracle:
                 return True
         return False
 
-    def may(self, user, entity, action, index, responsible=None) -> bool:
-        """Whether ``user`` may ``action`` item ``index`` (with ``responsible`` if given)."""
+    def may(self, user, entity, action, index, responsible=None, shares=True) -> bool:
+        """Whether ``user`` may ``action`` item ``index`` (with ``responsible`` if given;
+        ``shares=False``: by their roles alone)."""
         item = self.world.items[entity][index]
         owner = item.responsible if responsible is None else responsible
         scopes = self.scopes(user, entity, action)
@@ -205,7 +206,7 @@ class Oracle:
             or ("department" in scopes and bool(theirs & mine))
             or ("subdepartments" in scopes and bool(theirs & below))
             or ("open" in scopes and item.opened)
-            or self.shared(user, entity, index, action)
+            or (shares and self.shared(user, entity, index, action))
         )
 
     def visible(self, user, entity, action="read") -> set[int]:
@@ -429,8 +430,11 @@ def check_writes(oracle: Oracle, built: Built, user: int) -> None:
             fields = {"comments": f"changed by {person.username}"}
             if spec.handover is not None:
                 fields["responsible"] = built.users[spec.handover]
+            # A hand-over must land inside the user's roles: a share lets its holder change
+            # the item, not give it away.
+            handed_over = spec.handover is not None and spec.handover != spec.responsible
             allowed = oracle.may(user, entity, "update", index) and oracle.may(
-                user, entity, "update", index, responsible=spec.handover
+                user, entity, "update", index, responsible=spec.handover, shares=not handed_over
             )
             done = attempt(
                 lambda: update[entity](user=person, **{entity: item}, **fields),  # noqa: B023
