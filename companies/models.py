@@ -1,13 +1,12 @@
 """The client base: companies, contacts, and their phones, e-mails and websites."""
 
-from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
-from crm.models import CrmItem
+from crm.models import CrmItem, MoneyField
 from crm.validators import validate_currency
 from dictionaries.models import Entry
 
@@ -37,14 +36,7 @@ class Company(CrmItem):
     industry = entry_field("INDUSTRY", _("industry"))
     employees = entry_field("EMPLOYEES", _("employees"))
     source = entry_field("SOURCE", _("source"))
-    revenue = models.DecimalField(
-        _("annual revenue"),
-        max_digits=18,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(0)],
-    )
+    revenue = MoneyField(_("annual revenue"), null=True, blank=True)
     currency = models.CharField(
         _("currency"), max_length=3, blank=True, validators=[validate_currency]
     )

@@ -1,10 +1,33 @@
-"""Abstract base of every CRM item (company, contact, and later deal and lead)."""
+"""Abstract base of every CRM item (company, contact, deal, lead) and the money field."""
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accessrights.restriction import RestrictedQuerySet
+
+
+class MoneyField(models.DecimalField):
+    """An amount of money: never negative, at most 13 digits before the point and 2 after.
+
+    The one bound of every amount (a company's revenue, a deal's or a lead's amount): 15
+    significant digits is what every database we run on stores exactly. SQLite keeps decimals
+    as REAL (a double, 15 significant digits), so ``9999999999999999.99`` would be written as
+    ``1E16`` and then break every read of its row (``decimal.InvalidOperation``). The bound is
+    ``max_digits``, so model validation (``full_clean()`` in the services and model forms) and
+    the API serializers refuse a larger amount with the field named, and the OpenAPI schema
+    shows it.
+    """
+
+    MAX_DIGITS = 15
+    DECIMAL_PLACES = 2
+    default_validators = [MinValueValidator(0)]
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_digits", self.MAX_DIGITS)
+        kwargs.setdefault("decimal_places", self.DECIMAL_PLACES)
+        super().__init__(*args, **kwargs)
 
 
 class CrmItem(models.Model):

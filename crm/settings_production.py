@@ -1,7 +1,8 @@
 """Production settings: everything of ``crm.settings`` plus the deployment checklist.
 
 ``python manage.py check --deploy --settings=crm.settings_production`` reports nothing.
-TLS is expected to end at a reverse proxy that sets ``X-Forwarded-Proto``.
+TLS is expected to end at a reverse proxy that sets ``X-Forwarded-Proto`` and appends the
+client's address to ``X-Forwarded-For`` (``TRUSTED_PROXY_COUNT`` of them, default 1).
 """
 
 import os
@@ -25,6 +26,9 @@ STORAGES["staticfiles"] = {  # noqa: F405
 }
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Every request comes from the proxy's address: the lock-out (user name, client address) takes
+# the client's from the X-Forwarded-For entry our own proxies appended (crm.authentication).
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "1"))
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 SECURE_REDIRECT_EXEMPT = [r"^health/$"]  # container and load-balancer probes speak plain HTTP
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(60 * 60 * 24 * 365)))

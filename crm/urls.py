@@ -1,9 +1,11 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from . import views
+from .schema import CachedSchemaGenerator
 
 api_v1 = [
     path("", include("dictionaries.api.urls")),
@@ -25,6 +27,15 @@ urlpatterns = [
     path("settings/", include("dictionaries.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
-    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # Signed-in users only (SERVE_PERMISSIONS); the docs page sends visitors to the login.
+    path(
+        "api/schema/",
+        SpectacularAPIView.as_view(generator_class=CachedSchemaGenerator),
+        name="api-schema",
+    ),
+    path(
+        "api/docs/",
+        login_required(SpectacularSwaggerView.as_view(url_name="api-schema")),
+        name="api-docs",
+    ),
 ]

@@ -1,6 +1,6 @@
 """Deals in pipelines and leads, each moving through the stages of its reference list."""
 
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -9,20 +9,9 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from accessrights.restriction import may
 from companies.models import Company, Contact, entry_field
-from crm.models import CrmItem
+from crm.models import CrmItem, MoneyField
 from crm.validators import validate_currency
 from dictionaries.models import Entry, Pipeline, Semantics
-
-
-def _amount(verbose_name):
-    return models.DecimalField(
-        verbose_name,
-        max_digits=18,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(0)],
-    )
 
 
 def _stage(list_code: str):
@@ -43,7 +32,7 @@ class StagedItem(CrmItem):
     """
 
     closed = models.BooleanField(_("closed"), default=False, editable=False)
-    amount = _amount(_("amount"))
+    amount = MoneyField(_("amount"), null=True, blank=True)
     currency = models.CharField(
         _("currency"), max_length=3, blank=True, validators=[validate_currency]
     )

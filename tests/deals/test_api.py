@@ -202,7 +202,7 @@ def test_a_new_deal_is_the_authors_by_default(user_api, user):
         ({"amount": "-1"}, "amount", "0"),
         ({"amount": "lots"}, "amount", "number"),
         ({"amount": "1.234"}, "amount", "2 decimal places"),
-        ({"amount": "12345678901234567.00"}, "amount", "18 digits"),
+        ({"amount": "12345678901234567.00"}, "amount", "15 digits"),
         ({"amount": "NaN"}, "amount", "number"),
         ({"currency": "XYZ"}, "currency", "ISO 4217"),
         ({"currency": "usd"}, "currency", "ISO 4217"),
@@ -842,8 +842,8 @@ def test_a_user_without_deal_or_lead_rights_gets_nothing(user_api, admin):
     refused(user_api, "post", f"{LEADS}{request.pk}/convert/", 404, {"contact": True})
 
 
-def test_openapi_schema_describes_the_api(client):
-    response = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+def test_openapi_schema_describes_the_api(user_client):
+    response = user_client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
     assert response.status_code == 200
     paths = response.json()["paths"]
     for path in (

@@ -431,6 +431,8 @@ def test_pipelines_are_changed_by_settings_holders_only(user):
         ({"amount": 1.234}, "amount"),
         ({"amount": Decimal("1.234")}, "amount"),
         ({"amount": 10**17}, "amount"),
+        ({"amount": "9999999999999999.99"}, "amount"),
+        ({"amount": 10**13}, "amount"),
         ({"amount": "NaN"}, "amount"),
         ({"currency": "XYZ"}, "currency"),
         ({"currency": "usd"}, "currency"),
@@ -444,6 +446,8 @@ def test_pipelines_are_changed_by_settings_holders_only(user):
         "three-decimals-float",
         "three-decimals",
         "18-digits",
+        "16-digits-before-the-point",
+        "14-digits-before-the-point",
         "nan",
         "currency-XYZ",
         "currency-lowercase",
@@ -464,12 +468,13 @@ def test_bad_amounts_are_refused_on_update_too(user, deal):
 
 
 def test_good_amounts_are_kept_exactly(user):
+    """The largest amount every database stores exactly (crm.models.MoneyField)."""
     deal = services.deal_create(
-        user=user, title="Big", amount="9999999999999999.99", currency="EUR", probability=100
+        user=user, title="Big", amount="9999999999999.99", currency="EUR", probability=100
     )
     deal.refresh_from_db()
     assert (deal.amount, deal.currency, deal.probability) == (
-        Decimal("9999999999999999.99"),
+        Decimal("9999999999999.99"),
         "EUR",
         100,
     )

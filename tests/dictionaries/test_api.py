@@ -202,8 +202,8 @@ def test_session_auth_needs_csrf_for_writes(admin):
     refused(api, "post", ENTRIES.format("SOURCE"), 403, {"name": "X"})
 
 
-def test_openapi_schema_describes_the_api(client):
-    response = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+def test_openapi_schema_describes_the_api(user_client):
+    response = user_client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
     assert response.status_code == 200
     paths = response.json()["paths"]
     assert "/api/v1/dictionaries/{list_code}/entries/reorder/" in paths
