@@ -17,6 +17,7 @@ from django.utils.html import format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from accessrights.restriction import restricted_relations
 from crm.items import EditConflict
 
 from . import services
@@ -46,8 +47,38 @@ class IndexedChangeList(ChangeList):
         return ordering
 
 
+class ReaderChangeList(IndexedChangeList):
+    """A page of items whose links to CRM items their reader may not read are marked (one
+    query per kind of link), so that the list does not name them."""
+
+    def get_results(self, request):
+        super().get_results(request)
+        self.model_admin.mark_hidden_links(request, self.result_list)
+
+
+HIDDEN_TEXT = _("an item you may not see")
+
+
+def _hidden_link_display(name: str, label):
+    """What the admin shows for link ``name``: the item, unless its reader may not read it."""
+
+    @admin.display(description=label)
+    def shown(obj):
+        if name in getattr(obj, "hidden_links", ()):
+            return HIDDEN_TEXT
+        related = getattr(obj, name)
+        return None if related is None else str(related)
+
+    return shown
+
+
 class ItemAdmin(admin.ModelAdmin):
-    """What both admins share: the restricted queryset and writes through services."""
+    """What the item admins share: the restricted queryset and writes through services.
+
+    A link to another CRM item (a deal's company) is shown, in lists and forms, only to those
+    who may read that item; for others it is "an item you may not see", read-only, and it
+    stays as it is when they save.
+    """
 
     spec: services.ItemSpec
     index_orderings: dict[str, tuple[str, ...]] = {}
@@ -56,8 +87,41 @@ class ItemAdmin(admin.ModelAdmin):
     autocomplete_fields = ["responsible"]
     readonly_fields = READ_ONLY
 
+    def __init__(self, model, admin_site):
+        super().__init__(model, admin_site)
+        self.links = restricted_relations(model)
+        for name in self.links:
+            label = model._meta.get_field(name).verbose_name
+            setattr(self, f"hidden_{name}", _hidden_link_display(name, label))
+
     def get_changelist(self, request, **kwargs):
-        return IndexedChangeList
+        return ReaderChangeList
+
+    def get_list_display(self, request):
+        return [
+            f"hidden_{name}" if name in self.links else name
+            for name in super().get_list_display(request)
+        ]
+
+    def mark_hidden_links(self, request, items) -> None:
+        """Set ``hidden_links`` on each item: its links its reader may not read."""
+        for name, model in self.links.items():
+            ids = {getattr(item, f"{name}_id") for item in items} - {None}
+            readable = set(
+                model.objects.restrict(request.user, "read")
+                .filter(pk__in=ids)
+                .values_list("pk", flat=True)
+            )
+            for item in items:
+                if getattr(item, f"{name}_id") not in readable | {None}:
+                    item.hidden_links = {*getattr(item, "hidden_links", ()), name}
+
+    def _hidden(self, obj) -> set[str]:
+        return set(getattr(obj, "hidden_links", ())) if obj is not None else set()
+
+    def get_readonly_fields(self, request, obj=None):
+        hidden = [f"hidden_{name}" for name in self._hidden(obj)]
+        return [*super().get_readonly_fields(request, obj), *hidden]
 
     def get_queryset(self, request):
         queryset = self.model.objects.restrict(request.user, "read")
@@ -65,7 +129,11 @@ class ItemAdmin(admin.ModelAdmin):
         return queryset.order_by(*ordering) if ordering else queryset
 
     def get_fields(self, request, obj=None):
-        fields = super().get_fields(request, obj)
+        hidden = self._hidden(obj)
+        fields = [
+            f"hidden_{name}" if name in hidden else name
+            for name in super().get_fields(request, obj)
+        ]
         if obj is None:  # a new item has no history or related rows to show yet
             hidden = set(self.get_readonly_fields(request, obj))
             fields = [name for name in fields if name not in hidden]
@@ -75,6 +143,7 @@ class ItemAdmin(admin.ModelAdmin):
         obj = super().get_object(request, object_id, from_field)
         if obj is not None:
             obj.admin_reader = request.user  # for the read-only lists of related items
+            self.mark_hidden_links(request, [obj])
         return obj
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):

@@ -53,15 +53,6 @@ def deal_stages():
     )
 
 
-def _keep_current(form, name: str) -> None:
-    """Let a restricted choice field accept the item's current value even when the editor
-    may not read it (a deal's company out of their sight stays as it is)."""
-    field = form.fields.get(name)
-    current = getattr(form.instance, f"{name}_id", None)
-    if field is not None and current is not None:
-        field.queryset = field.queryset | field.queryset.model.objects.filter(pk=current)
-
-
 class DealForm(forms.ModelForm):
     stage = StageChoiceField(
         queryset=deal_stages(),
@@ -76,10 +67,6 @@ class DealForm(forms.ModelForm):
     class Meta:
         model = Deal
         fields = [*services.DEAL.fields, "contacts"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        _keep_current(self, "company")
 
     def clean(self):
         cleaned = super().clean()
