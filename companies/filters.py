@@ -4,7 +4,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from crm.filters import ItemFilterSet
+from crm.filters import ItemFilterSet, ReadableItemFilter
 from dictionaries.filters import EntryCodeFilter
 from requisites.identifiers import compact_tax_id
 from requisites.models import Requisite
@@ -48,7 +48,7 @@ class ClientFilterSet(ItemFilterSet):
         value = value.strip()[:MAX_SEARCH_LENGTH]
         if not value:
             return qs
-        if self._is_tax_id(value):
+        if self._is_tax_id(qs, value):
             return self.filter_tax_id(qs, name, value)
         digits = comms.phone_search_digits(value)
         if digits:
@@ -61,13 +61,13 @@ class ClientFilterSet(ItemFilterSet):
             condition |= Q(**{f"{field}__{lookup}": value})
         return qs.filter(condition)
 
-    def _is_tax_id(self, value: str) -> bool:
-        """Whether ``value`` is the tax identifier of some requisites (one indexed lookup)."""
+    def _is_tax_id(self, qs, value: str) -> bool:
+        """Whether ``value`` is the tax identifier of one of the items of ``qs`` (the
+        reader's restricted items): the mode never depends on items they may not read."""
         compact = compact_tax_id(value)
         if not self.has_requisites or len(compact) < 8 or not any(c.isdigit() for c in compact):
             return False
-        owner = {f"{self.owner_field}__isnull": False}
-        return Requisite.objects.filter(tax_id=compact, **owner).exists()
+        return self.filter_tax_id(qs, "tax_id", compact).exists()
 
     def filter_tax_id(self, qs, name, value):
         compact = compact_tax_id(value[:MAX_SEARCH_LENGTH])
@@ -122,7 +122,7 @@ class ContactFilterSet(ClientFilterSet):
 
     type = EntryCodeFilter(label=_("Contact type"), list_code="CONTACT_TYPE")
     source = EntryCodeFilter(label=_("Source"), list_code="SOURCE")
-    company = django_filters.NumberFilter(label=_("Company"), field_name="companies")
+    company = ReadableItemFilter(label=_("Company"), field_name="companies", model=Company)
     ordering = django_filters.OrderingFilter(
         fields=(
             ("last_name", "name"),

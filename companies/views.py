@@ -308,6 +308,6 @@ class LinkLookupView(RestrictedItemMixin, TemplateView):
         results = []
         if query:
             readable = other_model.objects.restrict(self.request.user, "read")
-            results = filterset_class({"q": query}, queryset=readable).qs[:10]
+            results = filterset_class({"q": query}, queryset=readable, request=self.request).qs[:10]
         context.update(object=item, results=results, link_url=link_url, query=query)
         return context

@@ -12,6 +12,25 @@ def active_users():
     return get_user_model().objects.filter(is_active=True).order_by("first_name", "username")
 
 
+class ReadableItemFilter(django_filters.NumberFilter):
+    """Items linked to one CRM item given by id (``?company=7``), and only when the reader
+    may read that item: a hidden item's id finds nothing, exactly as an unknown id does, so
+    that ids cannot be probed. Needs the FilterSet's ``request``; without one it finds
+    nothing."""
+
+    def __init__(self, *args, model, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.related_model = model
+
+    def filter(self, qs, value):
+        if value in ([], (), {}, "", None):
+            return qs
+        request = getattr(self.parent, "request", None)
+        user = getattr(request, "user", None)
+        readable = self.related_model.objects.restrict(user, "read").filter(pk=value)
+        return qs.filter(**{f"{self.field_name}__in": readable.values("pk")})
+
+
 class ItemFilterSet(django_filters.FilterSet):
     responsible = django_filters.ModelMultipleChoiceFilter(
         label=_("Responsible"), queryset=active_users(), widget=FastSelectMultiple

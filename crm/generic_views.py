@@ -88,7 +88,9 @@ class ItemListView(RestrictedItemMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        filterset = self.filterset_class(self.request.GET, queryset=self.get_queryset())
+        filterset = self.filterset_class(
+            self.request.GET, queryset=self.get_queryset(), request=self.request
+        )
         query = self.request.GET.copy()
         query.pop("page", None)
         query.pop("count", None)

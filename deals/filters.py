@@ -4,7 +4,8 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from companies.filters import ClientFilterSet
-from crm.filters import ItemFilterSet
+from companies.models import Company, Contact
+from crm.filters import ItemFilterSet, ReadableItemFilter
 from dictionaries.filters import EntryCodeFilter
 from dictionaries.models import Entry, Pipeline
 
@@ -41,8 +42,8 @@ class DealFilterSet(ItemFilterSet):
         label=_("Expected close date"),
         widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}),
     )
-    company = django_filters.NumberFilter(label=_("Company"), field_name="company")
-    contact = django_filters.NumberFilter(label=_("Contact"), field_name="contacts")
+    company = ReadableItemFilter(label=_("Company"), field_name="company", model=Company)
+    contact = ReadableItemFilter(label=_("Contact"), field_name="contacts", model=Contact)
     ordering = django_filters.OrderingFilter(
         fields=(
             ("title", "title"),

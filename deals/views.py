@@ -58,7 +58,9 @@ class Board(RestrictedItemMixin):
         raise NotImplementedError
 
     def filtered(self):
-        return self.filterset_class(self.request.GET, queryset=self.restricted("read"))
+        return self.filterset_class(
+            self.request.GET, queryset=self.restricted("read"), request=self.request
+        )
 
     def items(self, queryset):
         """The board's part of the (restricted, filtered) ``queryset``."""
@@ -520,6 +522,6 @@ class ClientLookupView(RestrictedItemMixin, TemplateView):
         results = []
         if query:
             readable = model.objects.restrict(self.request.user, "read")
-            results = filterset_class({"q": query}, queryset=readable).qs[:10]
+            results = filterset_class({"q": query}, queryset=readable, request=self.request).qs[:10]
         context.update(results=results, query=query)
         return context
