@@ -40,6 +40,25 @@ class RestrictedQuerySet(models.QuerySet):
         return self.none() if condition is None else self.filter(condition)
 
 
+class OwnedQuerySet(models.QuerySet):
+    """QuerySet of rows that belong to a CRM item (a company's or a contact's requisites): a
+    user may ``action`` such a row exactly when they may ``action`` the item it belongs to.
+    The model names its owners in ``access_owner_relations`` (foreign keys to CRM items)."""
+
+    def restrict(self, user, action: str = "read"):
+        """The rows whose owner ``user`` may ``action``, as one SQL query."""
+        if not _is_active_user(user):
+            return self.none()
+        if rights_of(user).is_superuser:
+            return self
+        condition = models.Q(pk__in=[])
+        for name in self.model.access_owner_relations:
+            owner = self.model._meta.get_field(name).related_model
+            owned = owner.objects.restrict(user, action).values("pk")
+            condition |= models.Q(**{f"{name}__in": owned})
+        return self.filter(condition)
+
+
 def may(user, action: str, model, item=None) -> bool:
     """Whether ``user`` may ``action`` at least some items of ``model`` (menus, buttons).
 
@@ -75,13 +94,18 @@ def check(user, action: str, item=None, model=None) -> None:
         raise PermissionDenied(_("You do not have the right to do this."))
 
 
+def is_crm_item(model) -> bool:
+    """Whether ``model`` is a CRM item with rights of its own (a company, a deal, ...)."""
+    return model is not None and hasattr(model, "access_entity")
+
+
 def restricted_relations(model) -> dict[str, type]:
     """The foreign keys of ``model`` that point at CRM items (whose readers are restricted):
     field name -> model. Their values are shown only to those who may read them."""
     return {
         field.name: field.related_model
         for field in model._meta.concrete_fields
-        if field.many_to_one and hasattr(field.related_model.objects, "restrict")
+        if field.many_to_one and is_crm_item(field.related_model)
     }
 
 

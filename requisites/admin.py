@@ -11,7 +11,6 @@ and contacts within ``restrict(user, "read")``.
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
@@ -19,7 +18,6 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accessrights.rules import can_change_settings
-from companies.models import Company, Contact
 
 from . import services
 from .identifiers import compact_tax_id
@@ -186,17 +184,6 @@ class BankAccountInline(admin.TabularInline):
         return False
 
 
-def readable_requisites(user):
-    """Requisites of the companies and contacts ``user`` may read."""
-    queryset = Requisite.objects.all()
-    if user.is_superuser and user.is_active:
-        return queryset
-    return queryset.filter(
-        Q(company__in=Company.objects.restrict(user, "read").values("pk"))
-        | Q(contact__in=Contact.objects.restrict(user, "read").values("pk"))
-    )
-
-
 @admin.register(Requisite)
 class RequisiteAdmin(admin.ModelAdmin):
     """Requisites, read-only: they change on company and contact cards and through the API.
@@ -230,7 +217,9 @@ class RequisiteAdmin(admin.ModelAdmin):
     readonly_fields = fields
 
     def get_queryset(self, request):
-        return readable_requisites(request.user).select_related("company", "contact", "preset")
+        return Requisite.objects.restrict(request.user, "read").select_related(
+            "company", "contact", "preset"
+        )
 
     def get_search_results(self, request, queryset, search_term):
         compact = compact_tax_id(search_term)

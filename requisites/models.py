@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from accessrights.restriction import OwnedQuerySet
 from crm.validators import validate_country
 
 from .identifiers import Kind
@@ -62,7 +63,8 @@ class Requisite(models.Model):
     """One set of legal details of a company or a contact; one of them is the default.
 
     ``values`` maps preset field codes to their (compact) values; ``tax_id`` repeats the tax
-    identifier, indexed, for search and duplicate detection.
+    identifier, indexed, for search and duplicate detection. Whoever may read (change) the
+    company or contact may read (change) its requisites: ``Requisite.objects.restrict()``.
     """
 
     company = models.ForeignKey(
@@ -91,6 +93,9 @@ class Requisite(models.Model):
     address_country = models.CharField(_("country"), max_length=100, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     modified_at = models.DateTimeField(auto_now=True)
+
+    access_owner_relations = ("company", "contact")
+    objects = OwnedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("requisite")

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from accessrights.restriction import check
+from accessrights.restriction import allowed, check
 from accessrights.rules import check_settings_right
 from crm.items import locked
 from timeline.models import EventKind
@@ -114,8 +114,11 @@ def _check_duplicate(requisite: Requisite, user, tax_field: PresetField | None) 
     if other is None:
         return
     owner = other.owner
-    readable = type(owner).objects.restrict(user, "read").filter(pk=owner.pk).exists()
-    name = f"“{owner}” (#{owner.pk})" if readable else _("another item you cannot see")
+    name = (
+        f"“{owner}” (#{owner.pk})"
+        if allowed(user, "read", owner)
+        else _("another item you cannot see")
+    )
     message = _(
         "%(label)s %(value)s is already used by %(name)s: a likely duplicate. "
         "Save anyway to keep both."

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import View
 
+from accessrights.restriction import allowed
 from crm.generic_views import RestrictedItemMixin
 
 from . import services
@@ -30,10 +31,6 @@ def _url(owner, name: str, *args) -> str:
     return reverse(f"requisites:{_kind(owner)}_{name}", args=[owner.pk, *args])
 
 
-def _may_update(user, owner) -> bool:
-    return type(owner).objects.restrict(user, "update").filter(pk=owner.pk).exists()
-
-
 def _account_parts(account, country: str) -> list[tuple[str, str]]:
     if country == "RU":
         parts = [
@@ -46,10 +43,16 @@ def _account_parts(account, country: str) -> list[tuple[str, str]]:
     return [(label, value) for label, value in parts if value]
 
 
-def _requisites(owner) -> list[Requisite]:
+def _of(owner, user):
+    """The owner's requisites as ``user`` may read them."""
+    return Requisite.objects.restrict(user, "read").filter(**{_kind(owner): owner})
+
+
+def _requisites(owner, user) -> list[Requisite]:
     """The owner's requisites, default first, each with what the card shows of it."""
     requisites = list(
-        owner.requisites.select_related("preset")
+        _of(owner, user)
+        .select_related("preset")
         .prefetch_related("preset__fields", "accounts")
         .order_by("-is_default", "id")
     )
@@ -88,8 +91,8 @@ class _SectionView(RestrictedItemMixin, View):
         request = self.request
         context = {
             "owner": owner,
-            "requisites": _requisites(owner),
-            "can_update": _may_update(request.user, owner),
+            "requisites": _requisites(owner, request.user),
+            "can_update": allowed(request.user, "update", owner),
             "section_url": _url(owner, "requisites"),
             "add_url": _url(owner, "requisite_add"),
             **state,
@@ -107,7 +110,7 @@ class _SectionView(RestrictedItemMixin, View):
 
     def requisite(self, owner) -> Requisite:
         return get_object_or_404(
-            owner.requisites.select_related("preset"), pk=self.kwargs["requisite_pk"]
+            _of(owner, self.request.user).select_related("preset"), pk=self.kwargs["requisite_pk"]
         )
 
 

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from accessrights.restriction import access_key, check, restricted_relations
+from accessrights.restriction import access_key, check, is_crm_item, restricted_relations
 from accessrights.rights import rights_of
 
 from .models import Event, EventKind
@@ -39,7 +39,7 @@ def _event_fields(item, kind, author, changes, related, text) -> dict:
         "changes": changes or [],
         "text": text,
     }
-    if kind == EventKind.DELETED and _is_crm_item(type(item)):
+    if kind == EventKind.DELETED and is_crm_item(type(item)):
         owner, opened, entity = access_key(item)
         fields["reach"] = {"entity": entity or item.access_entity, "owner": owner,
                            "opened": opened}  # fmt: skip
@@ -50,10 +50,6 @@ def _event_fields(item, kind, author, changes, related, text) -> dict:
             related_label=str(related)[:255],
         )
     return fields
-
-
-def _is_crm_item(model) -> bool:
-    return model is not None and hasattr(model.objects, "restrict")
 
 
 def render_for_reader(events, user) -> list:
@@ -104,7 +100,7 @@ def _related_model(event):
     if event.related_type_id is None:
         return None
     model = ContentType.objects.get_for_id(event.related_type_id).model_class()
-    return model if _is_crm_item(model) else None
+    return model if is_crm_item(model) else None
 
 
 def _change_model(event, change: dict):

@@ -75,7 +75,8 @@ class _OwnerRequisiteViewSet(
         if getattr(self, "swagger_fake_view", False):
             return Requisite.objects.none()
         return (
-            Requisite.objects.filter(**{self.owner_field: self.get_owner()})
+            Requisite.objects.restrict(self.request.user, "read")
+            .filter(**{self.owner_field: self.get_owner()})
             .select_related("preset")
             .prefetch_related("accounts", "preset__fields")
             .order_by("-is_default", "id")
