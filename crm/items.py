@@ -1,9 +1,13 @@
 """What services of every CRM item share: field snapshots for history, diffs, edit conflicts."""
 
-from django.db import models
+from django.db import models, transaction
+from django.db.models import F
+from django.db.models.functions import Now
 from django.utils.translation import gettext as _
 
 from accessrights.restriction import allowed, restricted_relations
+from timeline.models import EventKind
+from timeline.services import events_record_bulk
 
 
 class EditConflict(Exception):
@@ -31,6 +35,30 @@ def locked(model, pk, related=()):
     if not list(model.objects.select_for_update().filter(pk=pk).values_list("pk", flat=True)):
         raise model.DoesNotExist(f"{model.__name__} {pk} does not exist.")
     return model.objects.select_related(*related).get(pk=pk)
+
+
+@transaction.atomic
+def items_bulk_set(*, user, queryset, changes: list[dict], **values) -> int:
+    """Set ``values`` on every item of ``queryset`` at once (a reference-list entry replaced
+    by another): one UPDATE that also bumps each item's version and records who changed it
+    and when, as every update does, and one history event per item with ``changes``, written
+    in bulk. The caller has checked its own right to make this change (the settings right).
+    Returns how many items changed."""
+    items = list(queryset.select_for_update().order_by("pk").only("pk", "version"))
+    if not items:
+        return 0
+    queryset.model.objects.filter(pk__in=[item.pk for item in items]).update(
+        **values, version=F("version") + 1, modified_at=Now(), modified_by=user
+    )
+    for item in items:
+        item.version += 1
+    events_record_bulk(
+        items=items,
+        kind=EventKind.UPDATED,
+        author=user,
+        changes_by_pk=dict.fromkeys((item.pk for item in items), changes),
+    )
+    return len(items)
 
 
 def display(instance, field_name: str) -> str:

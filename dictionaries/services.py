@@ -12,13 +12,12 @@ import string
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from accessrights.rules import check_settings_right
 from accessrights.services import permissions_copy, permissions_drop
-from timeline.models import EventKind
-from timeline.services import events_record_bulk
+from crm.items import items_bulk_set
 
 from .defaults import (
     DEAL_STAGE,
@@ -230,7 +229,8 @@ def _usages(entry: Entry) -> list[tuple]:
 
 
 def _move_usages(user, usages, entry: Entry, replacement: Entry) -> None:
-    """Point every row using ``entry`` at ``replacement``, with the change in item history."""
+    """Point every row using ``entry`` at ``replacement``; CRM items change through the bulk
+    item service (version, who and when, the change in their history)."""
     for model, name, _count in usages:
         rows = model._base_manager.filter(**{name: entry})
         if not hasattr(model, "version"):
@@ -238,18 +238,9 @@ def _move_usages(user, usages, entry: Entry, replacement: Entry) -> None:
             continue
         label = str(model._meta.get_field(name).verbose_name)
         change = [{"field": name, "label": label, "old": entry.name, "new": replacement.name}]
-        items = list(rows.only("pk", "version"))
         follow = getattr(model, "follow_entry", None)
         followers = follow(name, replacement) if follow else {}
-        rows.update(**{name: replacement, "version": F("version") + 1}, **followers)
-        for item in items:
-            item.version += 1
-        events_record_bulk(
-            items=items,
-            kind=EventKind.UPDATED,
-            author=user,
-            changes_by_pk=dict.fromkeys((item.pk for item in items), change),
-        )
+        items_bulk_set(user=user, queryset=rows, changes=change, **{name: replacement}, **followers)
 
 
 @transaction.atomic
