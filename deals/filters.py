@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from companies.filters import ClientFilterSet
 from crm.filters import ItemFilterSet
+from crm.validators import parse_id
 from dictionaries.filters import EntryCodeFilter
 from dictionaries.models import Entry, Pipeline
 
@@ -64,8 +65,9 @@ class DealFilterSet(ItemFilterSet):
         value = value.strip()[:MAX_SEARCH_LENGTH]
         if not value:
             return qs
-        if value.isdigit():
-            return qs.filter(pk=int(value)) if len(value) < 18 else qs.none()
+        if value.isdecimal():  # "²" is a digit, not a decimal: it is searched as title text
+            pk = parse_id(value)
+            return qs.filter(pk=pk) if pk else qs.none()
         lookup = "icontains" if len(value) >= 3 else "istartswith"
         return qs.filter(**{f"title__{lookup}": value})
 
