@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 
@@ -100,6 +101,10 @@ class Role(models.Model):
         verbose_name = _("role")
         verbose_name_plural = _("roles")
         ordering = ["name"]
+        constraints = [
+            # "Sales" and "sales" are one name, also for two requests racing each other.
+            models.UniqueConstraint(Lower("name"), name="role_name_unique_case_insensitive")
+        ]
 
     def __str__(self):
         return self.name

@@ -7,7 +7,7 @@ change tells ``rights`` to forget what it cached.
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Value
 from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext as _
@@ -193,18 +193,32 @@ def permissions_drop(*, entity: str) -> None:
     rights_changed()
 
 
+def _name_taken() -> ValidationError:
+    return ValidationError({"name": _("A role with this name exists already.")})
+
+
+def _save_role(role) -> None:
+    """Save a role; a name taken meanwhile by a parallel request (the case-insensitive unique
+    index says so) is refused like a name taken before."""
+    try:
+        with transaction.atomic():  # a savepoint: the transaction stays usable
+            role.save()
+    except IntegrityError:
+        raise _name_taken() from None
+
+
 @transaction.atomic
 def role_create(
     *, user, name: str, can_change_settings=False, permissions=(), users=(), departments=()
 ) -> Role:
     """Create a role; ``permissions``: ``[{"entity", "action", "scope"}]`` (others: none)."""
     check_settings_right(user)
-    if Role.objects.filter(name__iexact=(name or "").strip()).exists():
-        raise ValidationError({"name": _("A role with this name exists already.")})
     role = Role(name=name, can_change_settings=can_change_settings)
-    _clean(role)
+    _clean(role)  # before the name is looked up: it may hold what no column can (NUL)
+    if Role.objects.filter(name__iexact=role.name).exists():
+        raise _name_taken()
     grid = _clean_permissions(permissions)
-    role.save()
+    _save_role(role)
     _write_grid(role, grid)
     role.users.set(users)
     role.departments.set(departments)
@@ -229,15 +243,15 @@ def role_update(
     role = Role.objects.select_for_update().get(pk=role.pk)
     before = _role_snapshot(role)
     if name is not UNSET:
-        duplicate = Role.objects.filter(name__iexact=(name or "").strip()).exclude(pk=role.pk)
-        if duplicate.exists():
-            raise ValidationError({"name": _("A role with this name exists already.")})
         role.name = name
     if can_change_settings is not UNSET:
         role.can_change_settings = can_change_settings
-    _clean(role)
+    _clean(role)  # before the name is looked up: it may hold what no column can (NUL)
+    duplicate = Role.objects.filter(name__iexact=role.name).exclude(pk=role.pk)
+    if name is not UNSET and duplicate.exists():
+        raise _name_taken()
     grid = _clean_permissions(permissions) if permissions is not UNSET else None
-    role.save()
+    _save_role(role)
     if grid is not None:
         _write_grid(role, grid)
     if users is not UNSET:

@@ -311,11 +311,18 @@ def contact_delete(*, user, contact) -> None:
 # Links
 
 
+def _lock_links(contact) -> None:
+    """Queue behind any other link or unlink of this contact, so that two identical requests
+    make one link (and one history line) and the second is told it is done already."""
+    Contact.objects.select_for_update().filter(pk=contact.pk).values_list("pk").first()
+
+
 @transaction.atomic
 def contact_link(*, user, contact, company) -> None:
     """Link a contact to a company (it changes both: the update right on both is needed)."""
     check(user, "update", contact)
     check(user, "update", company)
+    _lock_links(contact)
     if contact.companies.filter(pk=company.pk).exists():
         raise ValidationError(
             _("%(contact)s is already linked to %(company)s.")
@@ -331,6 +338,7 @@ def contact_unlink(*, user, contact, company) -> None:
     """Unlink a contact from a company."""
     check(user, "update", contact)
     check(user, "update", company)
+    _lock_links(contact)
     if not contact.companies.filter(pk=company.pk).exists():
         raise ValidationError(
             _("%(contact)s is not linked to %(company)s.")

@@ -23,6 +23,7 @@ from crm.generic_views import (
     ItemView,
     RestrictedItemMixin,
 )
+from crm.validators import parse_id
 from dictionaries.models import Entry
 
 from . import services
@@ -36,13 +37,14 @@ def bulk_actions(spec, type_list: str = "") -> dict:
     """The bulk actions of a list: new responsible, new type (``type_list``), delete."""
 
     def set_responsible(user, ids, value):
-        responsible = get_user_model().objects.filter(is_active=True, pk=value or 0).first()
+        pk = parse_id(value)
+        responsible = get_user_model().objects.filter(is_active=True, pk=pk).first() if pk else None
         if responsible is None:
             raise ValidationError(_("Choose the new responsible person."))
         return services.items_bulk_update(user=user, spec=spec, ids=ids, responsible=responsible)
 
     def set_type(user, ids, value):
-        entry = Entry.objects.filter(list_code=type_list, code=value or "").first()
+        entry = Entry.objects.filter(list_code=type_list).with_code(value).first()
         if entry is None:
             raise ValidationError(_("Choose the new type."))
         return services.items_bulk_update(user=user, spec=spec, ids=ids, type=entry)
@@ -223,8 +225,8 @@ class ContactEditView(_ClientEditView):
 
     def link_company(self):
         """The company a new contact is created for (``?company=<id>``), if readable."""
-        pk = self.request.POST.get("company") or self.request.GET.get("company")
-        if not (pk and str(pk).isdigit()):
+        pk = parse_id(self.request.POST.get("company") or self.request.GET.get("company"))
+        if pk is None:
             return None
         return Company.objects.restrict(self.request.user, "read").filter(pk=pk).first()
 

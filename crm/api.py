@@ -2,23 +2,38 @@
 restriction-aware viewsets every CRM item API builds on."""
 
 import contextlib
+import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import django_filters
-from django.core.exceptions import ImproperlyConfigured, ObjectDoesNotExist, PermissionDenied
+from django.conf import settings
+from django.core.exceptions import (
+    ImproperlyConfigured,
+    ObjectDoesNotExist,
+    PermissionDenied,
+    RequestDataTooBig,
+)
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
+from django.db.models.constants import LOOKUP_SEP
 from django.http import Http404
+from django.utils.translation import gettext as _
 from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.generics import get_object_or_404
 from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import SAFE_METHODS
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
 from crm.items import EditConflict
+
+
+class RequestTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_code = "request_too_large"
 
 
 def exception_handler(exc, context):
@@ -27,7 +42,16 @@ def exception_handler(exc, context):
     A ValidationError with a field dict becomes ``{"field": ["message"]}``; one without fields
     becomes ``{"detail": "message"}``. Both are 400s; PermissionDenied is a 403. An EditConflict
     (an update made on an outdated copy) is a 409 with the item as it is now and what changed.
+    A body over DATA_UPLOAD_MAX_MEMORY_SIZE is a 413, and JSON nested too deeply for the parser
+    a 400, both with ``{"detail": ...}`` like every other refusal of the API.
     """
+    if isinstance(exc, RequestDataTooBig):
+        exc = RequestTooLarge(
+            _("The request body is larger than %(size)d bytes.")
+            % {"size": settings.DATA_UPLOAD_MAX_MEMORY_SIZE}
+        )
+    elif isinstance(exc, RecursionError) and _raised_while_parsing(exc):
+        exc = exceptions.ParseError(_("JSON parse error: the body is nested too deeply."))
     if isinstance(exc, EditConflict):
         set_rollback()
         return _conflict_response(exc, context)
@@ -41,7 +65,25 @@ def exception_handler(exc, context):
             exc = exceptions.ValidationError({"detail": " ".join(exc.messages)})
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied(str(exc) or None)
+    if isinstance(exc, exceptions.ValidationError) and isinstance(exc.detail, dict):
+        exc.detail = {key: _said_once(messages) for key, messages in exc.detail.items()}
     return drf_exception_handler(exc, context)
+
+
+def _said_once(messages):
+    """A field's messages without repeats: a serializer field and its model column (see
+    crm.apps) both refuse a NUL character, with the same words."""
+    if isinstance(messages, list) and all(isinstance(m, str) for m in messages):
+        return list(dict.fromkeys(messages))
+    return messages
+
+
+def _raised_while_parsing(exc: BaseException) -> bool:
+    """Whether ``exc`` comes from parsing the request body (and not from a bug elsewhere)."""
+    return any(
+        frame.f_code is Request._parse.__code__
+        for frame, _line in traceback.walk_tb(exc.__traceback__)
+    )
 
 
 def _conflict_response(exc: EditConflict, context) -> Response:
@@ -67,7 +109,28 @@ class ServiceWriteMixin:
         return serializer.validated_data
 
 
-class FilterSetCursorPagination(CursorPagination):
+class CheckedCursorPagination(CursorPagination):
+    """Cursor pagination that refuses, like any invalid cursor (404 "Invalid cursor"), a cursor
+    whose position is not a value of the first sort key: a tampered cursor never reaches the
+    database."""
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.model = queryset.model
+        return super().paginate_queryset(queryset, request, view)
+
+    def decode_cursor(self, request):
+        cursor = super().decode_cursor(request)
+        if cursor is not None and cursor.position is not None:
+            field = _sort_field(self.model, self.ordering[0].lstrip("-"))
+            try:
+                # The checks of the column itself (number, date, length, text it can hold).
+                field.run_validators(field.to_python(cursor.position))
+            except DjangoValidationError:
+                raise exceptions.NotFound(self.invalid_cursor_message) from None
+        return cursor
+
+
+class FilterSetCursorPagination(CheckedCursorPagination):
     """Cursor pagination in the order asked for by the view's FilterSet ``ordering`` parameter.
 
     Newest first (``-id``) when no order is asked for; ``id`` is always the last sort key, so
@@ -86,6 +149,13 @@ class FilterSetCursorPagination(CursorPagination):
         if not {"id", "-id", "pk", "-pk"} & set(requested):
             requested.append("-id")
         return tuple(requested)
+
+
+def _sort_field(model, path: str):
+    *relations, name = path.split(LOOKUP_SEP)
+    for relation in relations:
+        model = model._meta.get_field(relation).related_model
+    return model._meta.pk if name == "pk" else model._meta.get_field(name)
 
 
 def _requested_ordering(request, filterset_class) -> list[str]:

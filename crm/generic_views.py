@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -42,6 +43,13 @@ class RestrictedItemMixin(LoginRequiredMixin):
             .select_related(*self.select_related)
             .prefetch_related(*self.prefetch_related)
         )
+
+    def http_method_not_allowed(self, request, *args, **kwargs):
+        """A 405 page in the site layout (Django's is empty)."""
+        response = super().http_method_not_allowed(request, *args, **kwargs)
+        response.content = render_to_string("405.html", request=request)
+        response["Content-Type"] = "text/html; charset=utf-8"
+        return response
 
     def get_object(self, action: str | None = None):
         """The item of the URL: 404 when the user may not read it, 403 when they may read
@@ -197,12 +205,20 @@ class FilterPresetView(LoginRequiredMixin, TemplateView):
         list_name = request.POST.get("list_name", "")[:32]
         if not name or not list_name:
             messages.error(request, _("Give the filter a name."))
+            return HttpResponseRedirect(back)
+        preset = FilterPreset(
+            user=request.user, list_name=list_name, name=name, query=query.urlencode()[:2000]
+        )
+        try:
+            preset.full_clean(validate_unique=False, validate_constraints=False)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
         else:
             FilterPreset.objects.update_or_create(
                 user=request.user,
                 list_name=list_name,
                 name=name,
-                defaults={"query": query.urlencode()[:2000]},
+                defaults={"query": preset.query},
             )
             messages.success(request, _("Filter “%s” saved.") % name)
         return HttpResponseRedirect(back)
@@ -326,6 +342,8 @@ class ItemDeleteView(RestrictedItemMixin, TemplateView):
     template_name = "generic/item_delete.html"
     action = "delete"
     list_url_name = ""
+    # delete() below is the service hook, not a handler of the HTTP DELETE method.
+    http_method_names = ["get", "post", "head", "options"]
 
     def delete(self, user, item):
         raise NotImplementedError

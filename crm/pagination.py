@@ -1,7 +1,10 @@
 from django.core.paginator import Paginator
 from django.utils.functional import cached_property
 
+from crm.validators import parse_id
+
 COUNT_LIMIT = 10_000
+MAX_PAGE = 1_000_000  # keeps the offset within what a database accepts
 
 
 class CappedCountPaginator(Paginator):
@@ -24,10 +27,7 @@ class PeekPage:
     than a page, and that row tells whether there is a next page."""
 
     def __init__(self, object_list, number, per_page: int):
-        try:
-            self.number = max(1, int(number or 1))
-        except (TypeError, ValueError):
-            self.number = 1
+        self.number = min(parse_id(number) or 1, MAX_PAGE)
         offset = (self.number - 1) * per_page
         rows = list(object_list[offset : offset + per_page + 1])
         self.has_next = len(rows) > per_page

@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from companies.admin import READ_ONLY, ItemAdmin
 from companies.models import Contact
 from companies.services import items_bulk_delete
+from crm.validators import parse_id
 from dictionaries.defaults import DEAL_STAGE
 from dictionaries.models import Entry, Pipeline, Semantics
 
@@ -138,8 +139,9 @@ class StagedItemAdmin(ItemAdmin):
         term = search_term.strip()[:MAX_SEARCH_LENGTH]
         if not term:
             return queryset, False
-        if term.isdigit():
-            return (queryset.filter(pk=int(term)) if len(term) < 18 else queryset.none()), False
+        if term.isdecimal():  # "²" is a digit, not a decimal: it is searched as title text
+            pk = parse_id(term)
+            return (queryset.filter(pk=pk) if pk else queryset.none()), False
         return queryset.filter(title__icontains=term), False
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from companies.filters import ClientFilterSet
 from companies.models import Company, Contact
 from crm.filters import ItemFilterSet, ReadableItemFilter
+from crm.validators import parse_id
 from dictionaries.filters import EntryCodeFilter
 from dictionaries.models import Entry, Pipeline
 
@@ -65,8 +66,9 @@ class DealFilterSet(ItemFilterSet):
         value = value.strip()[:MAX_SEARCH_LENGTH]
         if not value:
             return qs
-        if value.isdigit():
-            return qs.filter(pk=int(value)) if len(value) < 18 else qs.none()
+        if value.isdecimal():  # "²" is a digit, not a decimal: it is searched as title text
+            pk = parse_id(value)
+            return qs.filter(pk=pk) if pk else qs.none()
         lookup = "icontains" if len(value) >= 3 else "istartswith"
         return qs.filter(**{f"title__{lookup}": value})
 

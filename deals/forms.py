@@ -10,6 +10,7 @@ from companies.forms import ClientForm, responsible_field
 from companies.models import Company, Contact
 from crm.forms import ItemForm
 from crm.items import snapshot
+from crm.validators import parse_id
 from dictionaries.defaults import DEAL_STAGE
 from dictionaries.models import Entry, Pipeline, Semantics
 
@@ -36,7 +37,7 @@ class ClientPicker(forms.Widget):
 
     def render(self, name, value, attrs=None, renderer=None):
         values = value if isinstance(value, list | tuple) else [value]
-        ids = [int(v) for v in values if str(v).isdigit()]
+        ids = [pk for pk in map(parse_id, map(str, values)) if pk]
         chosen = self.queryset.filter(pk__in=ids) if ids else []
         chips = format_html_join(
             "",

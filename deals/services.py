@@ -186,7 +186,7 @@ def move_deal_to_stage(*, user, deal, stage: Entry, expected_version=None) -> De
 def stage_by_code(list_code: str, code) -> Entry:
     """The stage of a code in ``list_code``; a deal stage code (``WON``, ``C3:NEW``) names
     its pipeline too."""
-    stage = Entry.objects.filter(list_code=list_code, code=str(code)[:50]).first()
+    stage = Entry.objects.filter(list_code=list_code).with_code(str(code)).first()
     if stage is None:
         raise ValidationError({"stage": NOT_A_STAGE[list_code] % code})
     return stage

@@ -28,6 +28,7 @@ from crm.generic_views import (
     safe_next,
 )
 from crm.models import FilterPreset
+from crm.validators import parse_id
 from dictionaries.defaults import DEAL_STAGE
 from dictionaries.models import Entry, Pipeline, Semantics
 
@@ -127,10 +128,10 @@ class KanbanColumnView(Board, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         stage = next((s for s in self.stages() if s.code == self.request.GET.get("stage")), None)
-        before = self.request.GET.get("before", "")
-        if stage is None or not before.isdigit():
+        before = parse_id(self.request.GET.get("before", ""))
+        if stage is None or before is None:
             raise Http404
-        cards, has_more = kanban.column_cards(self.board_items(), stage, int(before))
+        cards, has_more = kanban.column_cards(self.board_items(), stage, before)
         kanban.name_readable_companies(self.request.user, cards)
         query = self.request.GET.copy()
         query.pop("before", None)
@@ -338,13 +339,15 @@ class DealEditView(ItemEditView):
 
     def initial_for_new(self):
         initial = {"responsible": self.request.user, "opened": True}
-        company = self.request.GET.get("company", "")
-        contact = self.request.GET.get("contact", "")
-        if company.isdigit():
-            initial["company"] = int(company)
-        if contact.isdigit():
-            initial["contacts"] = [int(contact)]
-        pipeline = Pipeline.objects.filter(pk=self.request.GET.get("pipeline") or 0).first()
+        company = parse_id(self.request.GET.get("company", ""))
+        contact = parse_id(self.request.GET.get("contact", ""))
+        if company:
+            initial["company"] = company
+        if contact:
+            initial["contacts"] = [contact]
+        pipeline = Pipeline.objects.filter(
+            pk=parse_id(self.request.GET.get("pipeline")) or 0
+        ).first()
         if pipeline is not None:  # "Add" on a pipeline's board starts in its first stage
             initial["stage"] = Entry.objects.of_list(DEAL_STAGE, pipeline).first()
         return initial

@@ -1,9 +1,12 @@
 """Reference lists (one table of entries for every list) and deal pipelines."""
 
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from crm.validators import validate_text
 
 from .defaults import DEAL_STAGE, DEFAULT_COLOR, LISTS
 
@@ -56,6 +59,18 @@ class EntryQuerySet(models.QuerySet):
     def of_list(self, list_code: str, pipeline: Pipeline | None = None):
         """The entries of one list (of one pipeline for deal stages), in their order."""
         return self.filter(list_code=list_code, pipeline=pipeline).order_by("sort", "id")
+
+    def with_code(self, code):
+        """The entries whose code is ``code``; none, without a query, for a value that no code
+        can be (not text, too long, or holding what PostgreSQL refuses to compare, like NUL)."""
+        max_length = self.model._meta.get_field("code").max_length
+        if not isinstance(code, str) or len(code) > max_length:
+            return self.none()
+        try:
+            validate_text(code)
+        except ValidationError:
+            return self.none()
+        return self.filter(code=code)
 
 
 class Entry(models.Model):

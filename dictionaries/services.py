@@ -44,8 +44,13 @@ def list_spec(list_code: str) -> ListSpec:
 
 
 def _locked_list(list_code: str, pipeline: Pipeline | None) -> list[Entry]:
-    """The entries of a list in order, row-locked so concurrent changes queue up behind us."""
-    return list(Entry.objects.of_list(list_code, pipeline).select_for_update())
+    """The entries of a list in order, row-locked so concurrent changes queue up behind us.
+
+    Rows are locked in primary-key order: in their list order, two transactions that read the
+    order before and after a reorder would lock them in different orders and deadlock.
+    """
+    entries = Entry.objects.of_list(list_code, pipeline).order_by("pk").select_for_update()
+    return sorted(entries, key=lambda entry: (entry.sort, entry.pk))
 
 
 def _initial_stage(entries: list[Entry]) -> Entry | None:
@@ -394,7 +399,7 @@ def pipeline_delete(*, user, pipeline: Pipeline) -> None:
 def pipelines_reorder(*, user, ids: list[int]) -> list[Pipeline]:
     """Put the pipelines in a new order, given as the ids of all of them."""
     check_settings_right(user)
-    pipelines = {p.pk: p for p in Pipeline.objects.select_for_update()}
+    pipelines = {p.pk: p for p in Pipeline.objects.order_by("pk").select_for_update()}
     _check_whole_order(ids, pipelines.keys())
     ordered = [pipelines[pk] for pk in ids]
     for position, pipeline in enumerate(ordered, start=1):

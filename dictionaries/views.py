@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from accessrights.decorators import settings_right_required
+from crm.validators import parse_id
 
 from . import services
 from .defaults import DEAL_STAGE, LISTS, LISTS_BY_CODE
@@ -83,7 +84,7 @@ def _pipeline_from_post(request) -> Pipeline | None:
     pipeline_id = request.POST.get("pipeline") or None
     if pipeline_id is None:
         return None
-    if not pipeline_id.isdigit():
+    if parse_id(pipeline_id) is None:
         raise Http404
     return get_object_or_404(Pipeline, pk=pipeline_id)
 
@@ -182,7 +183,7 @@ def entry_delete(request, pk):
     entry = get_object_or_404(Entry, pk=pk)
     replacement_id = request.POST.get("replacement", "")
     replacement = (
-        Entry.objects.filter(pk=replacement_id).first() if replacement_id.isdigit() else None
+        Entry.objects.filter(pk=replacement_id).first() if parse_id(replacement_id) else None
     )
     try:
         services.entry_delete(user=request.user, entry=entry, replacement=replacement)

@@ -154,4 +154,8 @@ def comment_add(*, user, item, text: str) -> Event:
         raise ValidationError({"text": _("Write a comment first.")})
     if len(text) > 20_000:
         raise ValidationError({"text": _("A comment has at most 20,000 characters.")})
+    try:
+        Event._meta.get_field("text").run_validators(text)  # what the column can store
+    except ValidationError as exc:
+        raise ValidationError({"text": exc.messages}) from None
     return event_record(item=item, kind=EventKind.COMMENT, author=user, text=text)

@@ -6,6 +6,7 @@ from rest_framework import serializers
 from accessrights.entities import rights_entities
 from accessrights.models import Action, Department, Role, Scope
 from accessrights.rights import SHARE_VERBS
+from crm.serializer_fields import BoundedListField, IdListField
 
 MAX_CELLS = 2000  # a grid of 300 pipelines, with room for repeated cells
 
@@ -38,9 +39,8 @@ class DepartmentSerializer(serializers.ModelSerializer):
         allow_null=True,
         help_text="Id of the user heading the department.",
     )
-    members = serializers.PrimaryKeyRelatedField(
+    members = IdListField(
         queryset=get_user_model().objects.all(),
-        many=True,
         required=False,
         help_text="Ids of the users in the department (a whole list replaces the members).",
     )
@@ -84,7 +84,7 @@ class PermissionCellSerializer(serializers.Serializer):
         return data
 
 
-class PermissionGridField(serializers.ListField):
+class PermissionGridField(BoundedListField):
     """A role's grid as ``[{"entity", "action", "scope"}]``; written whole (cells left out mean
     none). A bad cell is answered as ``Item <n>, <key>: <message>``."""
 
@@ -134,15 +134,13 @@ class RoleSerializer(serializers.ModelSerializer):
         required=False,
         help_text="The grid: entity x action -> scope. Written whole: cells left out mean none.",
     )
-    users = serializers.PrimaryKeyRelatedField(
+    users = IdListField(
         queryset=get_user_model().objects.all(),
-        many=True,
         required=False,
         help_text="Ids of the users holding the role directly.",
     )
-    departments = serializers.PrimaryKeyRelatedField(
+    departments = IdListField(
         queryset=Department.objects.all(),
-        many=True,
         required=False,
         help_text="Ids of the departments holding the role (and every department below them).",
     )
@@ -171,7 +169,7 @@ class ShareSerializer(serializers.Serializer):
         allow_null=True,
         help_text="Id of the group the item is shared with (or give user).",
     )
-    actions = serializers.ListField(
+    actions = BoundedListField(
         child=CodeField(choices=list(SHARE_VERBS)),
         default=["read"],
         allow_empty=False,

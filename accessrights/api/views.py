@@ -3,12 +3,11 @@ from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
 from accessrights import services
 from accessrights.models import Department, Role
-from crm.api import ItemServices
+from crm.api import CheckedCursorPagination, ItemServices
 from timeline.api import EventSerializer
 from timeline.models import Event
 
@@ -80,7 +79,7 @@ class DepartmentViewSet(_SettingsViewSet):
     )
 
 
-class HistoryPagination(CursorPagination):
+class HistoryPagination(CheckedCursorPagination):
     ordering = ("-created_at", "-id")
     page_size = 50
     page_size_query_param = "page_size"

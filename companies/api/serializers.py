@@ -6,6 +6,7 @@ from rest_framework import serializers
 
 from companies import communications as comms
 from companies.models import Communication, Company, Contact
+from crm.serializer_fields import BoundedListField, ReadableIdsField
 from dictionaries.models import Entry
 
 
@@ -27,10 +28,9 @@ class EntryCodeField(serializers.Field):
         if code == "":
             return None
         entries = Entry.objects.of_list(self.list_code)
-        if isinstance(code, str):
-            entry = entries.filter(code=code).first()
-            if entry is not None:
-                return entry
+        entry = entries.with_code(code).first()
+        if entry is not None:
+            return entry
         allowed = ", ".join(entries.values_list("code", flat=True))
         raise serializers.ValidationError(
             _("“%(code)s” is not a code of the %(list)s list; use one of: %(allowed)s.")
@@ -44,7 +44,7 @@ class CommunicationSerializer(serializers.Serializer):
     normalized = serializers.CharField(read_only=True)
 
 
-class CommunicationsField(serializers.ListField):
+class CommunicationsField(BoundedListField):
     """The phones, e-mails or websites of an item (``channel``), read from its prefetched
     ``communications``; written as a whole list."""
 
@@ -170,8 +170,8 @@ class ReadableCompanyField(serializers.PrimaryKeyRelatedField):
 
 
 class ContactCreateSerializer(ContactSerializer):
-    companies = serializers.ListField(
-        child=ReadableCompanyField(),
+    companies = ReadableIdsField(
+        Company,
         required=False,
         max_length=100,
         help_text="Ids of companies to link the new contact to.",

@@ -2,14 +2,13 @@ from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.decorators import action
-from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
 from accessrights.api.shares import ItemSharesMixin
 from companies import services
 from companies.filters import CompanyFilterSet, ContactFilterSet
 from companies.models import Company, Contact
-from crm.api import ItemServices, ItemViewSet, ServiceWriteMixin
+from crm.api import CheckedCursorPagination, ItemServices, ItemViewSet, ServiceWriteMixin
 from timeline.api import CommentSerializer, EventSerializer
 from timeline.models import Event
 from timeline.services import comment_add, render_for_reader
@@ -36,7 +35,7 @@ def code_filters(**list_codes) -> list[OpenApiParameter]:
     ]
 
 
-class TimelinePagination(CursorPagination):
+class TimelinePagination(CheckedCursorPagination):
     ordering = ("-created_at", "-id")
     page_size = 50
     page_size_query_param = "page_size"

@@ -10,6 +10,7 @@ from companies.api.serializers import (
     _ItemSerializer,
 )
 from companies.models import Contact
+from crm.serializer_fields import ReadableIdsField
 from deals.models import Deal, Lead
 from dictionaries.defaults import DEAL_STAGE
 from dictionaries.models import Entry, Pipeline
@@ -35,22 +36,13 @@ class DealStageField(serializers.Field):
         return entry.code
 
     def to_internal_value(self, code):
-        if isinstance(code, str) and code:
-            stage = Entry.objects.filter(list_code=DEAL_STAGE, code=code).first()
-            if stage is not None:
-                return stage
+        stage = Entry.objects.filter(list_code=DEAL_STAGE).with_code(code).first()
+        if stage is not None:
+            return stage
         raise serializers.ValidationError(
             _("“%(code)s” is not the code of a deal stage (see /api/v1/pipelines/).")
             % {"code": code}
         )
-
-
-@extend_schema_field(OpenApiTypes.INT)
-class ReadableContactField(serializers.PrimaryKeyRelatedField):
-    """A contact id, among the contacts the requesting user may read."""
-
-    def get_queryset(self):
-        return Contact.objects.restrict(self.context["request"].user, "read")
 
 
 # What every deal and lead ends with: who and whether everyone sees it, and its bookkeeping.
@@ -76,16 +68,15 @@ class LinkedIdField(_ShownIfReadable, serializers.PrimaryKeyRelatedField):
         super().__init__(read_only=True, allow_null=True, **kwargs)
 
 
-class ContactIdsField(serializers.ListField):
+class ContactIdsField(ReadableIdsField):
     """The deal's contacts by id: only those the reader may read are shown; written as a
     whole list of readable contacts (linked contacts the writer cannot see are kept)."""
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("child", ReadableContactField())
         kwargs.setdefault("required", False)
         kwargs.setdefault("max_length", MAX_CONTACTS)
         kwargs.setdefault("help_text", "Ids of the deal's contacts.")
-        super().__init__(**kwargs)
+        super().__init__(Contact, **kwargs)
 
     def get_attribute(self, instance):
         return instance.contacts.all()  # prefetched through restrict() by the viewset

@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from crm.serializer_fields import IdListField
 from dictionaries.defaults import DEFAULT_COLOR
 from dictionaries.models import Entry, Pipeline, Semantics
 
@@ -49,9 +50,7 @@ class EntryUpdateSerializer(serializers.Serializer):
 
 
 class ReorderSerializer(serializers.Serializer):
-    ids = serializers.ListField(
-        child=serializers.IntegerField(), allow_empty=False, max_length=10_000
-    )
+    ids = IdListField(allow_empty=False, max_length=10_000)
 
 
 class EntryReorderSerializer(ReorderSerializer):
