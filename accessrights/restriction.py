@@ -96,7 +96,7 @@ def check(user, action: str, item=None, model=None) -> None:
 
 def is_crm_item(model) -> bool:
     """Whether ``model`` is a CRM item with rights of its own (a company, a deal, ...)."""
-    return model is not None and hasattr(model, "access_entity")
+    return model is not None and hasattr(model, "access_owner_field")
 
 
 def restricted_relations(model) -> dict[str, type]:
