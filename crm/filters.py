@@ -1,15 +1,35 @@
 """The filters every CRM item list shares: responsible person, dates, ordering."""
 
 import django_filters
+from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 from django_filters.widgets import DateRangeWidget
 
+from .models import MoneyField
 from .widgets import FastSelectMultiple
 
 
 def active_users():
     return get_user_model().objects.filter(is_active=True).order_by("first_name", "username")
+
+
+def _money_field() -> forms.DecimalField:
+    return forms.DecimalField(
+        max_digits=MoneyField.MAX_DIGITS, decimal_places=MoneyField.DECIMAL_PLACES
+    )
+
+
+class MoneyRangeField(django_filters.fields.RangeField):
+    """A from-to range of amounts, bounded as stored amounts are (``crm.models.MoneyField``):
+    ``1e999999`` is a clear error, not a database overflow."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__((_money_field(), _money_field()), *args, **kwargs)
+
+
+class MoneyRangeFilter(django_filters.RangeFilter):
+    field_class = MoneyRangeField
 
 
 class ReadableItemFilter(django_filters.NumberFilter):

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from companies.filters import ClientFilterSet
 from companies.models import Company, Contact
-from crm.filters import ItemFilterSet, ReadableItemFilter
+from crm.filters import ItemFilterSet, MoneyRangeFilter, ReadableItemFilter
 from crm.validators import parse_id
 from dictionaries.filters import EntryCodeFilter
 from dictionaries.models import Entry, Pipeline
@@ -38,7 +38,7 @@ class DealFilterSet(ItemFilterSet):
     type = EntryCodeFilter(label=_("Deal type"), list_code="DEAL_TYPE")
     source = EntryCodeFilter(label=_("Source"), list_code="SOURCE")
     closed = django_filters.BooleanFilter(label=_("Closed"))
-    amount = django_filters.RangeFilter(label=_("Amount"))
+    amount = MoneyRangeFilter(label=_("Amount"))
     close_date = django_filters.DateFromToRangeFilter(
         label=_("Expected close date"),
         widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}),

@@ -214,3 +214,13 @@ def test_nul_in_page_forms_is_refused_with_a_message(pages, acme, url, data):
     text = response.content.decode()
     assert "Null characters are not allowed" in text or "code has 1 to 40" in text, text[-2000:]
     assert rows() == before
+
+
+def test_an_amount_filter_beyond_any_stored_amount_is_a_400(admin_api, admin_client):
+    """Bad input: ?amount_min=1e999999 (a database overflow before) and 20 digits."""
+    for value in ("1e999999", "99999999999999999999", "abc"):
+        response = admin_api.get(f"/api/v1/deals/?amount_min={value}")
+        assert response.status_code == 400, response.content
+        assert "amount" in str(response.json())
+        assert admin_client.get(f"/deals/list/?amount_min={value}").status_code == 200
+    assert admin_api.get("/api/v1/deals/?amount_min=9999999999999.99").status_code == 200
