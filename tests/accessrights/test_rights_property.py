@@ -32,7 +32,7 @@ from accessrights.models import Department
 from accessrights.restriction import may
 from companies import services
 from companies.models import Company, Contact
-from tests.companies.helpers import table_snapshot
+from tests.helpers import tables_snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -408,7 +408,7 @@ def attempt(call, unchanged: list) -> bool:
     try:
         call()
     except PermissionDenied:
-        assert table_snapshot() == unchanged, "a refused write changed something"
+        assert tables_snapshot() == unchanged, "a refused write changed something"
         return False
     finally:
         transaction.savepoint_rollback(savepoint)
@@ -421,7 +421,7 @@ def check_writes(oracle: Oracle, built: Built, user: int) -> None:
     world = oracle.world
     update = {"company": services.company_update, "contact": services.contact_update}
     delete = {"company": services.company_delete, "contact": services.contact_delete}
-    unchanged = table_snapshot()  # every attempt is rolled back: the same before each one
+    unchanged = tables_snapshot()  # every attempt is rolled back: the same before each one
     for entity in ENTITIES:
         for index, spec in enumerate(world.items[entity]):
             person = get_user_model().objects.get(pk=built.users[user].pk)  # nothing cached
@@ -442,7 +442,7 @@ def check_writes(oracle: Oracle, built: Built, user: int) -> None:
                 unchanged,
             )
             assert done == oracle.may(user, entity, "delete", index), f"delete of {entity} {index}"
-    assert table_snapshot() == unchanged
+    assert tables_snapshot() == unchanged
 
 
 def check_restrict(oracle: Oracle, built: Built, user: int) -> None:
