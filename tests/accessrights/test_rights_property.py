@@ -32,6 +32,7 @@ from accessrights.models import Department
 from accessrights.restriction import may
 from companies import services
 from companies.models import Company, Contact
+from tests.conftest import examples
 from tests.helpers import tables_snapshot
 
 pytestmark = pytest.mark.django_db
@@ -464,7 +465,7 @@ SETTINGS = settings(
 )
 
 
-@settings(SETTINGS, max_examples=300)
+@settings(SETTINGS, max_examples=examples(300))
 @given(world=worlds())
 def test_restrict_follows_the_rules(world, admin):
     """Many worlds, checked at the source: restrict() for each action (quick to shrink)."""
@@ -476,7 +477,7 @@ def test_restrict_follows_the_rules(world, admin):
         transaction.set_rollback(True)
 
 
-@settings(SETTINGS, max_examples=60)
+@settings(SETTINGS, max_examples=examples(60))
 @given(world=worlds())
 def test_writes_succeed_exactly_inside_the_scopes(world, admin):
     """Every user updates (maybe handing over) and deletes every item through the services."""
@@ -488,7 +489,7 @@ def test_writes_succeed_exactly_inside_the_scopes(world, admin):
         transaction.set_rollback(True)
 
 
-@settings(SETTINGS, max_examples=15)
+@settings(SETTINGS, max_examples=examples(15))
 @given(world=worlds())
 def test_every_door_shows_what_the_rules_say(world, admin, client):
     """Fewer worlds, through every page and API door (each one a full request)."""

@@ -10,7 +10,7 @@ from rest_framework.test import APIClient
 from companies import services as client_services
 from requisites import services
 from requisites.models import Requisite
-from tests.conftest import token_client
+from tests.conftest import examples, token_client
 from tests.helpers import refused
 
 from . import helpers as h
@@ -531,7 +531,9 @@ addresses = st.fixed_dictionaries(
 
 
 @settings(
-    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=examples(25),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(
     requisite=requisites,
