@@ -6,6 +6,7 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -27,6 +28,22 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 CHROMIUM = "/usr/bin/chromium"
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 ROOT = Path(__file__).resolve().parent.parent
+
+# Hypothesis: a few examples per property test on a laptop, the full numbers in CI
+# (``HYPOTHESIS_PROFILE=ci``, set by .ci/run). Property tests give their full number through
+# ``examples()``; tests without one run the profile's own number.
+DEV_EXAMPLES = 10
+hypothesis_settings.register_profile("dev", max_examples=DEV_EXAMPLES, deadline=None)
+hypothesis_settings.register_profile("ci", deadline=None, print_blob=True)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+
+
+def examples(full: int) -> int:
+    """The ``max_examples`` of a property test: ``full`` in CI, at most the loaded profile's
+    number otherwise (``@settings(max_examples=examples(300))``)."""
+    if hypothesis_settings.get_current_profile_name() == "ci":
+        return full
+    return min(full, hypothesis_settings.default.max_examples)
 
 
 @pytest.fixture(autouse=True)

@@ -10,14 +10,13 @@ from accessrights.rights import rights_changed
 from companies import services as company_services
 from companies.models import (
     Company,
-    CompanyGroupShare,
     CompanyUserShare,
     Contact,
-    ContactGroupShare,
     ContactUserShare,
 )
 from tests.conftest import token_client
 from tests.factories import UserFactory
+from tests.helpers import refused
 from timeline.models import Event
 
 pytestmark = pytest.mark.django_db
@@ -26,40 +25,6 @@ DEPARTMENTS = "/api/v1/departments/"
 ROLES = "/api/v1/roles/"
 COMPANIES = "/api/v1/companies/"
 CONTACTS = "/api/v1/contacts/"
-
-
-def snapshot() -> list:
-    """Every department, role, grid cell, assignment, share and history event."""
-    rows = []
-    for model in (
-        Department,
-        Department.members.through,
-        Role,
-        RolePermission,
-        Role.users.through,
-        Role.departments.through,
-        CompanyUserShare,
-        CompanyGroupShare,
-        ContactUserShare,
-        ContactGroupShare,
-        Event,
-    ):
-        rows.append(model.__name__)
-        rows.extend(model.objects.order_by("pk").values_list())
-    return rows
-
-
-def refused(api, method, url, status, data=None, field=None, match=""):
-    """Send a request that must be refused: check status and message, and that nothing changed."""
-    before = snapshot()
-    response = getattr(api, method)(url, data, format="json")
-    assert response.status_code == status, response.content
-    assert snapshot() == before
-    body = response.json()
-    if field is not None:
-        assert field in body, body
-        assert match in str(body[field]), body[field]
-    return body
 
 
 def ok(response, status=200):

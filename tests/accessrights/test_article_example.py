@@ -8,8 +8,8 @@ from accessrights import services as rights_services
 from accessrights.models import Role
 from companies import services
 from companies.models import Company
-from tests.companies.helpers import table_snapshot
 from tests.factories import UserFactory
+from tests.helpers import tables_snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -57,10 +57,10 @@ def test_a_shared_company_is_visible_to_the_colleague(team):
     company = services.company_create(user=boris, name="Shared client")
     rights_services.item_share(user=boris, item=company, target=anna)
     assert "Shared client" in visible(anna)
-    before = table_snapshot()
+    before = tables_snapshot()
     with pytest.raises(PermissionDenied):  # shared for reading only
         services.company_update(user=anna, company=company, name="Taken")
-    assert table_snapshot() == before
+    assert tables_snapshot() == before
     rights_services.item_unshare(user=boris, item=company, target=anna)
     assert "Shared client" not in visible(anna)
 
@@ -68,9 +68,9 @@ def test_a_shared_company_is_visible_to_the_colleague(team):
 def test_a_manager_cannot_hand_a_company_out_of_reach(team):
     boss, anna, boris = team
     company = services.company_create(user=anna, name="Mine")
-    before = table_snapshot()
+    before = tables_snapshot()
     with pytest.raises(PermissionDenied):
         services.company_update(user=anna, company=company, responsible=boris)
-    assert table_snapshot() == before
+    assert tables_snapshot() == before
     services.company_update(user=boss, company=company, responsible=boris)  # the supervisor may
     assert visible(boris) >= {"Mine"}

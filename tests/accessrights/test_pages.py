@@ -11,25 +11,13 @@ from accessrights.rules import can_change_settings
 from companies import services as company_services
 from companies.models import Company
 from tests.factories import UserFactory
+from tests.helpers import tables_snapshot
 from timeline.models import Event
 
 pytestmark = pytest.mark.django_db
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 HOSTILE = '"><script>alert(1)</script>'
-
-
-def snapshot():
-    """Every row the rights pages could write, and the history they would add to."""
-    return [
-        list(Department.objects.order_by("pk").values()),
-        list(Department.members.through.objects.order_by("pk").values()),
-        list(Role.objects.order_by("pk").values()),
-        list(RolePermission.objects.order_by("pk").values()),
-        list(Role.users.through.objects.order_by("pk").values()),
-        list(Role.departments.through.objects.order_by("pk").values()),
-        Event.objects.count(),
-    ]
 
 
 def fresh(user):
@@ -58,7 +46,7 @@ def test_users_without_the_settings_right_get_403_and_nothing_changes(admin, use
         f"/settings/rights/departments/{child.pk}/",
     ]:
         assert user_client.get(url).status_code == 403, url
-    before = snapshot()
+    before = tables_snapshot()
     for url, data in [
         ("/settings/rights/roles/add/", {"name": "Hacked"}),
         (f"/settings/rights/roles/{manager.pk}/update/", {"name": "Hacked"}),
@@ -74,7 +62,7 @@ def test_users_without_the_settings_right_get_403_and_nothing_changes(admin, use
     ]:
         assert user_client.post(url, data).status_code == 403, url
         assert user_client.post(url, data, **HTMX).status_code == 403, url
-    assert snapshot() == before
+    assert tables_snapshot() == before
     assert not can_change_settings(fresh(user))
 
 
@@ -130,7 +118,7 @@ def test_changing_a_scope_cell_saves_it_and_records_history(admin_client, admin)
 
 def test_a_bad_scope_value_gets_422_and_changes_nothing(admin_client):
     manager = Role.objects.get(name="Manager")
-    before = snapshot()
+    before = tables_snapshot()
     for data in [
         {"entity": "company", "action": "read", "scope": "everything"},
         {"entity": "invoice", "action": "read", "scope": "all"},
@@ -142,7 +130,7 @@ def test_a_bad_scope_value_gets_422_and_changes_nothing(admin_client):
         )
         assert response.status_code == 422
         assert "unknown" in response.content.decode()
-    assert snapshot() == before
+    assert tables_snapshot() == before
     # Without htmx the refusal comes back as a message on the role page.
     response = admin_client.post(
         f"/settings/rights/roles/{manager.pk}/permission/",
@@ -151,7 +139,7 @@ def test_a_bad_scope_value_gets_422_and_changes_nothing(admin_client):
     )
     assert response.redirect_chain[-1][0] == f"/settings/rights/roles/{manager.pk}/"
     assert "unknown" in response.content.decode()
-    assert snapshot() == before
+    assert tables_snapshot() == before
 
 
 def test_assigning_a_role_to_a_user_gives_them_its_rights(admin_client, admin):
@@ -214,7 +202,7 @@ def test_a_role_given_to_a_department_reaches_members_of_its_sub_departments(adm
 
 def test_a_bad_assignment_gets_422_and_changes_nothing(admin_client):
     manager = Role.objects.get(name="Manager")
-    before = snapshot()
+    before = tables_snapshot()
     response = admin_client.post(
         f"/settings/rights/roles/{manager.pk}/assign/",
         {"users": ["999999"], "departments": ["x"]},
@@ -222,7 +210,7 @@ def test_a_bad_assignment_gets_422_and_changes_nothing(admin_client):
     )
     assert response.status_code == 422
     assert 'class="alert error"' in response.content.decode()
-    assert snapshot() == before
+    assert tables_snapshot() == before
 
 
 def test_rename_settings_right_add_and_delete_a_role(admin_client):
@@ -243,7 +231,7 @@ def test_rename_settings_right_add_and_delete_a_role(admin_client):
     labels = {c["field"] for c in Event.objects.of_item(manager).first().changes}
     assert labels == {"name", "can_change_settings"}
 
-    before = snapshot()
+    before = tables_snapshot()
     response = admin_client.post(
         f"/settings/rights/roles/{manager.pk}/update/",
         {"name": "administrator", "can_change_settings": "1"},
@@ -254,11 +242,11 @@ def test_rename_settings_right_add_and_delete_a_role(admin_client):
         f"/settings/rights/roles/{manager.pk}/update/", {"name": "  "}, **HTMX
     )
     assert response.status_code == 422
-    assert snapshot() == before
+    assert tables_snapshot() == before
 
     response = admin_client.post("/settings/rights/roles/add/", {"name": "Sellers"}, follow=True)
     assert "exists already" in response.content.decode()
-    assert snapshot() == before
+    assert tables_snapshot() == before
 
     response = admin_client.post(f"/settings/rights/roles/{manager.pk}/delete/", **HTMX)
     assert response.status_code == 200 and response["HX-Redirect"] == "/settings/rights/"
@@ -301,20 +289,20 @@ def test_departments_are_created_moved_and_deleted_through_the_page(admin_client
     response = admin_client.post(f"/settings/rights/departments/{east.pk}/delete/", **HTMX)
     assert response.status_code == 200
     assert not Department.objects.filter(pk=east.pk).exists()
-    before = snapshot()
+    before = tables_snapshot()
     response = admin_client.post(f"/settings/rights/departments/{top.pk}/delete/", **HTMX)
     assert response.status_code == 422
     assert "sub-departments first" in response.content.decode()
     response = admin_client.post(f"/settings/rights/departments/{top.pk}/delete/", follow=True)
     assert "sub-departments first" in response.content.decode()
-    assert snapshot() == before
+    assert tables_snapshot() == before
 
 
 def test_moving_a_department_into_its_own_child_is_refused_and_changes_nothing(admin_client, admin):
     top = services.department_create(user=admin, name="Company")
     sales = services.department_create(user=admin, name="Sales", parent=top)
     east = services.department_create(user=admin, name="East", parent=sales)
-    before = snapshot()
+    before = tables_snapshot()
     for parent in (east, sales):
         response = admin_client.post(
             f"/settings/rights/departments/{sales.pk}/", {"name": "Renamed", "parent": parent.pk}
@@ -323,18 +311,18 @@ def test_moving_a_department_into_its_own_child_is_refused_and_changes_nothing(a
         html = response.content.decode()
         assert "cannot move into itself or its sub-departments" in html
         assert 'value="Renamed"' in html
-    assert snapshot() == before
+    assert tables_snapshot() == before
 
 
 def test_a_refused_new_department_keeps_what_was_typed(admin_client):
-    before = snapshot()
+    before = tables_snapshot()
     response = admin_client.post("/settings/rights/departments/add/", {"name": " "}, **HTMX)
     assert response.status_code == 422 and "field-error" in response.content.decode()
     response = admin_client.post(
         "/settings/rights/departments/add/", {"name": "Lost", "parent": "999999"}
     )
     assert response.status_code == 422 and 'value="Lost"' in response.content.decode()
-    assert snapshot() == before
+    assert tables_snapshot() == before
 
 
 def test_hostile_names_are_escaped(admin_client, admin):
@@ -364,10 +352,10 @@ def test_posts_without_a_csrf_token_are_refused(admin):
     client = Client(enforce_csrf_checks=True)
     client.force_login(admin)
     manager = Role.objects.get(name="Manager")
-    before = snapshot()
+    before = tables_snapshot()
     response = client.post(
         f"/settings/rights/roles/{manager.pk}/permission/",
         {"entity": "company", "action": "read", "scope": "all"},
     )
     assert response.status_code == 403
-    assert snapshot() == before
+    assert tables_snapshot() == before

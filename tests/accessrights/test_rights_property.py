@@ -9,10 +9,11 @@ and shares for read and/or update with a user or the group.
 
 For every user, every door into the client base must show exactly what the oracle computes by
 looping over the items and applying the scope rules in Python (no ORM filtering): the list pages,
-the API lists (followed cursor by cursor), the name search on both, the cards (200 or 404), the
-dependency tabs and the companies shown in the contact list. Writes (an update that may hand the
-item to someone else, and a delete) succeed exactly inside the user's scopes; a refused one
-raises PermissionDenied and leaves every table as it was.
+the API lists (followed cursor by cursor), the Django admin's changelists (every user is staff
+with the admin's model permissions, not a superuser), the name search on all three, the cards
+(200 or 404), the dependency tabs and the companies shown in the contact list. Writes (an update
+that may hand the item to someone else, and a delete) succeed exactly inside the user's scopes; a
+refused one raises PermissionDenied and leaves every table as it was.
 """
 
 import re
@@ -21,9 +22,10 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -32,7 +34,8 @@ from accessrights.models import Department
 from accessrights.restriction import may
 from companies import services
 from companies.models import Company, Contact
-from tests.companies.helpers import table_snapshot
+from tests.conftest import examples
+from tests.helpers import tables_snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -46,6 +49,7 @@ COMMON = "Zork"  # in every generated name: searching it finds everything readab
 SOME = "Beta"  # in some names only
 MODELS = {"company": Company, "contact": Contact}
 URLS = {"company": "companies", "contact": "contacts"}
+ADMIN_PERMISSIONS = ("view_company", "change_company", "view_contact", "change_contact")
 
 
 # The world, as plain data
@@ -228,9 +232,13 @@ class Built:
 def build(world: World, admin) -> Built:
     user_model = get_user_model()
     users = [
-        user_model.objects.create(username=f"prop_{i}", first_name=f"Person{i}")
+        user_model.objects.create(username=f"prop_{i}", first_name=f"Person{i}", is_staff=True)
         for i in range(len(world.user_departments))
     ]
+    # Staff without the superuser flag: the Django admin asks for its model permissions too.
+    admin_permissions = Permission.objects.filter(codename__in=ADMIN_PERMISSIONS)
+    for person in users:
+        person.user_permissions.set(admin_permissions)
     built = Built(users=users, parents=list(world.parents))
     departments = []
     for index, parent in enumerate(world.parents):
@@ -354,6 +362,15 @@ def api_ids(client, url: str) -> set[int]:
     return set(api_rows(client, url))
 
 
+def admin_ids(client, entity: str, **params) -> set[int]:
+    """The items of the Django admin's changelist (all on its first page: a world is small)."""
+    response = client.get(reverse(f"admin:companies_{entity}_changelist"), params)
+    assert response.status_code == 200, entity
+    changelist = response.context["cl"]
+    assert changelist.result_count <= changelist.list_per_page
+    return {item.pk for item in changelist.result_list}
+
+
 def linked_ids(content: str, entity: str) -> set[int]:
     return {int(pk) for pk in re.findall(rf'href="/{URLS[entity]}/(\d+)/"', content)}
 
@@ -370,6 +387,8 @@ def check_reads(client, oracle: Oracle, built: Built, user: int) -> None:
         assert page_ids(client, f"/{url}/?per_page=200&q={COMMON}") == expected, "search"
         assert page_ids(client, f"/{url}/?per_page=200&q={SOME}") == beta, "search"
         assert api_ids(client, f"/api/v1/{url}/?page_size=2&q={SOME}") == beta, "API search"
+        assert admin_ids(client, entity) == expected, f"{entity} admin changelist"
+        assert admin_ids(client, entity, q=SOME) == beta, f"{entity} admin search"
         for pk in pks:
             status = client.get(f"/{url}/{pk}/").status_code
             assert status == (200 if pk in expected else 404), f"{entity} card {pk}"
@@ -409,7 +428,7 @@ def attempt(call, unchanged: list) -> bool:
     try:
         call()
     except PermissionDenied:
-        assert table_snapshot() == unchanged, "a refused write changed something"
+        assert tables_snapshot() == unchanged, "a refused write changed something"
         return False
     finally:
         transaction.savepoint_rollback(savepoint)
@@ -422,7 +441,7 @@ def check_writes(oracle: Oracle, built: Built, user: int) -> None:
     world = oracle.world
     update = {"company": services.company_update, "contact": services.contact_update}
     delete = {"company": services.company_delete, "contact": services.contact_delete}
-    unchanged = table_snapshot()  # every attempt is rolled back: the same before each one
+    unchanged = tables_snapshot()  # every attempt is rolled back: the same before each one
     for entity in ENTITIES:
         for index, spec in enumerate(world.items[entity]):
             person = get_user_model().objects.get(pk=built.users[user].pk)  # nothing cached
@@ -446,7 +465,7 @@ def check_writes(oracle: Oracle, built: Built, user: int) -> None:
                 unchanged,
             )
             assert done == oracle.may(user, entity, "delete", index), f"delete of {entity} {index}"
-    assert table_snapshot() == unchanged
+    assert tables_snapshot() == unchanged
 
 
 def check_restrict(oracle: Oracle, built: Built, user: int) -> None:
@@ -468,7 +487,7 @@ SETTINGS = settings(
 )
 
 
-@settings(SETTINGS, max_examples=300)
+@settings(SETTINGS, max_examples=examples(300))
 @given(world=worlds())
 def test_restrict_follows_the_rules(world, admin):
     """Many worlds, checked at the source: restrict() for each action (quick to shrink)."""
@@ -480,7 +499,7 @@ def test_restrict_follows_the_rules(world, admin):
         transaction.set_rollback(True)
 
 
-@settings(SETTINGS, max_examples=60)
+@settings(SETTINGS, max_examples=examples(60))
 @given(world=worlds())
 def test_writes_succeed_exactly_inside_the_scopes(world, admin):
     """Every user updates (maybe handing over) and deletes every item through the services."""
@@ -492,7 +511,7 @@ def test_writes_succeed_exactly_inside_the_scopes(world, admin):
         transaction.set_rollback(True)
 
 
-@settings(SETTINGS, max_examples=15)
+@settings(SETTINGS, max_examples=examples(15))
 @given(world=worlds())
 def test_every_door_shows_what_the_rules_say(world, admin, client):
     """Fewer worlds, through every page and API door (each one a full request)."""

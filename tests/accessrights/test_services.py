@@ -4,34 +4,16 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from accessrights import services
-from accessrights.models import Department, Role, RolePermission
+from accessrights.models import Department, Role
 from accessrights.rights import rights_of
 from accessrights.rules import can_change_settings
 from companies import services as company_services
 from companies.models import Company
 from tests.factories import UserFactory
+from tests.helpers import service_refused
 from timeline.models import Event
 
 pytestmark = pytest.mark.django_db
-
-
-def rights_snapshot():
-    return [
-        list(Department.objects.order_by("pk").values()),
-        list(Department.members.through.objects.order_by("pk").values()),
-        list(Role.objects.order_by("pk").values()),
-        list(RolePermission.objects.order_by("pk").values()),
-        list(Role.users.through.objects.order_by("pk").values()),
-        list(Role.departments.through.objects.order_by("pk").values()),
-    ]
-
-
-def refused(call, error=ValidationError):
-    before = rights_snapshot()
-    with pytest.raises(error) as info:
-        call()
-    assert rights_snapshot() == before
-    return info.value
 
 
 def test_default_roles_exist():
@@ -61,21 +43,23 @@ def test_department_paths_follow_moves(admin):
 def test_a_department_cannot_move_under_itself(admin):
     top = services.department_create(user=admin, name="Company")
     child = services.department_create(user=admin, name="Sales", parent=top)
-    error = refused(lambda: services.department_update(user=admin, department=top, parent=child))
+    error = service_refused(
+        lambda: services.department_update(user=admin, department=top, parent=child)
+    )
     assert "parent" in error.message_dict
-    refused(lambda: services.department_update(user=admin, department=top, parent=top))
+    service_refused(lambda: services.department_update(user=admin, department=top, parent=top))
 
 
 def test_a_department_with_children_cannot_be_deleted(admin):
     top = services.department_create(user=admin, name="Company")
     services.department_create(user=admin, name="Sales", parent=top)
-    refused(lambda: services.department_delete(user=admin, department=top))
+    service_refused(lambda: services.department_delete(user=admin, department=top))
 
 
 @pytest.mark.parametrize("name", ["", "x" * 10_000])
 def test_bad_names_are_refused(admin, name):
-    refused(lambda: services.department_create(user=admin, name=name))
-    refused(lambda: services.role_create(user=admin, name=name))
+    service_refused(lambda: services.department_create(user=admin, name=name))
+    service_refused(lambda: services.role_create(user=admin, name=name))
 
 
 def test_role_grid_validation_and_history(admin):
@@ -84,7 +68,7 @@ def test_role_grid_validation_and_history(admin):
         name="Callers",
         permissions=[{"entity": "company", "action": "read", "scope": "all"}],
     )
-    error = refused(
+    error = service_refused(
         lambda: services.role_update(
             user=admin,
             role=role,
@@ -92,7 +76,7 @@ def test_role_grid_validation_and_history(admin):
         )
     )
     assert "permissions" in error.message_dict
-    refused(lambda: services.role_create(user=admin, name="callers"))  # names are unique
+    service_refused(lambda: services.role_create(user=admin, name="callers"))  # names are unique
     services.role_set_permission(
         user=admin, role=role, entity="company", action="read", scope="own"
     )
@@ -102,9 +86,9 @@ def test_role_grid_validation_and_history(admin):
 
 def test_only_the_settings_right_changes_rights(user, admin):
     role = Role.objects.get(name="Manager")
-    refused(lambda: services.role_create(user=user, name="X"), PermissionDenied)
-    refused(lambda: services.role_update(user=user, role=role, name="X"), PermissionDenied)
-    refused(lambda: services.department_create(user=user, name="X"), PermissionDenied)
+    service_refused(lambda: services.role_create(user=user, name="X"), PermissionDenied)
+    service_refused(lambda: services.role_update(user=user, role=role, name="X"), PermissionDenied)
+    service_refused(lambda: services.department_create(user=user, name="X"), PermissionDenied)
     services.role_update(user=admin, role=Role.objects.get(name="Administrator"), users=[user])
     assert can_change_settings(user)  # a role can give the settings right
 
@@ -171,7 +155,9 @@ def test_a_stale_parent_object_cannot_make_a_cycle(admin):
     second = services.department_create(user=admin, name="Second")
     stale_second = Department.objects.get(pk=second.pk)
     services.department_update(user=admin, department=second, parent=first)
-    refused(lambda: services.department_update(user=admin, department=first, parent=stale_second))
+    service_refused(
+        lambda: services.department_update(user=admin, department=first, parent=stale_second)
+    )
     first.refresh_from_db()
     assert first.parent is None and first.path == f"/{first.pk}/"
 

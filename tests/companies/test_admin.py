@@ -10,9 +10,10 @@ from companies import services
 from companies.models import Company, Contact
 from crm.items import EditConflict
 from tests.conftest import sales_user
+from tests.helpers import tables_snapshot
 from timeline.models import Event, EventKind
 
-from .helpers import entry, phone, table_snapshot
+from .helpers import entry, phone
 
 pytestmark = pytest.mark.django_db
 
@@ -160,34 +161,34 @@ def test_an_edit_records_the_changed_field(admin_client, admin, acme):
 
 
 def test_an_unchanged_form_writes_nothing(admin_client, acme):
-    before = table_snapshot()
+    before = tables_snapshot()
     response = admin_client.post(f"{COMPANIES}{acme.pk}/change/", company_form(acme))
     assert response.status_code == 302
-    assert table_snapshot() == before
+    assert tables_snapshot() == before
 
 
 def test_a_too_long_name_is_a_form_error(admin_client, acme):
-    before = table_snapshot()
+    before = tables_snapshot()
     response = admin_client.post(
         f"{COMPANIES}{acme.pk}/change/", company_form(acme, name="x" * 10_000)
     )
     assert response.status_code == 200
     assert "at most 255 characters" in response.content.decode()
-    assert table_snapshot() == before
+    assert tables_snapshot() == before
 
     response = admin_client.post(f"{COMPANIES}add/", company_form(acme, name="y" * 10_000))
     assert response.status_code == 200
-    assert table_snapshot() == before
+    assert tables_snapshot() == before
 
 
 def test_a_contact_without_a_name_is_a_form_error(admin_client, smith):
-    before = table_snapshot()
+    before = tables_snapshot()
     response = admin_client.post(
         f"{CONTACTS}{smith.pk}/change/", contact_form(smith, first_name="", last_name=" ")
     )
     assert response.status_code == 200
     assert "Give the contact a first or a last name." in response.content.decode()
-    assert table_snapshot() == before
+    assert tables_snapshot() == before
 
 
 def test_deleting_in_admin_records_the_deletion(admin_client, admin, acme, smith):
@@ -248,10 +249,10 @@ def test_staff_see_only_what_restrict_allows(own_read_only, staff_client, user, 
     assert staff_client.get(f"{COMPANIES}{mine.pk}/change/").status_code == 200
     assert staff_client.get(f"{COMPANIES}{acme.pk}/change/").status_code == 302  # not found
 
-    before = table_snapshot()
+    before = tables_snapshot()
     response = staff_client.post(f"{COMPANIES}{mine.pk}/change/", company_form(mine, name="X"))
     assert response.status_code == 403  # readable, not changeable: the service refuses
-    assert table_snapshot() == before
+    assert tables_snapshot() == before
 
     events_page = staff_client.get(EVENTS).content.decode()
     assert f"#{mine.pk}<" in events_page and f"#{acme.pk}<" not in events_page
@@ -259,11 +260,11 @@ def test_staff_see_only_what_restrict_allows(own_read_only, staff_client, user, 
 
 def test_history_is_read_only(admin_client, acme):
     event = Event.objects.of_item(acme).get()
-    before = table_snapshot()
+    before = tables_snapshot()
     assert admin_client.get(f"{EVENTS}add/").status_code == 403
     assert admin_client.post(f"{EVENTS}{event.pk}/change/", {"kind": "deleted"}).status_code == 403
     assert admin_client.post(f"{EVENTS}{event.pk}/delete/", {"post": "yes"}).status_code == 403
-    assert table_snapshot() == before
+    assert tables_snapshot() == before
 
 
 def test_a_refusal_from_the_service_rolls_back_and_shows(admin_client, acme, monkeypatch):
@@ -274,9 +275,9 @@ def test_a_refusal_from_the_service_rolls_back_and_shows(admin_client, acme, mon
         raise EditConflict(kwargs["company"], {})
 
     monkeypatch.setattr(services, "company_update", update_then_refuse)
-    before = table_snapshot()
+    before = tables_snapshot()
     url = f"{COMPANIES}{acme.pk}/change/"
     response = admin_client.post(url, company_form(acme, name="Acme 2"), follow=True)
     assert response.redirect_chain == [(url, 302)]
     assert "Someone else changed this item" in response.content.decode()
-    assert table_snapshot() == before
+    assert tables_snapshot() == before

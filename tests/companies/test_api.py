@@ -11,35 +11,12 @@ from companies.models import Communication, Company, Contact
 from crm.api import RestrictedModelViewSet
 from dictionaries.models import Entry
 from tests.conftest import sales_user
-from timeline.models import Event
+from tests.helpers import refused
 
 pytestmark = pytest.mark.django_db
 
 COMPANIES = "/api/v1/companies/"
 CONTACTS = "/api/v1/contacts/"
-
-
-def snapshot() -> list[tuple]:
-    """Every company, contact, link, phone/e-mail/website and history event."""
-    rows = []
-    for model in (Company, Contact, Contact.companies.through, Communication, Event):
-        rows.append(model.__name__)
-        rows.extend(model.objects.order_by("pk").values_list())
-    return rows
-
-
-def refused(api, method, url, status, data=None, field=None, match=""):
-    """Send a request that must be refused: check status and message, and that nothing changed."""
-    before = snapshot()
-    response = getattr(api, method)(url, data, format="json")
-    assert response.status_code == status, response.content
-    assert snapshot() == before
-    body = response.json()
-    if field is not None:
-        assert field in body, body
-        messages = body[field] if isinstance(body[field], list) else [body[field]]
-        assert match in str(messages), messages
-    return body
 
 
 def entry(list_code: str, code: str) -> Entry:

@@ -8,9 +8,10 @@ from companies import services
 from companies.models import Company, Contact
 from crm.models import FilterPreset
 from tests.conftest import sales_user
+from tests.helpers import tables_snapshot
 from timeline.models import Event
 
-from .helpers import entry, phone, table_snapshot
+from .helpers import entry, phone
 
 pytestmark = pytest.mark.django_db
 
@@ -134,17 +135,17 @@ def test_bulk_actions_from_the_list(user_client, acme, globex):
 
 
 def test_bulk_action_on_ids_that_do_not_exist_changes_nothing(user_client, acme):
-    before = table_snapshot()
+    before = tables_snapshot()
     response = user_client.post(
         "/companies/bulk/", {"action": "delete", "ids": [acme.pk, 987654]}, follow=True
     )
     assert "987654" in response.content.decode()
-    assert table_snapshot() == before
+    assert tables_snapshot() == before
     response = user_client.post(
         "/companies/bulk/", {"action": "type", "value": "NOPE", "ids": [acme.pk]}, follow=True
     )
     assert "Choose the new type" in response.content.decode()
-    assert table_snapshot() == before
+    assert tables_snapshot() == before
 
 
 def test_an_open_redirect_is_not_followed(user_client, acme):
@@ -216,7 +217,7 @@ def test_create_edit_and_delete_pages(user_client, user):
 
 
 def test_form_errors_are_shown_and_nothing_is_saved(user_client, user):
-    before = table_snapshot()
+    before = tables_snapshot()
     response = user_client.post(
         "/companies/add/",
         {
@@ -229,7 +230,7 @@ def test_form_errors_are_shown_and_nothing_is_saved(user_client, user):
     assert response.status_code == 200
     html = response.content.decode()
     assert "at most 255 characters" in html and "is not a phone number" in html
-    assert table_snapshot() == before
+    assert tables_snapshot() == before
 
 
 def test_likely_duplicates_are_shown_before_saving(user_client, user, acme):

@@ -8,19 +8,12 @@ from companies.models import Company, Contact
 from crm.items import EditConflict
 from dictionaries import services as dictionary_services
 from tests.conftest import sales_user
+from tests.helpers import service_refused, tables_snapshot
 from timeline.models import Event
 
-from .helpers import entry, phone, table_snapshot
+from .helpers import entry, phone
 
 pytestmark = pytest.mark.django_db
-
-
-def refused(call, error=ValidationError):
-    before = table_snapshot()
-    with pytest.raises(error) as info:
-        call()
-    assert table_snapshot() == before
-    return info.value
 
 
 @pytest.fixture
@@ -62,9 +55,9 @@ def test_update_records_each_field_change_and_bumps_the_version(company, user):
 
 
 def test_an_update_that_changes_nothing_writes_nothing(company, user):
-    before = table_snapshot()
+    before = tables_snapshot()
     services.company_update(user=user, company=company, name="Acme")
-    assert table_snapshot() == before
+    assert tables_snapshot() == before
 
 
 @pytest.mark.parametrize(
@@ -84,12 +77,14 @@ def test_an_update_that_changes_nothing_writes_nothing(company, user):
 def test_bad_values_are_refused_by_field(company, user, fields, field):
     if fields.get("type") == "industry-entry":
         fields = {"type": entry("INDUSTRY", "IT")}  # an entry of another list
-    error = refused(lambda: services.company_update(user=user, company=company, **fields))
+    error = service_refused(lambda: services.company_update(user=user, company=company, **fields))
     assert field in error.message_dict
 
 
 def test_a_contact_needs_a_name(user):
-    error = refused(lambda: services.contact_create(user=user, first_name=" ", last_name=""))
+    error = service_refused(
+        lambda: services.contact_create(user=user, first_name=" ", last_name="")
+    )
     assert "last_name" in error.message_dict
 
 
@@ -101,7 +96,7 @@ def test_hostile_text_is_stored_verbatim(user):
 def test_a_stale_update_raises_a_conflict_naming_their_changes(company, user):
     other = sales_user(first_name="Anna", last_name="Lee")
     services.company_update(user=other, company=company, name="Acme Ltd", expected_version=1)
-    error = refused(
+    error = service_refused(
         lambda: services.company_update(
             user=user, company=company, name="Acme Inc", expected_version=1
         ),
@@ -121,7 +116,7 @@ def test_two_racing_edits_do_not_both_win(company, user):
     first = Company.objects.get(pk=company.pk)
     second = Company.objects.get(pk=company.pk)
     services.company_update(user=user, company=first, name="First", expected_version=1)
-    refused(
+    service_refused(
         lambda: services.company_update(
             user=user, company=second, name="Second", expected_version=1
         ),
@@ -135,11 +130,11 @@ def test_link_and_unlink_from_either_side_leave_history_on_both(company, user):
     assert list(company.contacts.all()) == [contact]
     assert Event.objects.of_item(company)[0].kind == "linked"
     assert Event.objects.of_item(contact)[0].related_label == "Acme"
-    refused(lambda: services.contact_link(user=user, contact=contact, company=company))
+    service_refused(lambda: services.contact_link(user=user, contact=contact, company=company))
     services.contact_unlink(user=user, contact=contact, company=company)
     assert not company.contacts.exists()
     assert Event.objects.of_item(company)[0].kind == "unlinked"
-    refused(lambda: services.contact_unlink(user=user, contact=contact, company=company))
+    service_refused(lambda: services.contact_unlink(user=user, contact=contact, company=company))
 
 
 def test_a_contact_belongs_to_several_companies(company, user):
@@ -161,7 +156,7 @@ def test_bulk_update_changes_all_or_none(user):
     first = services.company_create(user=user, name="One")
     second = services.company_create(user=user, name="Two")
     manager = sales_user()
-    refused(
+    service_refused(
         lambda: services.items_bulk_update(
             user=user, spec=services.COMPANY, ids=[first.pk, 999_999], responsible=manager
         )
@@ -175,24 +170,28 @@ def test_bulk_update_changes_all_or_none(user):
 
 
 def test_bulk_actions_refuse_garbage_ids(user):
-    refused(lambda: services.items_bulk_delete(user=user, spec=services.COMPANY, ids=["abc"]))
-    refused(lambda: services.items_bulk_delete(user=user, spec=services.COMPANY, ids=[]))
+    service_refused(
+        lambda: services.items_bulk_delete(user=user, spec=services.COMPANY, ids=["abc"])
+    )
+    service_refused(lambda: services.items_bulk_delete(user=user, spec=services.COMPANY, ids=[]))
 
 
 def test_inactive_users_can_do_nothing(company, user):
     user.is_active = False
-    refused(lambda: services.company_create(user=user, name="X"), PermissionDenied)
-    refused(lambda: services.company_update(user=user, company=company, name="X"), PermissionDenied)
-    refused(lambda: services.company_delete(user=user, company=company), PermissionDenied)
+    service_refused(lambda: services.company_create(user=user, name="X"), PermissionDenied)
+    service_refused(
+        lambda: services.company_update(user=user, company=company, name="X"), PermissionDenied
+    )
+    service_refused(lambda: services.company_delete(user=user, company=company), PermissionDenied)
 
 
 def test_deleting_a_used_entry_asks_for_a_replacement_and_moves_items(company, user, admin):
     customer, partner = entry("COMPANY_TYPE", "CUSTOMER"), entry("COMPANY_TYPE", "PARTNER")
-    before = table_snapshot()
+    before = tables_snapshot()
     with pytest.raises(ValidationError) as info:
         dictionary_services.entry_delete(user=admin, entry=customer)
     assert "1 items use" in info.value.message_dict["replacement"][0]
-    assert table_snapshot() == before
+    assert tables_snapshot() == before
     with pytest.raises(ValidationError):
         dictionary_services.entry_delete(
             user=admin, entry=customer, replacement=entry("INDUSTRY", "IT")

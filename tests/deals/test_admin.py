@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from accessrights.models import Action, Entity, Role, RolePermission, Scope
 from accessrights.rights import rights_changed
 from companies import services as client_services
-from companies.models import Communication, Company, Contact
+from companies.models import Communication
 from crm.items import EditConflict
 from deals import admin as deals_admin
 from deals import services
@@ -23,6 +23,7 @@ from dictionaries import services as dictionary_services
 from dictionaries.models import Entry, Pipeline
 from tests.companies.helpers import phone
 from tests.companies.test_admin import form_data
+from tests.helpers import tables_snapshot
 from timeline.models import Event, EventKind
 
 pytestmark = pytest.mark.django_db
@@ -41,23 +42,6 @@ def lead_stage(code: str) -> Entry:
 
 def default_pipeline() -> Pipeline:
     return Pipeline.objects.get(is_default=True)
-
-
-def table_snapshot() -> list:
-    """Every CRM item, link, phone/e-mail and history event, to prove nothing changed."""
-    return [
-        list(model.objects.order_by("pk").values())
-        for model in (
-            Company,
-            Contact,
-            Contact.companies.through,
-            Deal,
-            Deal.contacts.through,
-            Lead,
-            Communication,
-            Event,
-        )
-    ]
 
 
 def events(item, kind) -> list[Event]:
@@ -255,7 +239,7 @@ def test_a_stage_of_another_pipeline_takes_the_deal_there(admin_client, deal, pi
 
 
 def test_a_pipeline_and_a_stage_that_disagree_are_a_form_error(admin_client, admin, pipeline2):
-    before = table_snapshot()
+    before = tables_snapshot()
     response = admin_client.post(
         f"{DEALS}add/",
         {
@@ -267,24 +251,24 @@ def test_a_pipeline_and_a_stage_that_disagree_are_a_form_error(admin_client, adm
     )
     assert response.status_code == 200
     assert "is a stage of the pipeline “Projects”, not of “General”" in response.content.decode()
-    assert table_snapshot() == before
+    assert tables_snapshot() == before
 
 
 def test_a_lead_stage_is_not_a_deal_stage_choice(admin_client, admin, deal):
-    before = table_snapshot()
+    before = tables_snapshot()
     response = admin_client.post(
         f"{DEALS}{deal.pk}/change/", deal_form(deal, stage=lead_stage("IN_PROCESS").pk)
     )
     assert response.status_code == 200
     assert "Select a valid choice" in response.content.decode()
-    assert table_snapshot() == before
+    assert tables_snapshot() == before
 
 
 def test_an_unchanged_form_writes_nothing(admin_client, deal, lead):
-    before = table_snapshot()
+    before = tables_snapshot()
     assert admin_client.post(f"{DEALS}{deal.pk}/change/", deal_form(deal)).status_code == 302
     assert admin_client.post(f"{LEADS}{lead.pk}/change/", lead_form(lead)).status_code == 302
-    assert table_snapshot() == before
+    assert tables_snapshot() == before
 
 
 def test_contacts_are_written_by_deal_update(admin_client, admin, deal, smith):
@@ -351,12 +335,12 @@ def test_a_refusal_from_the_service_rolls_back_and_shows(admin_client, deal, mon
         raise EditConflict(kwargs["deal"], {})
 
     monkeypatch.setattr(services, "deal_update", update_then_refuse)
-    before = table_snapshot()
+    before = tables_snapshot()
     url = f"{DEALS}{deal.pk}/change/"
     response = admin_client.post(url, deal_form(deal, title="Renamed"), follow=True)
     assert response.redirect_chain == [(url, 302)]
     assert "Someone else changed this item" in response.content.decode()
-    assert table_snapshot() == before
+    assert tables_snapshot() == before
 
 
 # Leads
@@ -374,11 +358,11 @@ def test_adding_a_lead_goes_through_the_service(admin_client, admin):
 
 
 def test_a_lead_without_title_or_name_is_a_form_error(admin_client, admin):
-    before = table_snapshot()
+    before = tables_snapshot()
     response = admin_client.post(f"{LEADS}add/", {"title": " ", "responsible": admin.pk})
     assert response.status_code == 200
     assert "Give the lead a title, a name or a company name." in response.content.decode()
-    assert table_snapshot() == before
+    assert tables_snapshot() == before
 
 
 def test_a_lead_edit_keeps_its_phones_and_follows_the_stage(admin_client, admin, lead):
@@ -402,13 +386,13 @@ def test_a_lead_edit_keeps_its_phones_and_follows_the_stage(admin_client, admin,
 
 
 def test_a_lead_is_converted_only_by_conversion(admin_client, lead):
-    before = table_snapshot()
+    before = tables_snapshot()
     response = admin_client.post(
         f"{LEADS}{lead.pk}/change/", lead_form(lead, stage=lead_stage("CONVERTED").pk)
     )
     assert response.status_code == 200
     assert "A lead reaches “Good lead” by being converted." in response.content.decode()
-    assert table_snapshot() == before
+    assert tables_snapshot() == before
 
 
 def test_deleting_a_lead_goes_through_the_service(admin_client, admin, lead):
@@ -461,13 +445,13 @@ def test_staff_see_only_what_restrict_allows(own_deals, staff_client, user, admi
     page = staff_client.get(LEADS).content.decode()
     assert "My lead" in page and "Their lead" not in page
 
-    before = table_snapshot()
+    before = tables_snapshot()
     response = staff_client.post(f"{DEALS}{deal.pk}/change/", deal_form(deal, title="Taken"))
     assert response.status_code == 302  # "does not exist": nothing was saved
     assert staff_client.post(f"{DEALS}{deal.pk}/delete/", {"post": "yes"}).status_code == 302
     response = staff_client.post(f"{LEADS}{my_lead.pk}/change/", lead_form(my_lead, title="X"))
     assert response.status_code == 403  # readable, not changeable: the service refuses
-    assert table_snapshot() == before
+    assert tables_snapshot() == before
 
 
 def test_staff_saves_and_deletes_write_history(own_deals, staff_client, user, admin, acme, smith):
@@ -511,9 +495,9 @@ def test_staff_without_the_right_on_a_pipeline_are_refused(
     """Rights are per pipeline: ``user``'s role covers the default pipeline only (it was made
     after the second pipeline, which therefore did not get a copy of its rights)."""
     mine = services.deal_create(user=admin, title="Mine", responsible=user)
-    before = table_snapshot()
+    before = tables_snapshot()
     response = staff_client.post(
         f"{DEALS}{mine.pk}/change/", deal_form(mine, pipeline=pipeline2.pk)
     )
     assert response.status_code == 403
-    assert table_snapshot() == before
+    assert tables_snapshot() == before

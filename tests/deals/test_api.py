@@ -16,44 +16,13 @@ from deals.models import Deal, Lead
 from dictionaries.models import Entry, Pipeline
 from dictionaries.services import pipeline_create
 from tests.conftest import full_access_role
+from tests.helpers import refused
 from timeline.models import Event
 
 pytestmark = pytest.mark.django_db
 
 DEALS = "/api/v1/deals/"
 LEADS = "/api/v1/leads/"
-
-
-def snapshot() -> list[tuple]:
-    """Every deal, lead, client, link, phone/e-mail/website and history event."""
-    rows = []
-    for model in (
-        Deal,
-        Deal.contacts.through,
-        Lead,
-        Company,
-        Contact,
-        Contact.companies.through,
-        Communication,
-        Event,
-    ):
-        rows.append(model.__name__)
-        rows.extend(model.objects.order_by("pk").values_list())
-    return rows
-
-
-def refused(api, method, url, status, data=None, field=None, match=""):
-    """Send a request that must be refused: check status and message, and that nothing changed."""
-    before = snapshot()
-    response = getattr(api, method)(url, data, format="json")
-    assert response.status_code == status, response.content
-    assert snapshot() == before
-    body = response.json()
-    if field is not None:
-        assert field in body, body
-        messages = body[field] if isinstance(body[field], list) else [body[field]]
-        assert match in str(messages), messages
-    return body
 
 
 def stage(code: str) -> Entry:

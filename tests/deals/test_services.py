@@ -10,7 +10,7 @@ from accessrights.models import Action, Entity, Role, RolePermission, Scope
 from accessrights.restriction import check, may
 from accessrights.rights import rights_changed
 from companies import services as client_services
-from companies.models import Communication, Company, Contact
+from companies.models import Company, Contact
 from crm.items import EditConflict
 from deals import services
 from deals.models import Deal, Lead
@@ -18,6 +18,7 @@ from dictionaries import services as dictionary_services
 from dictionaries.models import Entry, Pipeline
 from tests.conftest import sales_user
 from tests.factories import UserFactory
+from tests.helpers import service_refused, tables_snapshot
 from timeline.models import Event
 
 pytestmark = pytest.mark.django_db
@@ -49,32 +50,6 @@ def phone(value: str, kind: str = "work") -> dict:
 
 def email(value: str, kind: str = "work") -> dict:
     return {"value": value, "kind": kind}
-
-
-def table_snapshot() -> list:
-    """Every CRM item, link, phone/e-mail and history event, to prove nothing changed."""
-    return [
-        list(model.objects.order_by("pk").values())
-        for model in (
-            Company,
-            Contact,
-            Contact.companies.through,
-            Deal,
-            Deal.contacts.through,
-            Lead,
-            Communication,
-            Event,
-        )
-    ]
-
-
-def refused(call, error=ValidationError):
-    """``call`` raises ``error`` and leaves every table as it was."""
-    before = table_snapshot()
-    with pytest.raises(error) as info:
-        call()
-    assert table_snapshot() == before
-    return info.value
 
 
 def events(item, kind: str | None = None) -> list[Event]:
@@ -167,7 +142,7 @@ def test_a_deal_created_in_a_final_stage_is_closed(user):
 
 def test_a_lead_stage_is_refused_as_a_deal_stage(user):
     """Bad input: the lead stage IN_PROCESS (a STATUS entry) given as a deal's stage."""
-    error = refused(
+    error = service_refused(
         lambda: services.deal_create(user=user, title="X", stage=lead_stage("IN_PROCESS"))
     )
     assert "stage" in error.message_dict
@@ -175,7 +150,7 @@ def test_a_lead_stage_is_refused_as_a_deal_stage(user):
 
 def test_a_deal_needs_a_title(user):
     """Bad input: a title of spaces only."""
-    error = refused(lambda: services.deal_create(user=user, title="   "))
+    error = service_refused(lambda: services.deal_create(user=user, title="   "))
     assert "title" in error.message_dict
 
 
@@ -221,9 +196,9 @@ def test_a_move_is_recorded_in_history_with_old_and_new_stage_names(user, deal):
 
 
 def test_a_move_to_the_same_stage_writes_nothing(user, deal):
-    before = table_snapshot()
+    before = tables_snapshot()
     services.move_deal_to_stage(user=user, deal=deal, stage=stage("NEW"))
-    assert table_snapshot() == before
+    assert tables_snapshot() == before
 
 
 def test_a_move_on_a_stale_copy_records_no_false_link_history(user, deal, company):
@@ -250,7 +225,7 @@ def test_a_move_on_an_outdated_version_is_a_conflict(user, deal):
     """Bad input: expected_version 1 after someone else moved the deal to version 2."""
     other = sales_user(first_name="Ben", last_name="Ode")
     services.move_deal_to_stage(user=other, deal=deal, stage=stage("PREPARATION"))
-    error = refused(
+    error = service_refused(
         lambda: services.move_deal_to_stage(
             user=user, deal=deal, stage=stage("WON"), expected_version=1
         ),
@@ -271,7 +246,7 @@ def test_moving_a_deal_deleted_meanwhile_raises_does_not_exist(user, deal):
     """Bad input: a copy of a deal that another user deleted in the meantime."""
     stale = Deal.objects.get(pk=deal.pk)
     services.deal_delete(user=user, deal=deal)
-    error = refused(
+    error = service_refused(
         lambda: services.move_deal_to_stage(user=user, deal=stale, stage=stage("WON")),
         ObjectDoesNotExist,
     )
@@ -280,7 +255,7 @@ def test_moving_a_deal_deleted_meanwhile_raises_does_not_exist(user, deal):
 
 def test_a_move_to_a_lead_stage_is_refused(user, deal):
     """Bad input: the lead stage JUNK given as the target of a deal move."""
-    error = refused(
+    error = service_refused(
         lambda: services.move_deal_to_stage(user=user, deal=deal, stage=lead_stage("JUNK"))
     )
     assert "stage" in error.message_dict
@@ -338,11 +313,11 @@ def test_deals_of_an_unreachable_pipeline_are_hidden(user, admin, pipeline2_unre
 
 def test_creating_a_deal_in_an_unreachable_pipeline_is_refused(user, pipeline2_unreachable):
     """Bad input: pipeline 2 (by pipeline, and by a stage of it) for a user without its rights."""
-    refused(
+    service_refused(
         lambda: services.deal_create(user=user, title="X", pipeline=pipeline2_unreachable),
         PermissionDenied,
     )
-    refused(
+    service_refused(
         lambda: services.deal_create(
             user=user, title="X", stage=pipeline_stage(pipeline2_unreachable, "WON")
         ),
@@ -354,13 +329,13 @@ def test_creating_a_deal_in_an_unreachable_pipeline_is_refused(user, pipeline2_u
 def test_moving_a_deal_into_an_unreachable_pipeline_is_refused(user, pipeline2_unreachable):
     """Bad input: a stage of pipeline 2 as the target of a move by a user without its rights."""
     deal = services.deal_create(user=user, title="Mine")
-    refused(
+    service_refused(
         lambda: services.move_deal_to_stage(
             user=user, deal=deal, stage=pipeline_stage(pipeline2_unreachable, "NEW")
         ),
         PermissionDenied,
     )
-    refused(
+    service_refused(
         lambda: services.deal_update(user=user, deal=deal, pipeline=pipeline2_unreachable),
         PermissionDenied,
     )
@@ -373,12 +348,14 @@ def test_a_deal_of_an_unreachable_pipeline_cannot_be_changed_or_deleted(
 ):
     """Bad input: a deal of pipeline 2 moved, updated and deleted by a user without its rights."""
     hidden = services.deal_create(user=admin, title="Pipeline 2", pipeline=pipeline2_unreachable)
-    refused(
+    service_refused(
         lambda: services.move_deal_to_stage(user=user, deal=hidden, stage=stage("NEW")),
         PermissionDenied,
     )
-    refused(lambda: services.deal_update(user=user, deal=hidden, title="X"), PermissionDenied)
-    refused(lambda: services.deal_delete(user=user, deal=hidden), PermissionDenied)
+    service_refused(
+        lambda: services.deal_update(user=user, deal=hidden, title="X"), PermissionDenied
+    )
+    service_refused(lambda: services.deal_delete(user=user, deal=hidden), PermissionDenied)
 
 
 def test_a_new_pipeline_gets_the_rights_of_the_default_one(user, admin):
@@ -457,14 +434,14 @@ def test_pipelines_are_changed_by_settings_holders_only(user):
 )
 def test_bad_amounts_are_refused_and_nothing_is_created(user, fields, field):
     """Bad input: each parametrised value (see the ids) for amount, currency or probability."""
-    error = refused(lambda: services.deal_create(user=user, title="X", **fields))
+    error = service_refused(lambda: services.deal_create(user=user, title="X", **fields))
     assert field in error.message_dict
 
 
 def test_bad_amounts_are_refused_on_update_too(user, deal):
     """Bad input: amount "abc" and currency "usd" in an update."""
-    refused(lambda: services.deal_update(user=user, deal=deal, amount="abc"))
-    refused(lambda: services.deal_update(user=user, deal=deal, currency="usd"))
+    service_refused(lambda: services.deal_update(user=user, deal=deal, amount="abc"))
+    service_refused(lambda: services.deal_update(user=user, deal=deal, currency="usd"))
 
 
 def test_good_amounts_are_kept_exactly(user):
@@ -497,21 +474,21 @@ def test_an_unreadable_company_or_contact_is_refused(user, admin, own_clients_on
     their own, given to deal_create and deal_update."""
     foreign_company = client_services.company_create(user=admin, name="Not mine")
     foreign_contact = client_services.contact_create(user=admin, last_name="Not mine")
-    refused(
+    service_refused(
         lambda: services.deal_create(user=user, title="X", company=foreign_company),
         PermissionDenied,
     )
-    refused(
+    service_refused(
         lambda: services.deal_create(user=user, title="X", contacts=[foreign_contact]),
         PermissionDenied,
     )
     own_company = client_services.company_create(user=admin, name="Mine", responsible=user)
     deal = services.deal_create(user=user, title="Mine", company=own_company)
-    refused(
+    service_refused(
         lambda: services.deal_update(user=user, deal=deal, company=foreign_company),
         PermissionDenied,
     )
-    refused(
+    service_refused(
         lambda: services.deal_update(user=user, deal=deal, contacts=[foreign_contact]),
         PermissionDenied,
     )
@@ -558,11 +535,11 @@ def test_deleting_a_used_stage_asks_for_a_replacement_and_follows_closed(user, a
         services.deal_create(user=user, title=f"D{n}", stage=stage("PREPARATION")) for n in (1, 2)
     ]
     elsewhere = services.deal_create(user=user, title="Elsewhere")
-    error = refused(
+    error = service_refused(
         lambda: dictionary_services.entry_delete(user=admin, entry=stage("PREPARATION"))
     )
     assert "2 items use" in error.message_dict["replacement"][0]
-    refused(
+    service_refused(
         lambda: dictionary_services.entry_delete(
             user=admin,
             entry=stage("PREPARATION"),
@@ -584,7 +561,7 @@ def test_deleting_a_used_stage_asks_for_a_replacement_and_follows_closed(user, a
     elsewhere.refresh_from_db()
     assert (elsewhere.stage, elsewhere.closed, elsewhere.version) == (stage("NEW"), False, 1)
     # The version moved: an editor holding version 1 now gets a conflict.
-    refused(
+    service_refused(
         lambda: services.deal_update(user=user, deal=in_stage[0], title="Late", expected_version=1),
         EditConflict,
     )
@@ -636,26 +613,28 @@ def test_a_lead_title_falls_back_to_the_company_name(user):
 
 def test_a_lead_needs_something_to_be_called(user):
     """Bad input: a lead without title, names or company name."""
-    error = refused(lambda: services.lead_create(user=user, phones=[phone("202-555-0143")]))
+    error = service_refused(lambda: services.lead_create(user=user, phones=[phone("202-555-0143")]))
     assert "title" in error.message_dict
 
 
 def test_bad_lead_values_are_refused(user):
     """Bad input: a malformed phone, a broken e-mail, a deal stage as a lead stage."""
-    error = refused(
+    error = service_refused(
         lambda: services.lead_create(user=user, title="X", phones=[phone("not a phone")])
     )
     assert "phones" in error.message_dict
-    error = refused(lambda: services.lead_create(user=user, title="X", emails=[email("broken@")]))
+    error = service_refused(
+        lambda: services.lead_create(user=user, title="X", emails=[email("broken@")])
+    )
     assert "emails" in error.message_dict
-    error = refused(lambda: services.lead_create(user=user, title="X", stage=stage("NEW")))
+    error = service_refused(lambda: services.lead_create(user=user, title="X", stage=stage("NEW")))
     assert "stage" in error.message_dict
 
 
 def test_a_lead_reaches_the_converted_stage_only_by_conversion(user):
     """Bad input: the CONVERTED stage given directly to lead_update."""
     lead = services.lead_create(user=user, first_name="Anna")
-    error = refused(
+    error = service_refused(
         lambda: services.lead_update(user=user, lead=lead, stage=lead_stage("CONVERTED"))
     )
     assert "stage" in error.message_dict
@@ -676,7 +655,7 @@ def test_a_lead_update_on_an_outdated_version_is_a_conflict(user):
     """Bad input: expected_version 1 of a lead already at version 2."""
     lead = services.lead_create(user=user, first_name="Anna")
     services.lead_update(user=user, lead=lead, title="First")
-    refused(
+    service_refused(
         lambda: services.lead_update(user=user, lead=lead, title="Second", expected_version=1),
         EditConflict,
     )
@@ -755,7 +734,7 @@ def test_conversion_is_one_transaction(user, lead):
     grid = everything()
     grid[(Entity.DEAL, Action.ADD)] = Scope.NONE
     give_only(user, role_with("No new deals", grid))
-    refused(
+    service_refused(
         lambda: services.lead_convert(
             user=user, lead=lead, contact=True, company=True, deal_pipeline=default_pipeline()
         ),
@@ -817,20 +796,22 @@ def test_a_company_with_the_exact_name_is_reused(user, lead):
 def test_a_lead_without_names_cannot_become_a_contact(user):
     """Bad input: a contact asked of a lead with neither first nor last name."""
     lead = services.lead_create(user=user, company_name="Acme")
-    error = refused(lambda: services.lead_convert(user=user, lead=lead, company=True, contact=True))
+    error = service_refused(
+        lambda: services.lead_convert(user=user, lead=lead, company=True, contact=True)
+    )
     assert "contact" in error.message_dict
 
 
 def test_a_converted_lead_cannot_be_converted_again(user, lead):
     """Bad input: a second conversion of an already converted lead."""
     services.lead_convert(user=user, lead=lead, contact=True)
-    refused(lambda: services.lead_convert(user=user, lead=lead, company=True))
-    refused(lambda: services.lead_convert(user=user, lead=lead, contact=True))
+    service_refused(lambda: services.lead_convert(user=user, lead=lead, company=True))
+    service_refused(lambda: services.lead_convert(user=user, lead=lead, contact=True))
 
 
 def test_a_conversion_must_produce_something(user, lead):
     """Bad input: a conversion with nothing chosen (no contact, no company, no pipeline)."""
-    refused(lambda: services.lead_convert(user=user, lead=lead))
+    service_refused(lambda: services.lead_convert(user=user, lead=lead))
 
 
 def test_a_lead_cannot_be_converted_without_the_update_right(user, lead):
@@ -838,15 +819,17 @@ def test_a_lead_cannot_be_converted_without_the_update_right(user, lead):
     grid = everything()
     grid[(Entity.LEAD, Action.UPDATE)] = Scope.NONE
     give_only(user, role_with("No lead updates", grid))
-    refused(lambda: services.lead_convert(user=user, lead=lead, contact=True), PermissionDenied)
+    service_refused(
+        lambda: services.lead_convert(user=user, lead=lead, contact=True), PermissionDenied
+    )
 
 
 def test_inactive_users_can_do_nothing(user, deal):
     """Bad input: an inactive user creating, moving and deleting deals."""
     idle = UserFactory(is_active=False, is_superuser=True)
-    refused(lambda: services.deal_create(user=idle, title="X"), PermissionDenied)
-    refused(
+    service_refused(lambda: services.deal_create(user=idle, title="X"), PermissionDenied)
+    service_refused(
         lambda: services.move_deal_to_stage(user=idle, deal=deal, stage=stage("WON")),
         PermissionDenied,
     )
-    refused(lambda: services.deal_delete(user=idle, deal=deal), PermissionDenied)
+    service_refused(lambda: services.deal_delete(user=idle, deal=deal), PermissionDenied)

@@ -1,25 +1,4 @@
-from dictionaries.models import Entry, Pipeline
-
-
-def snapshot() -> list[tuple]:
-    """Every reference-list entry and pipeline, to prove a refused action changed nothing."""
-    entries = list(
-        Entry.objects.order_by("pk").values_list(
-            "pk",
-            "list_code",
-            "pipeline_id",
-            "code",
-            "name",
-            "sort",
-            "color",
-            "is_system",
-            "semantics",
-        )
-    )
-    pipelines = list(
-        Pipeline.objects.order_by("pk").values_list("pk", "name", "sort", "is_default")
-    )
-    return entries + pipelines
+from dictionaries.models import Entry
 
 
 def entry(list_code: str, code: str) -> Entry:

@@ -3,8 +3,9 @@
 import pytest
 
 from dictionaries.models import Entry, Pipeline
+from tests.helpers import tables_snapshot
 
-from .helpers import codes, entry, snapshot
+from .helpers import codes, entry
 
 pytestmark = pytest.mark.django_db
 
@@ -34,14 +35,14 @@ def test_adding_a_stage_places_it_and_generates_a_code(admin_client):
 
 
 def test_a_second_success_stage_is_a_form_error(admin_client):
-    before = snapshot()
+    before = tables_snapshot()
     response = admin_client.post(
         "/admin/dictionaries/entry/add/",
         {"list_code": "STATUS", "name": "Won twice", "color": "#ABCDEF", "semantics": "success"},
     )
     assert response.status_code == 200
     assert "exactly one success stage" in response.content.decode()
-    assert snapshot() == before
+    assert tables_snapshot() == before
 
 
 def test_renaming_goes_through_the_service(admin_client):
@@ -56,12 +57,12 @@ def test_renaming_goes_through_the_service(admin_client):
 
 def test_deleting_a_system_entry_is_refused_with_the_reason(admin_client):
     web = entry("SOURCE", "WEB")
-    before = snapshot()
+    before = tables_snapshot()
     response = admin_client.post(
         f"/admin/dictionaries/entry/{web.pk}/delete/", {"post": "yes"}, follow=True
     )
     assert "system entry" in response.content.decode()
-    assert snapshot() == before
+    assert tables_snapshot() == before
 
 
 def test_deleting_a_free_entry_works(admin_client):

@@ -7,26 +7,13 @@ from django.contrib.staticfiles import finders
 from rest_framework.test import APIClient
 
 from dictionaries.models import Entry, Pipeline
+from tests.helpers import refused
 
-from .helpers import codes, entry, snapshot
+from .helpers import codes, entry
 
 pytestmark = pytest.mark.django_db
 
 ENTRIES = "/api/v1/dictionaries/{}/entries/"
-
-
-def refused(api, method, url, status, data=None, field=None, match=""):
-    """Send a request that must be refused: check status and message, and that nothing changed."""
-    before = snapshot()
-    response = getattr(api, method)(url, data, format="json")
-    assert response.status_code == status, response.content
-    assert snapshot() == before
-    body = response.json()
-    if field is not None:
-        assert field in body, body
-        messages = body[field] if isinstance(body[field], list) else [body[field]]
-        assert match in " ".join(str(m) for m in messages), messages
-    return body
 
 
 def test_lists_are_listed(admin_api):

@@ -4,8 +4,9 @@ import pytest
 from django.test import Client
 
 from dictionaries.models import Entry, Pipeline
+from tests.helpers import tables_snapshot
 
-from .helpers import codes, entry, snapshot
+from .helpers import codes, entry
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +27,7 @@ def test_users_without_the_settings_right_get_403_and_nothing_changes(user_clien
         f"/settings/pipelines/{default.pk}/",
     ]:
         assert user_client.get(url).status_code == 403
-    before = snapshot()
+    before = tables_snapshot()
     for url, data in [
         (f"/settings/entries/{customer.pk}/update/", {"name": "Hacked"}),
         (f"/settings/entries/{customer.pk}/delete/", {}),
@@ -37,7 +38,7 @@ def test_users_without_the_settings_right_get_403_and_nothing_changes(user_clien
         (f"/settings/pipelines/{default.pk}/delete/", {}),
     ]:
         assert user_client.post(url, data).status_code == 403
-    assert snapshot() == before
+    assert tables_snapshot() == before
 
 
 def test_the_list_page_shows_tabs_and_entries(admin_client):
@@ -62,7 +63,7 @@ def test_rename_in_place_answers_with_the_redrawn_list(admin_client):
 
 def test_a_refused_change_shows_the_reason_and_changes_nothing(admin_client):
     web = entry("SOURCE", "WEB")
-    before = snapshot()
+    before = tables_snapshot()
     response = admin_client.post(f"/settings/entries/{web.pk}/delete/", **HTMX)
     assert response.status_code == 422
     assert "system entry" in response.content.decode()
@@ -70,7 +71,7 @@ def test_a_refused_change_shows_the_reason_and_changes_nothing(admin_client):
         f"/settings/entries/{web.pk}/update/", {"name": "x" * 10_000, "color": "#123456"}, **HTMX
     )
     assert response.status_code == 422 and "at most 100" in response.content.decode()
-    assert snapshot() == before
+    assert tables_snapshot() == before
 
 
 def test_without_htmx_a_refusal_redirects_with_a_message(admin_client):
@@ -140,7 +141,7 @@ def test_posts_without_a_csrf_token_are_refused(admin):
     client = Client(enforce_csrf_checks=True)
     client.force_login(admin)
     customer = entry("COMPANY_TYPE", "CUSTOMER")
-    before = snapshot()
+    before = tables_snapshot()
     response = client.post(f"/settings/entries/{customer.pk}/update/", {"name": "Forged"})
     assert response.status_code == 403
-    assert snapshot() == before
+    assert tables_snapshot() == before

@@ -4,26 +4,15 @@ Every refusal is checked twice: the error names what is wrong, and nothing was w
 """
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 
 from dictionaries import services
 from dictionaries.models import Entry, Pipeline, Semantics
+from tests.helpers import service_refused
 
-from .helpers import codes, entry, snapshot
+from .helpers import codes, entry
 
 pytestmark = pytest.mark.django_db
-
-
-def refused(call, error=ValidationError, field=None, match=""):
-    """Run a call that must be refused; return its error after checking nothing changed."""
-    before = snapshot()
-    with pytest.raises(error) as info:
-        call()
-    assert snapshot() == before
-    if field is not None:
-        assert field in info.value.message_dict, info.value
-    assert match in " ".join(getattr(info.value, "messages", [str(info.value)]))
-    return info.value
 
 
 # Rename, recolour, reset
@@ -52,7 +41,7 @@ def test_system_entries_can_be_renamed(admin):
 )
 def test_bad_names_are_refused(admin, name, message):
     customer = entry("COMPANY_TYPE", "CUSTOMER")
-    refused(
+    service_refused(
         lambda: services.entry_update(user=admin, entry=customer, name=name),
         field="name",
         match=message,
@@ -62,7 +51,7 @@ def test_bad_names_are_refused(admin, name, message):
 @pytest.mark.parametrize("color", ["red", "#12345", "#GGGGGG", "#1234567", "'><script>"])
 def test_invalid_colours_are_refused(admin, color):
     customer = entry("COMPANY_TYPE", "CUSTOMER")
-    refused(
+    service_refused(
         lambda: services.entry_update(user=admin, entry=customer, color=color),
         field="color",
         match="#RRGGBB",
@@ -78,7 +67,7 @@ def test_reset_restores_the_original_name(admin):
 
 def test_reset_of_an_added_entry_is_refused(admin):
     added = services.entry_create(user=admin, list_code="SOURCE", name="Podcast")
-    refused(lambda: services.entry_reset(user=admin, entry=added), match="shipped")
+    service_refused(lambda: services.entry_reset(user=admin, entry=added), match="shipped")
 
 
 # Add
@@ -102,7 +91,7 @@ def test_add_with_a_code_normalises_it(admin):
     [("CUSTOMER", "already used"), ("NO SPACES", "capital letters"), ("É", "capital letters")],
 )
 def test_bad_codes_are_refused(admin, code, message):
-    refused(
+    service_refused(
         lambda: services.entry_create(user=admin, list_code="COMPANY_TYPE", name="X", code=code),
         field="code",
         match=message,
@@ -110,7 +99,7 @@ def test_bad_codes_are_refused(admin, code, message):
 
 
 def test_unknown_list_is_refused(admin):
-    refused(
+    service_refused(
         lambda: services.entry_create(user=admin, list_code="NOPE", name="X"), field="list_code"
     )
 
@@ -129,7 +118,7 @@ def test_a_new_failure_stage_goes_last(admin):
 
 
 def test_a_second_success_stage_is_refused(admin):
-    refused(
+    service_refused(
         lambda: services.entry_create(
             user=admin, list_code="STATUS", name="Also won", semantics="success"
         ),
@@ -139,7 +128,7 @@ def test_a_second_success_stage_is_refused(admin):
 
 
 def test_semantics_on_a_plain_list_is_refused(admin):
-    refused(
+    service_refused(
         lambda: services.entry_create(
             user=admin, list_code="SOURCE", name="X", semantics="failure"
         ),
@@ -148,12 +137,12 @@ def test_semantics_on_a_plain_list_is_refused(admin):
 
 
 def test_deal_stages_need_a_pipeline(admin):
-    refused(
+    service_refused(
         lambda: services.entry_create(user=admin, list_code="DEAL_STAGE", name="X"),
         field="pipeline",
     )
     pipeline = Pipeline.objects.get()
-    refused(
+    service_refused(
         lambda: services.entry_create(user=admin, list_code="SOURCE", name="X", pipeline=pipeline),
         field="pipeline",
     )
@@ -170,7 +159,7 @@ def test_delete_a_free_entry(admin):
 @pytest.mark.parametrize(("list_code", "code"), [("SOURCE", "WEB"), ("INDUSTRY", "OTHER")])
 def test_system_entries_cannot_be_deleted(admin, list_code, code):
     system = entry(list_code, code)
-    refused(lambda: services.entry_delete(user=admin, entry=system), match="system entry")
+    service_refused(lambda: services.entry_delete(user=admin, entry=system), match="system entry")
 
 
 def test_the_initial_stage_cannot_be_deleted(admin):
@@ -179,20 +168,24 @@ def test_the_initial_stage_cannot_be_deleted(admin):
     order = [stages[1], stages[0], *stages[2:]]
     services.entries_reorder(user=admin, list_code="STATUS", ids=[s.pk for s in order])
     initial = entry("STATUS", "IN_PROCESS")
-    refused(lambda: services.entry_delete(user=admin, entry=initial), match="initial stage")
+    service_refused(lambda: services.entry_delete(user=admin, entry=initial), match="initial stage")
 
 
 def test_the_success_stage_cannot_be_deleted_even_when_not_system(admin):
     Entry.objects.filter(list_code="STATUS", code="CONVERTED").update(is_system=False)
     success = entry("STATUS", "CONVERTED")
-    refused(lambda: services.entry_delete(user=admin, entry=success), match="one success stage")
+    service_refused(
+        lambda: services.entry_delete(user=admin, entry=success), match="one success stage"
+    )
 
 
 def test_the_last_failure_stage_cannot_be_deleted(admin):
     Entry.objects.filter(list_code="QUOTE_STATUS").update(is_system=False)
     services.entry_delete(user=admin, entry=entry("QUOTE_STATUS", "APOLOGY"))
     last = entry("QUOTE_STATUS", "DECLAINED")
-    refused(lambda: services.entry_delete(user=admin, entry=last), match="at least one failure")
+    service_refused(
+        lambda: services.entry_delete(user=admin, entry=last), match="at least one failure"
+    )
 
 
 # Reorder
@@ -213,7 +206,7 @@ def test_reorder_with_unknown_missing_or_repeated_ids_is_refused(admin):
         (ids[:-1], "missing"),
         ([*ids, ids[0]], "more than once"),
     ]:
-        refused(
+        service_refused(
             lambda bad=bad: services.entries_reorder(user=admin, list_code="COMPANY_TYPE", ids=bad),
             field="ids",
             match=message,
@@ -222,7 +215,7 @@ def test_reorder_with_unknown_missing_or_repeated_ids_is_refused(admin):
 
 def test_process_stages_cannot_go_after_final_stages(admin):
     ids = list(Entry.objects.of_list("STATUS").values_list("pk", flat=True))
-    refused(
+    service_refused(
         lambda: services.entries_reorder(user=admin, list_code="STATUS", ids=ids[::-1]),
         field="ids",
         match="Process stages come before",
@@ -237,7 +230,7 @@ def test_deal_stages_reorder_within_their_pipeline(admin):
     services.entries_reorder(user=admin, list_code="DEAL_STAGE", ids=ids, pipeline=default)
     assert codes("DEAL_STAGE", default)[1:3] == ["PREPAYMENT_INVOICE", "PREPARATION"]
     assert codes("DEAL_STAGE", other)[1] == f"C{other.pk}:PREPARATION"
-    refused(
+    service_refused(
         lambda: services.entries_reorder(
             user=admin, list_code="DEAL_STAGE", ids=ids, pipeline=other
         ),
@@ -284,17 +277,19 @@ def test_rename_reorder_and_delete_pipelines(admin):
 
 def test_the_default_pipeline_cannot_be_deleted(admin):
     default = Pipeline.objects.get()
-    refused(lambda: services.pipeline_delete(user=admin, pipeline=default), match="default")
+    service_refused(lambda: services.pipeline_delete(user=admin, pipeline=default), match="default")
 
 
 @pytest.mark.parametrize("name", ["", "y" * 10_000])
 def test_bad_pipeline_names_are_refused(admin, name):
-    refused(lambda: services.pipeline_create(user=admin, name=name), field="name")
+    service_refused(lambda: services.pipeline_create(user=admin, name=name), field="name")
 
 
 def test_pipeline_reorder_must_name_every_pipeline(admin):
     services.pipeline_create(user=admin, name="Partners")
-    refused(lambda: services.pipelines_reorder(user=admin, ids=[Pipeline.objects.first().pk]))
+    service_refused(
+        lambda: services.pipelines_reorder(user=admin, ids=[Pipeline.objects.first().pk])
+    )
 
 
 # Rights
@@ -315,12 +310,12 @@ def test_without_the_settings_right_nothing_changes(user):
         lambda: services.pipelines_reorder(user=user, ids=[default.pk]),
     ]
     for call in calls:
-        refused(call, error=PermissionDenied)
+        service_refused(call, error=PermissionDenied)
 
 
 def test_an_inactive_superuser_has_no_settings_right(admin):
     admin.is_active = False
-    refused(
+    service_refused(
         lambda: services.entry_create(user=admin, list_code="SOURCE", name="X"),
         error=PermissionDenied,
     )

@@ -1,9 +1,7 @@
 """Valid identifiers for tests: check digits computed here, independently of python-stdnum,
 and a few well-known real numbers."""
 
-from companies.models import Company, Contact
-from requisites.models import BankAccount, Preset, Requisite
-from timeline.models import Event
+from requisites.models import Preset
 
 # Well-known valid numbers (published registry data or the standards' own examples).
 INN_10 = "7707083893"  # Sberbank
@@ -106,12 +104,3 @@ def ru_account(bik: str, base: str, correspondent: bool = False) -> str:
 def preset(name_start: str) -> Preset:
     """A shipped preset by the start of its name (``Организация``, ``ИП``, ``Société``...)."""
     return Preset.objects.get(name__startswith=name_start)
-
-
-def table_snapshot() -> list:
-    """Every requisite, bank account, history event, company and contact."""
-    rows = []
-    for model in (Requisite, BankAccount, Event, Company, Contact):
-        rows.append(model.__name__)
-        rows.extend(model.objects.order_by("pk").values_list())
-    return rows

@@ -6,8 +6,9 @@ from django.contrib.auth.models import Permission
 
 from companies import services as client_services
 from requisites import services
-from requisites.models import Preset, PresetField, Requisite
+from requisites.models import Preset, Requisite
 from tests.factories import UserFactory
+from tests.helpers import tables_snapshot
 
 from . import helpers as h
 from .test_services import history, role_user
@@ -16,14 +17,6 @@ pytestmark = pytest.mark.django_db
 
 PRESETS = "/admin/requisites/preset/"
 REQUISITES = "/admin/requisites/requisite/"
-
-
-def snapshot() -> list:
-    return [
-        *h.table_snapshot(),
-        list(Preset.objects.order_by("pk").values_list()),
-        list(PresetField.objects.order_by("pk").values_list()),
-    ]
 
 
 def preset_form(name="Firma (Österreich)", country="AT", is_active=True, fields=(), initial=()):
@@ -140,13 +133,13 @@ def test_requisites_are_found_by_tax_identifier_written_any_way(admin_client, ac
 
 def test_requisites_cannot_be_added_or_changed_here(admin_client, acme):
     requisite = acme.requisites.get()
-    before = snapshot()
+    before = tables_snapshot()
     assert admin_client.get(f"{REQUISITES}add/").status_code == 403
     response = admin_client.post(
         f"{REQUISITES}{requisite.pk}/change/", {"name": "Changed", "tax_id": "1"}
     )
     assert response.status_code == 403
-    assert snapshot() == before
+    assert tables_snapshot() == before
 
 
 def test_deleting_a_requisite_goes_through_the_service(admin_client, admin, acme):
@@ -172,15 +165,15 @@ def test_staff_see_only_requisites_of_items_they_may_read(client, admin, acme):
     assert list(client.get(REQUISITES, {"q": h.INN_10}).context["cl"].result_list) == []
 
     theirs = acme.requisites.get()
-    before = snapshot()
+    before = tables_snapshot()
     assert client.get(f"{REQUISITES}{theirs.pk}/change/").status_code == 302  # "not found"
     assert client.post(f"{REQUISITES}{theirs.pk}/delete/", {"post": "yes"}).status_code == 302
-    assert snapshot() == before
+    assert tables_snapshot() == before
     # Their own company: readable, but the role may not update it, so no deletion either.
     own = mine.requisites.get()
     assert client.get(f"{REQUISITES}{own.pk}/change/").status_code == 200
     assert client.post(f"{REQUISITES}{own.pk}/delete/", {"post": "yes"}).status_code == 403
-    assert snapshot() == before
+    assert tables_snapshot() == before
 
 
 # Presets
@@ -223,22 +216,22 @@ def test_a_preset_may_be_added_inactive(admin_client):
     ],
 )
 def test_preset_rules_are_form_errors(admin_client, fields, message):
-    before = snapshot()
+    before = tables_snapshot()
     response = admin_client.post(f"{PRESETS}add/", preset_form(fields=fields))
     assert response.status_code == 200
     assert message in response.content.decode()
-    assert snapshot() == before
+    assert tables_snapshot() == before
 
 
 def test_a_preset_with_a_wrong_country_or_code_is_a_form_error(admin_client):
-    before = snapshot()
+    before = tables_snapshot()
     for data in (
         preset_form(country="XX"),
         preset_form(fields=[row("bad code")]),
         preset_form(name="x" * 10_000),
     ):
         assert admin_client.post(f"{PRESETS}add/", data).status_code == 200
-    assert snapshot() == before
+    assert tables_snapshot() == before
 
 
 def test_changing_a_preset_replaces_its_fields(admin_client, acme):
@@ -274,13 +267,13 @@ def test_changing_a_preset_replaces_its_fields(admin_client, acme):
 
 def test_moving_the_tax_id_flag_to_two_rows_is_refused(admin_client):
     preset = h.preset("Организация")
-    before = snapshot()
+    before = tables_snapshot()
     rows = existing_rows(preset, ogrn={"is_tax_id": True})
     data = preset_form(name=preset.name, country="RU", initial=rows)
     response = admin_client.post(f"{PRESETS}{preset.pk}/change/", data)
     assert response.status_code == 200
     assert "Only one field can be the tax identifier." in response.content.decode()
-    assert snapshot() == before
+    assert tables_snapshot() == before
 
 
 def test_presets_need_the_settings_right(client):
@@ -288,14 +281,14 @@ def test_presets_need_the_settings_right(client):
     codenames = ("view_preset", "add_preset", "change_preset", "delete_preset")
     clerk = staff(*codenames)
     client.force_login(clerk)
-    before = snapshot()
+    before = tables_snapshot()
     assert client.get(PRESETS).status_code == 200  # may look
     assert client.get(f"{PRESETS}add/").status_code == 403
     assert client.post(f"{PRESETS}add/", preset_form()).status_code == 403
     data = preset_form(name="Mine", country="RU", initial=existing_rows(preset))
     assert client.post(f"{PRESETS}{preset.pk}/change/", data).status_code == 403
     assert client.post(f"{PRESETS}{preset.pk}/delete/", {"post": "yes"}).status_code == 403
-    assert snapshot() == before
+    assert tables_snapshot() == before
 
     client.force_login(staff(*codenames, settings=True))
     data = preset_form(name="Mine", country="RU", initial=existing_rows(preset))

@@ -9,8 +9,9 @@ from rest_framework.test import APIClient
 
 from companies import services as client_services
 from requisites import services
-from requisites.models import Preset, Requisite
-from tests.conftest import token_client
+from requisites.models import Requisite
+from tests.conftest import examples, token_client
+from tests.helpers import refused
 
 from . import helpers as h
 from .test_services import role_user
@@ -26,23 +27,6 @@ ACCOUNT_NAMES = ("bank_name", "bic", "account_number", "correspondent_account", 
 def requisites_url(owner, pk=None) -> str:
     kind = "companies" if owner._meta.model_name == "company" else "contacts"
     return f"/api/v1/{kind}/{owner.pk}/requisites/" + (f"{pk}/" if pk else "")
-
-
-def snapshot() -> list:
-    return h.table_snapshot() + list(Preset.objects.order_by("pk").values_list())
-
-
-def refused(api, method, url, status, data=None, field=None, match=""):
-    """A request that must be refused: its status, its message, and nothing changed."""
-    before = snapshot()
-    response = getattr(api, method)(url, data, format="json")
-    assert response.status_code == status, response.content
-    assert snapshot() == before
-    body = response.json()
-    if field is not None:
-        assert field in body, body
-        assert match in str(body[field]), body
-    return body
 
 
 @pytest.fixture
@@ -547,7 +531,9 @@ addresses = st.fixed_dictionaries(
 
 
 @settings(
-    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=examples(25),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(
     requisite=requisites,

@@ -2,7 +2,7 @@
 rights; a refusal changes nothing."""
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 
 from accessrights.models import Role, RolePermission
 from accessrights.rights import rights_changed
@@ -11,6 +11,7 @@ from requisites import services
 from requisites.identifiers import Kind
 from requisites.models import BankAccount, Preset, PresetField, Requisite
 from tests.factories import UserFactory
+from tests.helpers import service_refused
 from timeline.models import Event, EventKind
 
 from . import helpers as h
@@ -18,15 +19,6 @@ from . import helpers as h
 pytestmark = pytest.mark.django_db
 
 RU, IP, FR, DE, US = "Организация", "ИП", "Société", "Unternehmen", "Company (USA)"
-
-
-def refused(call, error=ValidationError):
-    """Run a call that must be refused: the error, and every table as it was."""
-    before = h.table_snapshot()
-    with pytest.raises(error) as info:
-        call()
-    assert h.table_snapshot() == before
-    return info.value
 
 
 def role_user(*, settings=False, **scopes) -> object:
@@ -116,7 +108,7 @@ def test_every_shipped_preset_takes_its_valid_values(user, acme, preset, values,
 
 
 def test_an_invalid_inn_is_refused_and_nothing_is_written(user, acme):
-    error = refused(lambda: add(user, acme, values=ru_values(inn="7707083894")))
+    error = service_refused(lambda: add(user, acme, values=ru_values(inn="7707083894")))
     assert list(error.message_dict) == ["values.inn"]
     (message,) = error.message_dict["values.inn"]
     assert message.startswith("ИНН “7707083894” is not valid")
@@ -124,7 +116,7 @@ def test_an_invalid_inn_is_refused_and_nothing_is_written(user, acme):
 
 def test_every_invalid_value_is_reported_at_once(user, acme):
     values = {"inn": "1", "ogrn": "2", "kpp": "3"}
-    error = refused(lambda: add(user, acme, values=values))
+    error = service_refused(lambda: add(user, acme, values=values))
     assert set(error.message_dict) == {
         "values.inn",
         "values.ogrn",
@@ -134,27 +126,27 @@ def test_every_invalid_value_is_reported_at_once(user, acme):
 
 
 def test_a_required_field_is_needed(user, acme):
-    error = refused(lambda: add(user, acme, values={"inn": h.INN_10, "full_name": "  "}))
+    error = service_refused(lambda: add(user, acme, values={"inn": h.INN_10, "full_name": "  "}))
     assert error.message_dict == {"values.full_name": ["Полное наименование is required."]}
-    error = refused(lambda: add(user, acme, values={"full_name": "ПАО"}))
+    error = service_refused(lambda: add(user, acme, values={"full_name": "ПАО"}))
     assert error.message_dict == {"values.inn": ["ИНН is required."]}
 
 
 def test_an_unknown_field_code_is_refused(user, acme):
-    error = refused(lambda: add(user, acme, values=ru_values(siren=h.SIREN)))
+    error = service_refused(lambda: add(user, acme, values=ru_values(siren=h.SIREN)))
     assert error.message_dict == {"values.siren": ["“siren” is not a field of this preset."]}
 
 
 def test_values_must_be_short_text(user, acme):
-    error = refused(lambda: add(user, acme, values=ru_values(short_name=12)))
+    error = service_refused(lambda: add(user, acme, values=ru_values(short_name=12)))
     assert list(error.message_dict) == ["values.short_name"]
-    error = refused(lambda: add(user, acme, values=ru_values(short_name="x" * 10_000)))
+    error = service_refused(lambda: add(user, acme, values=ru_values(short_name="x" * 10_000)))
     assert list(error.message_dict) == ["values.short_name"]
 
 
 def test_an_inactive_preset_takes_no_new_requisites(user, admin, acme):
     services.preset_update(user=admin, preset=h.preset(RU), is_active=False)
-    error = refused(lambda: add(user, acme))
+    error = service_refused(lambda: add(user, acme))
     assert list(error.message_dict) == ["preset"]
 
 
@@ -166,7 +158,7 @@ def test_update_replaces_the_values_and_keeps_what_is_not_given(user, acme):
     requisite.refresh_from_db()
     assert requisite.tax_id == h.inn_10("123456789")
     assert requisite.address_city == "Москва" and requisite.name == h.preset(RU).name
-    error = refused(
+    error = service_refused(
         lambda: services.requisite_update(
             user=user, requisite=requisite, values=ru_values(inn="123")
         )
@@ -179,7 +171,7 @@ def test_update_replaces_the_values_and_keeps_what_is_not_given(user, acme):
 
 def test_the_same_inn_on_a_second_company_is_flagged(user, acme, globex):
     first = add(user, acme)
-    error = refused(lambda: add(user, globex, values=ru_values(inn="7707 083 893")))
+    error = service_refused(lambda: add(user, globex, values=ru_values(inn="7707 083 893")))
     (message,) = error.message_dict["values.inn"]
     assert f"“Acme” (#{acme.pk})" in message and h.INN_10 in message
     assert "likely duplicate" in message
@@ -191,7 +183,7 @@ def test_the_same_inn_on_a_second_company_is_flagged(user, acme, globex):
 
 def test_the_duplicate_error_has_the_duplicate_code(user, acme, globex):
     add(user, acme)
-    error = refused(lambda: add(user, globex))
+    error = service_refused(lambda: add(user, globex))
     assert [e.code for e in error.error_dict["values.inn"]] == ["duplicate"]
 
 
@@ -199,7 +191,7 @@ def test_a_duplicate_out_of_sight_is_not_named(user, acme):
     outsider = role_user(company_read="own", company_add="all", company_update="own")
     theirs = client_services.company_create(user=outsider, name="Theirs")
     add(user, acme)
-    error = refused(lambda: add(outsider, theirs))
+    error = service_refused(lambda: add(outsider, theirs))
     (message,) = error.message_dict["values.inn"]
     assert "Acme" not in message and "another item you cannot see" in message
 
@@ -213,7 +205,7 @@ def test_the_same_inn_twice_on_one_company_is_no_duplicate(user, acme):
 def test_updating_to_a_used_inn_is_flagged_too(user, acme, globex):
     add(user, acme)
     theirs = add(user, globex, values=ru_values(inn=h.inn_10("123456789")))
-    error = refused(
+    error = service_refused(
         lambda: services.requisite_update(user=user, requisite=theirs, values=ru_values())
     )
     assert "values.inn" in error.message_dict
@@ -227,7 +219,7 @@ def test_contacts_are_compared_with_contacts(user, acme):
     add(user, acme, values=ru_values(inn=h.INN_12))
     mine = add(user, smith, IP, values=ip_values)  # a company's INN is not a contact's
     assert mine.contact == smith and mine.company is None and mine.is_default
-    error = refused(lambda: add(user, jones, IP, values=ip_values))
+    error = service_refused(lambda: add(user, jones, IP, values=ip_values))
     assert f"“Smith” (#{smith.pk})" in error.message_dict["values.inn"][0]
 
 
@@ -310,7 +302,7 @@ def test_russian_bank_accounts_are_checked_against_the_bik(user, acme):
     ],
 )
 def test_wrong_russian_accounts_are_refused(user, acme, account, fragment):
-    error = refused(lambda: add(user, acme, accounts=[account]))
+    error = service_refused(lambda: add(user, acme, accounts=[account]))
     (message,) = error.message_dict["accounts"]
     assert message.startswith("Account 1: ") and fragment in message
 
@@ -319,7 +311,9 @@ def test_wrong_russian_account_leaves_the_old_accounts(user, acme):
     good = {"bic": h.BIK, "account_number": h.ru_account(h.BIK, "4070281003800000001")}
     requisite = add(user, acme, accounts=[good])
     bad = {"bic": h.BIK, "account_number": "40702810038000000009"}
-    refused(lambda: services.requisite_update(user=user, requisite=requisite, accounts=[good, bad]))
+    service_refused(
+        lambda: services.requisite_update(user=user, requisite=requisite, accounts=[good, bad])
+    )
     assert requisite.accounts.count() == 1
     services.requisite_update(user=user, requisite=requisite, accounts=[])
     assert not BankAccount.objects.exists()
@@ -348,14 +342,14 @@ def test_french_bank_accounts_need_a_valid_iban(user, acme):
         ([{"bank_name": "BNP", "bic": h.BIC_FR}], "needs an IBAN"),
         ([{"iban": h.IBAN_FR, "bic": "BNPAFRP"}], "BIC “BNPAFRP”"),
     ]:
-        error = refused(lambda a=accounts: add(user, acme, FR, values=values, accounts=a))
+        error = service_refused(lambda a=accounts: add(user, acme, FR, values=values, accounts=a))
         assert fragment in error.message_dict["accounts"][0]
 
 
 def test_overlong_bank_fields_are_refused(user, acme):
     values = {"raison_sociale": "Acme SA", "siren": h.SIREN}
     account = {"iban": h.IBAN_FR, "account_number": "1" * 40, "bank_name": "B" * 300}
-    error = refused(lambda: add(user, acme, FR, values=values, accounts=[account]))
+    error = service_refused(lambda: add(user, acme, FR, values=values, accounts=[account]))
     assert "accounts" in error.message_dict
 
 
@@ -455,20 +449,22 @@ def test_contacts_get_the_history_too(user):
 def test_reading_a_company_is_not_enough_to_change_its_requisites(user, acme):
     requisite = add(user, acme)
     reader = role_user(company_read="all", company_update="none", company_delete="all")
-    refused(
+    service_refused(
         lambda: add(reader, acme, name="Mine", values=ru_values(inn=h.INN_12)), PermissionDenied
     )
-    refused(
+    service_refused(
         lambda: services.requisite_update(user=reader, requisite=requisite, name="Mine"),
         PermissionDenied,
     )
-    refused(lambda: services.requisite_delete(user=reader, requisite=requisite), PermissionDenied)
+    service_refused(
+        lambda: services.requisite_delete(user=reader, requisite=requisite), PermissionDenied
+    )
 
 
 def test_the_update_scope_decides(user, acme):
     manager = role_user(company_read="all", company_add="all", company_update="own")
     own = client_services.company_create(user=manager, name="Own")
-    refused(lambda: add(manager, acme), PermissionDenied)
+    service_refused(lambda: add(manager, acme), PermissionDenied)
     assert add(manager, own).company == own
 
 
@@ -477,7 +473,7 @@ def test_nobody_anonymous_or_inactive_writes(acme):
 
     inactive = UserFactory(is_active=False, is_superuser=True)
     for nobody in (AnonymousUser(), inactive):
-        refused(lambda n=nobody: add(n, acme), PermissionDenied)
+        service_refused(lambda n=nobody: add(n, acme), PermissionDenied)
 
 
 # Presets
@@ -489,11 +485,11 @@ def field(code, kind=Kind.TEXT, **more) -> dict:
 
 def test_presets_need_the_settings_right(user):
     fields = [field("name", required=True), field("vat", Kind.DE_VAT, is_tax_id=True)]
-    refused(
+    service_refused(
         lambda: services.preset_create(user=user, name="X", country="AT", fields=fields),
         PermissionDenied,
     )
-    refused(
+    service_refused(
         lambda: services.preset_update(user=user, preset=h.preset(RU), name="X"),
         PermissionDenied,
     )
@@ -510,17 +506,19 @@ def test_presets_need_the_settings_right(user):
 
 def test_a_preset_has_at_most_one_tax_id_field(admin):
     fields = [field("inn", Kind.RU_INN, is_tax_id=True), field("kpp", Kind.RU_KPP, is_tax_id=True)]
-    error = refused(
+    error = service_refused(
         lambda: services.preset_create(user=admin, name="X", country="RU", fields=fields)
     )
     assert error.message_dict == {"fields": ["Only one field can be the tax identifier."]}
-    error = refused(lambda: services.preset_update(user=admin, preset=h.preset(RU), fields=fields))
+    error = service_refused(
+        lambda: services.preset_update(user=admin, preset=h.preset(RU), fields=fields)
+    )
     assert list(error.message_dict) == ["fields"]
 
 
 def test_a_preset_field_code_is_used_once(admin):
     fields = [field("inn", Kind.RU_INN), field("name"), field("inn")]
-    error = refused(
+    error = service_refused(
         lambda: services.preset_create(user=admin, name="X", country="RU", fields=fields)
     )
     assert error.message_dict == {"fields": ["Field 3: the code inn is used twice."]}
@@ -535,7 +533,7 @@ def test_a_preset_field_code_is_used_once(admin):
     ],
 )
 def test_preset_fields_are_checked(admin, fields, fragment):
-    error = refused(
+    error = service_refused(
         lambda: services.preset_create(user=admin, name="X", country="RU", fields=fields)
     )
     assert error.message_dict["fields"][0].startswith(fragment)
@@ -543,7 +541,7 @@ def test_preset_fields_are_checked(admin, fields, fragment):
 
 def test_a_preset_needs_a_name_and_a_known_country(admin):
     for name, country, key in (("", "RU", "name"), ("X", "XX", "country"), ("X", "", "country")):
-        error = refused(
+        error = service_refused(
             lambda n=name, c=country: services.preset_create(user=admin, name=n, country=c)
         )
         assert key in error.message_dict

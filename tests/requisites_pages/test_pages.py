@@ -8,8 +8,9 @@ from accessrights.models import Action, Entity, Role, RolePermission, Scope
 from accessrights.rights import rights_changed
 from companies import services as company_services
 from requisites import services
-from requisites.models import BankAccount, Preset, Requisite
+from requisites.models import Preset, Requisite
 from tests.factories import UserFactory
+from tests.helpers import tables_snapshot
 from timeline.models import Event
 
 pytestmark = pytest.mark.django_db
@@ -68,14 +69,6 @@ def field_block(html: str, name: str) -> str:
     start = max(s for s in starts if s < label)
     end = min((s for s in starts if s > label), default=len(html))
     return html[start:end]
-
-
-def snapshot() -> list:
-    return [
-        list(Requisite.objects.order_by("pk").values()),
-        list(BankAccount.objects.order_by("pk").values()),
-        list(Event.objects.order_by("pk").values()),
-    ]
 
 
 def test_the_card_loads_the_section(user_client, acme):
@@ -150,7 +143,7 @@ def test_add_french_requisites(user_client, acme, france):
 
 
 def test_an_invalid_siret_is_refused_next_to_its_field(user_client, acme, france):
-    before = snapshot()
+    before = tables_snapshot()
     response = user_client.post(
         url(acme, "add"), french_data(france, value_siret="73282932000075"), **HTMX
     )
@@ -162,7 +155,7 @@ def test_an_invalid_siret_is_refused_next_to_its_field(user_client, acme, france
     assert 'value="73282932000075"' in block
     assert 'value="Acme SAS"' in field_block(html, "value_raison_sociale")
     assert "is not valid" not in field_block(html, "value_siren")
-    assert snapshot() == before
+    assert tables_snapshot() == before
 
 
 def test_a_missing_required_value_is_shown(user_client, acme, france):
@@ -345,7 +338,7 @@ def test_a_reader_without_the_update_right_gets_403(client, reader, user, acme, 
     assert "<dt>SIREN</dt><dd>732829320</dd>" in html
     assert "Add requisites" not in html
     assert url(acme, "delete", requisite) not in html
-    before = snapshot()
+    before = tables_snapshot()
     assert client.get(url(acme, "add"), {"preset": france.pk}, **HTMX).status_code == 403
     assert client.post(url(acme, "add"), french_data(france), **HTMX).status_code == 403
     assert client.post(url(acme, "add"), french_data(france)).status_code == 403
@@ -353,7 +346,7 @@ def test_a_reader_without_the_update_right_gets_403(client, reader, user, acme, 
     assert client.get(url(acme, "edit", requisite), **HTMX).status_code == 403
     assert client.post(url(acme, "edit", requisite), edit, **HTMX).status_code == 403
     assert client.post(url(acme, "delete", requisite), **HTMX).status_code == 403
-    assert snapshot() == before
+    assert tables_snapshot() == before
 
 
 def test_a_company_outside_the_readers_scope_is_404(user_client, own_read_only, admin, france):
@@ -364,12 +357,12 @@ def test_a_company_outside_the_readers_scope_is_404(user_client, own_read_only, 
         preset=france,
         values={"raison_sociale": "H", "siren": "732829320"},
     )
-    before = snapshot()
+    before = tables_snapshot()
     assert user_client.get(url(hidden), **HTMX).status_code == 404
     assert user_client.get(url(hidden, "add"), **HTMX).status_code == 404
     assert user_client.post(url(hidden, "add"), french_data(france), **HTMX).status_code == 404
     assert user_client.post(url(hidden, "delete", requisite), **HTMX).status_code == 404
-    assert snapshot() == before
+    assert tables_snapshot() == before
 
 
 def test_requisites_of_another_company_are_404(user_client, user, acme, france):
