@@ -14,9 +14,9 @@ from accessrights.models import Action, Department, Entity, Role, RolePermission
 from accessrights.rights import rights_changed
 from companies import services as company_services
 from companies.models import Company
-from tests.accessrights.test_api import snapshot
 from tests.conftest import token_client
 from tests.factories import UserFactory
+from tests.helpers import tables_snapshot as snapshot
 
 pytestmark = pytest.mark.django_db
 

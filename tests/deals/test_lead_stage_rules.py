@@ -6,7 +6,7 @@ import pytest
 from deals import services
 from deals.models import Lead
 from dictionaries.models import Entry, Semantics
-from tests.deals.test_api import snapshot
+from tests.helpers import tables_snapshot as snapshot
 
 pytestmark = pytest.mark.django_db
 
