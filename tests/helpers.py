@@ -14,6 +14,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 
+from accessrights.models import Action, Role, RolePermission
+from accessrights.rights import rights_changed
+
 # Every model of these apps, with their many-to-many tables.
 CRM_APPS = (
     "crm",
@@ -78,3 +81,22 @@ def service_refused(call, error=ValidationError, field=None, match=""):
         assert field in info.value.message_dict, info.value
     assert match in " ".join(getattr(info.value, "messages", [str(info.value)]))
     return info.value
+
+
+def give_role(user, grid: dict, name: str = "") -> Role:
+    """Give ``user`` a real role holding ``grid``: ``{entity: {action: scope}}`` (cells left
+    out are ``none``), and forget the rights cached in this process."""
+    role = Role.objects.create(name=name or f"Role of {user.username}")
+    RolePermission.objects.bulk_create(
+        RolePermission(role=role, entity=entity, action=action, scope=scope)
+        for entity, actions in grid.items()
+        for action, scope in actions.items()
+    )
+    role.users.add(user)
+    rights_changed()
+    return role
+
+
+def every_action(scope: str) -> dict:
+    """``{action: scope}`` for every action: a row of the rights grid with one scope."""
+    return dict.fromkeys(Action.values, scope)

@@ -10,35 +10,23 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 
 from accessrights import services
-from accessrights.models import Action, Department, Entity, Role, RolePermission, Scope
-from accessrights.rights import rights_changed
+from accessrights.models import Action, Department, Entity, Scope
 from companies import services as company_services
 from companies.models import Company
 from tests.conftest import token_client
 from tests.factories import UserFactory
+from tests.helpers import give_role
 from tests.helpers import tables_snapshot as snapshot
 
 pytestmark = pytest.mark.django_db
-
-
-def role_with(name: str, cells: dict[str, str], *users) -> Role:
-    """A role giving ``cells`` (action -> scope) on companies."""
-    role = Role.objects.create(name=name)
-    RolePermission.objects.bulk_create(
-        RolePermission(role=role, entity=Entity.COMPANY, action=action, scope=scope)
-        for action, scope in cells.items()
-    )
-    role.users.add(*users)
-    rights_changed()
-    return role
 
 
 @pytest.fixture
 def manager(db):
     """Reads, adds and changes their own companies; may not delete any."""
     user = UserFactory()
-    role_with("No delete", {Action.READ: Scope.OWN, Action.ADD: Scope.OWN,
-                            Action.UPDATE: Scope.OWN}, user)  # fmt: skip
+    give_role(user, {Entity.COMPANY: {Action.READ: Scope.OWN, Action.ADD: Scope.OWN,
+                                      Action.UPDATE: Scope.OWN}})  # fmt: skip
     return user
 
 

@@ -4,14 +4,14 @@ exist, so the filters cannot be used to probe for hidden clients."""
 
 import pytest
 
-from accessrights.models import Action, Entity, Role, RolePermission, Scope
-from accessrights.rights import rights_changed
+from accessrights.models import Action, Entity, Scope
 from companies import services as client_services
 from deals import services as deal_services
 from requisites import services as requisite_services
 from requisites.models import Preset
 from tests.conftest import token_client
 from tests.factories import UserFactory
+from tests.helpers import give_role
 from tests.requisites.helpers import INN_10
 
 pytestmark = pytest.mark.django_db
@@ -21,14 +21,8 @@ pytestmark = pytest.mark.django_db
 def reader(db):
     """Reads every deal and every contact, but only their own companies."""
     user = UserFactory()
-    role = Role.objects.create(name="All deals and contacts, own companies")
-    cells = {Entity.DEAL: Scope.ALL, Entity.CONTACT: Scope.ALL, Entity.COMPANY: Scope.OWN}
-    RolePermission.objects.bulk_create(
-        RolePermission(role=role, entity=entity, action=Action.READ, scope=scope)
-        for entity, scope in cells.items()
-    )
-    role.users.add(user)
-    rights_changed()
+    every, own = {Action.READ: Scope.ALL}, {Action.READ: Scope.OWN}
+    give_role(user, {Entity.DEAL: every, Entity.CONTACT: every, Entity.COMPANY: own})
     return user
 
 

@@ -7,11 +7,11 @@ import re
 import pytest
 from django.contrib.auth.models import Permission
 
-from accessrights.models import Action, Entity, Role, RolePermission, Scope
-from accessrights.rights import rights_changed
+from accessrights.models import Action, Entity, Scope
 from companies import services as client_services
 from deals import services
 from tests.factories import UserFactory
+from tests.helpers import every_action, give_role
 from timeline.models import Event
 
 pytestmark = pytest.mark.django_db
@@ -25,22 +25,9 @@ def staff(client):
     user = UserFactory(is_staff=True)
     codenames = ["view_deal", "change_deal", "view_lead", "change_lead", "view_event"]
     user.user_permissions.set(Permission.objects.filter(codename__in=codenames))
-    role = Role.objects.create(name="Deals and leads, own clients")
-    RolePermission.objects.bulk_create(
-        [
-            *(
-                RolePermission(role=role, entity=entity, action=action, scope=Scope.ALL)
-                for entity in (Entity.DEAL, Entity.LEAD)
-                for action in Action.values
-            ),
-            *(
-                RolePermission(role=role, entity=entity, action=Action.READ, scope=Scope.OWN)
-                for entity in (Entity.COMPANY, Entity.CONTACT)
-            ),
-        ]
-    )
-    role.users.add(user)
-    rights_changed()
+    own = {Action.READ: Scope.OWN}
+    give_role(user, {Entity.DEAL: every_action(Scope.ALL), Entity.LEAD: every_action(Scope.ALL),
+                     Entity.COMPANY: own, Entity.CONTACT: own})  # fmt: skip
     client.force_login(user)
     return client
 

@@ -5,13 +5,13 @@ admin, the API and the card all read through it."""
 import pytest
 from django.contrib.auth.models import Permission
 
-from accessrights.models import Action, Entity, Role, RolePermission, Scope
-from accessrights.rights import rights_changed
+from accessrights.models import Action, Entity, Scope
 from companies import services as client_services
 from requisites import services
 from requisites.models import Preset, Requisite
 from tests.conftest import token_client
 from tests.factories import UserFactory
+from tests.helpers import give_role
 from tests.requisites.helpers import INN_10
 
 pytestmark = pytest.mark.django_db
@@ -22,15 +22,7 @@ def reader(db):
     """Reads their own and open companies, changes only their own."""
     user = UserFactory(is_staff=True)
     user.user_permissions.set(Permission.objects.filter(codename="view_requisite"))
-    role = Role.objects.create(name="Own and open")
-    RolePermission.objects.bulk_create(
-        [
-            RolePermission(role=role, entity=Entity.COMPANY, action=Action.READ, scope=Scope.OPEN),
-            RolePermission(role=role, entity=Entity.COMPANY, action=Action.UPDATE, scope=Scope.OWN),
-        ]
-    )
-    role.users.add(user)
-    rights_changed()
+    give_role(user, {Entity.COMPANY: {Action.READ: Scope.OPEN, Action.UPDATE: Scope.OWN}})
     return user
 
 

@@ -10,13 +10,13 @@ import pytest
 from django.core import signing
 from django.urls import reverse
 
-from accessrights.models import Action, Entity, Role, RolePermission, Scope
-from accessrights.rights import rights_changed
+from accessrights.models import Action, Entity, Scope
 from companies import services as client_services
 from crm.forms import ORIGINAL_SALT
 from deals import services as deal_services
 from tests.conftest import token_client
 from tests.factories import UserFactory
+from tests.helpers import every_action, give_role
 from timeline.models import Event
 
 pytestmark = pytest.mark.django_db
@@ -28,21 +28,9 @@ HIDDEN = "Secret Holdings"
 def reader(db):
     """Works with every deal; reads only their own companies and contacts."""
     user = UserFactory()
-    role = Role.objects.create(name="Deals, own clients")
-    RolePermission.objects.bulk_create(
-        [
-            *(
-                RolePermission(role=role, entity=Entity.DEAL, action=action, scope=Scope.ALL)
-                for action in Action.values
-            ),
-            *(
-                RolePermission(role=role, entity=entity, action=Action.READ, scope=Scope.OWN)
-                for entity in (Entity.COMPANY, Entity.CONTACT)
-            ),
-        ]
-    )
-    role.users.add(user)
-    rights_changed()
+    own = {Action.READ: Scope.OWN}
+    give_role(user, {Entity.DEAL: every_action(Scope.ALL), Entity.COMPANY: own,
+                     Entity.CONTACT: own})  # fmt: skip
     return user
 
 
