@@ -1,27 +1,25 @@
-"""The roles a new install starts with (data migration)."""
+"""The roles a new install starts with (data migration), for the given rights entities."""
 
-from .models import Action, Entity, Scope
+from .models import Action, Scope
 
-
-def _grid(**scope_by_action) -> dict[tuple[str, str], str]:
-    return {
-        (entity, action): scope_by_action.get(action, scope_by_action.get("default"))
-        for entity in Entity.values
-        for action in Action.values
-    }
-
-
+# name, may change settings, scope by action ("default": every other action)
 DEFAULT_ROLES = (
-    ("Administrator", True, _grid(default=Scope.ALL)),
-    ("Manager", False, _grid(read=Scope.OPEN, default=Scope.OWN)),
-    ("Supervisor", False, _grid(default=Scope.SUBDEPARTMENTS)),
+    ("Administrator", True, {"default": Scope.ALL}),
+    ("Manager", False, {"read": Scope.OPEN, "default": Scope.OWN}),
+    ("Supervisor", False, {"default": Scope.SUBDEPARTMENTS}),
 )
 
 
-def install_default_roles(role_model, permission_model) -> None:
-    for name, can_change_settings, grid in DEFAULT_ROLES:
+def install_default_roles(role_model, permission_model, entities) -> None:
+    """Create the default roles with their scopes for each of ``entities`` (rights entity
+    codes: a data migration names those of its time, so a later item type adds its own)."""
+    for name, can_change_settings, scopes in DEFAULT_ROLES:
         role = role_model.objects.create(name=name, can_change_settings=can_change_settings)
         permission_model.objects.bulk_create(
-            permission_model(role=role, entity=entity, action=action, scope=scope)
-            for (entity, action), scope in grid.items()
-        )
+            permission_model(
+                role=role, entity=entity, action=action,
+                scope=scopes.get(action, scopes["default"]),
+            )
+            for entity in entities
+            for action in Action.values
+        )  # fmt: skip

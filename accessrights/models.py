@@ -26,15 +26,6 @@ class Action(models.TextChoices):
     IMPORT = "import", _("Import")
 
 
-class Entity(models.TextChoices):
-    """Kinds of CRM items with rights (``accessrights.entities`` lists the grid's rows)."""
-
-    COMPANY = "company", _("Companies")
-    CONTACT = "contact", _("Contacts")
-    LEAD = "lead", _("Leads")
-    DEAL = "deal", _("Deals")
-
-
 class Department(models.Model):
     """A unit of the company's structure; departments form a tree.
 
@@ -117,7 +108,8 @@ class RolePermission(models.Model):
     """
 
     role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="permissions")
-    # An Entity, except deals: ``deal`` for the default pipeline, ``deal:<id>`` for the others.
+    # A rights entity (``accessrights.entities``): ``company``, ..., and for deals ``deal``
+    # (the default pipeline) or ``deal:<id>`` (the others).
     entity = models.CharField(max_length=20)
     action = models.CharField(max_length=10, choices=Action)
     scope = models.CharField(max_length=16, choices=Scope)

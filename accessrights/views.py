@@ -17,7 +17,6 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from dictionaries.defaults import LISTS
 from timeline.models import Event
 
 from . import services
@@ -106,7 +105,6 @@ def _rights_context(role: Role | None, *, error=None, part="", assignment_form=N
     """What the rights panel draws: the role list and, for ``role``, its grid, holders and
     history; ``error`` is shown inside ``part`` (settings, grid or assignment)."""
     context = {
-        "lists": LISTS,
         "roles": Role.objects.annotate(
             user_count=Count("users", distinct=True),
             department_count=Count("departments", distinct=True),
@@ -249,7 +247,6 @@ def _departments_context(*, error=None, form=None) -> dict:
         .prefetch_related("roles")
     )
     return {
-        "lists": LISTS,
         "departments": departments,
         "form": form or DepartmentForm(),
         "error": _error_text(error) if error else "",
@@ -317,7 +314,6 @@ def department_view(request, pk):
     else:
         form = DepartmentForm(department=department)
     context = {
-        "lists": LISTS,
         "department": department,
         "form": form,
         "history": _history(department),

@@ -112,6 +112,14 @@ class Deal(StagedItem):
         }
 
     @classmethod
+    def rights_rows(cls) -> list[tuple[str, str]]:
+        """The rights grid's rows of deals: one per pipeline (one query)."""
+        pipelines = list(Pipeline.objects.all())
+        if len(pipelines) == 1:
+            return [(pipelines[0].access_entity, str(_("Deals")))]
+        return [(p.access_entity, _("Deals: %s") % p.name) for p in pipelines]
+
+    @classmethod
     def access_entity_of(cls, deal) -> str:
         return deal.pipeline.access_entity
 

@@ -102,7 +102,6 @@ def dictionary_view(request, list_code):
     if spec.per_pipeline:
         return redirect("dictionaries:pipeline_list")
     context = _entries_context(spec, None)
-    context["lists"] = LISTS
     return render(request, "dictionaries/dictionary.html", context)
 
 
@@ -214,7 +213,7 @@ def pipeline_list(request):
     return render(
         request,
         "dictionaries/pipelines.html",
-        {"pipelines": Pipeline.objects.all(), "lists": LISTS},
+        {"pipelines": Pipeline.objects.all()},
     )
 
 
@@ -223,7 +222,7 @@ def pipeline_list(request):
 def pipeline_view(request, pk):
     pipeline = get_object_or_404(Pipeline, pk=pk)
     context = _entries_context(LISTS_BY_CODE[DEAL_STAGE], pipeline)
-    context.update({"lists": LISTS, "pipelines": Pipeline.objects.all()})
+    context.update({"pipelines": Pipeline.objects.all()})
     return render(request, "dictionaries/pipeline.html", context)
 
 

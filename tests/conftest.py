@@ -11,13 +11,14 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from accessrights.defaults import install_default_roles
-from accessrights.models import Action, Entity, Role, RolePermission, Scope
+from accessrights.models import Action, Role, RolePermission, Scope
 from accessrights.rights import rights_changed
 from crm.celery import app as celery_app
 from dictionaries.defaults import install_defaults
 from dictionaries.models import Entry, Pipeline
 from requisites.defaults import install_presets
 from requisites.models import Preset, PresetField
+from tests.helpers import entity_keys
 
 from .factories import UserFactory
 
@@ -73,7 +74,7 @@ def live_server_db(transactional_db):
     if not Entry.objects.exists():
         install_defaults(Entry, Pipeline)
     if not Role.objects.exists():
-        install_default_roles(Role, RolePermission)
+        install_default_roles(Role, RolePermission, entity_keys())
     if not Preset.objects.exists():
         install_presets(Preset, PresetField)
 
@@ -84,7 +85,7 @@ def full_access_role() -> Role:
     if created:
         RolePermission.objects.bulk_create(
             RolePermission(role=role, entity=entity, action=action, scope=Scope.ALL)
-            for entity in Entity.values
+            for entity in entity_keys()
             for action in Action.values
         )
     return role
@@ -110,7 +111,7 @@ def own_read_only(user):
     role = Role.objects.create(name="Own read only")
     RolePermission.objects.bulk_create(
         RolePermission(role=role, entity=entity, action=Action.READ, scope=Scope.OWN)
-        for entity in (Entity.COMPANY, Entity.CONTACT)
+        for entity in ("company", "contact")
     )
     role.users.add(user)
     rights_changed()

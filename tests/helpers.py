@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 
 from accessrights.models import Action, Role, RolePermission
 from accessrights.rights import rights_changed
+from crm.entities import entity_types
 
 # Every model of these apps, with their many-to-many tables.
 CRM_APPS = (
@@ -100,3 +101,8 @@ def give_role(user, grid: dict, name: str = "") -> Role:
 def every_action(scope: str) -> dict:
     """``{action: scope}`` for every action: a row of the rights grid with one scope."""
     return dict.fromkeys(Action.values, scope)
+
+
+def entity_keys() -> list[str]:
+    """The rights entities of every registered item type (deals: the default pipeline)."""
+    return [entity_type.key for entity_type in entity_types()]

@@ -3,9 +3,15 @@ from django.db import migrations
 from accessrights.defaults import install_default_roles
 
 
+# The item types of the first release; a later one gives the default roles its own rows.
+ENTITIES = ("company", "contact", "lead", "deal")
+
+
 def create_roles(apps, schema_editor):
     install_default_roles(
-        apps.get_model("accessrights", "Role"), apps.get_model("accessrights", "RolePermission")
+        apps.get_model("accessrights", "Role"),
+        apps.get_model("accessrights", "RolePermission"),
+        ENTITIES,
     )
 
 

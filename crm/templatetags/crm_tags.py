@@ -1,6 +1,20 @@
 from django import template
 
+from crm.entities import settings_tabs
+
 register = template.Library()
+
+
+@register.inclusion_tag("generic/_settings_tabs.html", takes_context=True)
+def settings_tab_bar(context):
+    """The settings pages' tab bar, from the tabs the apps registered (``crm.entities``)."""
+    request = context["request"]
+    return {
+        "tabs": [
+            {"label": tab.label, "url": tab.url, "current": tab.current(request)}
+            for tab in settings_tabs()
+        ]
+    }
 
 
 @register.simple_tag(takes_context=True)

@@ -5,7 +5,7 @@ from django.contrib.auth.models import Group
 from rest_framework.test import APIClient
 
 from accessrights import services
-from accessrights.models import Action, Department, Entity, Role, RolePermission, Scope
+from accessrights.models import Action, Department, Role, RolePermission, Scope
 from accessrights.rights import rights_changed
 from companies import services as company_services
 from companies.models import (
@@ -36,9 +36,7 @@ def own_reader(**fields):
     """A user whose only role reads their own companies."""
     reader = UserFactory(**fields)
     role = Role.objects.create(name=f"Own companies of {reader.username}")
-    RolePermission.objects.create(
-        role=role, entity=Entity.COMPANY, action=Action.READ, scope=Scope.OWN
-    )
+    RolePermission.objects.create(role=role, entity="company", action=Action.READ, scope=Scope.OWN)
     role.users.add(reader)
     rights_changed()
     return reader

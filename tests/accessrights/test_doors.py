@@ -33,7 +33,7 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from accessrights import services as rights_services
-from accessrights.models import Action, Entity, Role, RolePermission, Scope
+from accessrights.models import Action, Role, RolePermission, Scope
 from accessrights.rights import rights_changed
 from companies import services as client_services
 from companies.models import Company, Contact
@@ -43,7 +43,7 @@ from requisites import services as requisite_services
 from requisites.models import Preset
 from tests.conftest import token_client
 from tests.factories import UserFactory
-from tests.helpers import refused, tables_snapshot
+from tests.helpers import entity_keys, refused, tables_snapshot
 from timeline.models import Event
 
 pytestmark = pytest.mark.django_db
@@ -148,7 +148,7 @@ def _reader_role(reader) -> None:
     role = Role.objects.create(name="Doors reader")
     RolePermission.objects.bulk_create(
         RolePermission(role=role, entity=entity, action=action, scope=scope)
-        for entity in Entity.values
+        for entity in entity_keys()
         for action, scope in (
             (Action.READ, Scope.OPEN),
             (Action.ADD, Scope.OWN),

@@ -10,7 +10,7 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 
 from accessrights import services
-from accessrights.models import Action, Department, Entity, Scope
+from accessrights.models import Action, Department, Scope
 from companies import services as company_services
 from companies.models import Company
 from tests.conftest import token_client
@@ -25,7 +25,7 @@ pytestmark = pytest.mark.django_db
 def manager(db):
     """Reads, adds and changes their own companies; may not delete any."""
     user = UserFactory()
-    give_role(user, {Entity.COMPANY: {Action.READ: Scope.OWN, Action.ADD: Scope.OWN,
+    give_role(user, {"company": {Action.READ: Scope.OWN, Action.ADD: Scope.OWN,
                                       Action.UPDATE: Scope.OWN}})  # fmt: skip
     return user
 

@@ -4,7 +4,7 @@ exist, so the filters cannot be used to probe for hidden clients."""
 
 import pytest
 
-from accessrights.models import Action, Entity, Scope
+from accessrights.models import Action, Scope
 from companies import services as client_services
 from deals import services as deal_services
 from requisites import services as requisite_services
@@ -22,7 +22,7 @@ def reader(db):
     """Reads every deal and every contact, but only their own companies."""
     user = UserFactory()
     every, own = {Action.READ: Scope.ALL}, {Action.READ: Scope.OWN}
-    give_role(user, {Entity.DEAL: every, Entity.CONTACT: every, Entity.COMPANY: own})
+    give_role(user, {"deal": every, "contact": every, "company": own})
     return user
 
 

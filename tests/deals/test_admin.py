@@ -11,7 +11,7 @@ from django.db import connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
-from accessrights.models import Action, Entity, Role, RolePermission, Scope
+from accessrights.models import Action, Role, RolePermission, Scope
 from accessrights.rights import rights_changed
 from companies import services as client_services
 from companies.models import Communication
@@ -413,10 +413,10 @@ def own_deals(user):
     own leads, and has no rights on companies or contacts."""
     user.crm_roles.clear()
     role = Role.objects.create(name="Own deals")
-    grid = [(Entity.DEAL, action) for action in (Action.READ, Action.UPDATE, Action.DELETE)]
+    grid = [("deal", action) for action in (Action.READ, Action.UPDATE, Action.DELETE)]
     RolePermission.objects.bulk_create(
         RolePermission(role=role, entity=entity, action=action, scope=Scope.OWN)
-        for entity, action in [*grid, (Entity.LEAD, Action.READ)]
+        for entity, action in [*grid, ("lead", Action.READ)]
     )
     role.users.add(user)
     rights_changed()

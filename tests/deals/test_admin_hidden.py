@@ -7,7 +7,7 @@ import re
 import pytest
 from django.contrib.auth.models import Permission
 
-from accessrights.models import Action, Entity, Scope
+from accessrights.models import Action, Scope
 from companies import services as client_services
 from deals import services
 from tests.factories import UserFactory
@@ -26,8 +26,8 @@ def staff(client):
     codenames = ["view_deal", "change_deal", "view_lead", "change_lead", "view_event"]
     user.user_permissions.set(Permission.objects.filter(codename__in=codenames))
     own = {Action.READ: Scope.OWN}
-    give_role(user, {Entity.DEAL: every_action(Scope.ALL), Entity.LEAD: every_action(Scope.ALL),
-                     Entity.COMPANY: own, Entity.CONTACT: own})  # fmt: skip
+    give_role(user, {"deal": every_action(Scope.ALL), "lead": every_action(Scope.ALL),
+                     "company": own, "contact": own})  # fmt: skip
     client.force_login(user)
     return client
 

@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
-from accessrights.models import Action, Entity, Role, RolePermission, Scope
+from accessrights.models import Action, Role, RolePermission, Scope
 from accessrights.rights import rights_changed
 from companies import services as client_services
 from companies.models import Communication, Company, Contact
@@ -244,12 +244,12 @@ def own_clients_only(user):
     RolePermission.objects.bulk_create(
         [
             *(
-                RolePermission(role=role, entity=Entity.DEAL, action=action, scope=Scope.ALL)
+                RolePermission(role=role, entity="deal", action=action, scope=Scope.ALL)
                 for action in Action.values
             ),
             *(
                 RolePermission(role=role, entity=entity, action=Action.READ, scope=Scope.OWN)
-                for entity in (Entity.COMPANY, Entity.CONTACT)
+                for entity in ("company", "contact")
             ),
         ]
     )
@@ -799,9 +799,7 @@ def test_anonymous_clients_are_refused(admin):
 
 def test_a_user_without_deal_or_lead_rights_gets_nothing(user_api, admin):
     sale, request = deal(admin), lead(admin)
-    RolePermission.objects.filter(
-        role=full_access_role(), entity__in=[Entity.DEAL, Entity.LEAD]
-    ).delete()
+    RolePermission.objects.filter(role=full_access_role(), entity__in=["deal", "lead"]).delete()
     rights_changed()
     assert user_api.get(DEALS).json()["results"] == []
     assert user_api.get(LEADS).json()["results"] == []

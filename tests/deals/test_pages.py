@@ -14,6 +14,7 @@ from deals.models import Deal, Lead
 from dictionaries.models import Entry, Pipeline
 from dictionaries.services import pipeline_create
 from tests.conftest import sales_user
+from tests.helpers import entity_keys
 from timeline.models import Event
 
 pytestmark = pytest.mark.django_db
@@ -321,14 +322,14 @@ def test_conversion_reusing_a_colleagues_contact_leaves_its_companies_alone(clie
 
 
 def _role_with_actions(user, *, read: str, other: str):
-    from accessrights.models import Action, Entity, Role
+    from accessrights.models import Action, Role
 
     role = Role.objects.create(name="Manager-like")
     RolePermission.objects.bulk_create(
         RolePermission(
             role=role, entity=entity, action=action, scope=read if action == "read" else other
         )
-        for entity in Entity.values
+        for entity in entity_keys()
         for action in Action.values
     )
     role.users.add(user)

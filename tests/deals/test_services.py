@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 
-from accessrights.models import Action, Entity, Role, RolePermission, Scope
+from accessrights.models import Action, Role, RolePermission, Scope
 from accessrights.restriction import check, may
 from accessrights.rights import rights_changed
 from companies import services as client_services
@@ -18,7 +18,7 @@ from dictionaries import services as dictionary_services
 from dictionaries.models import Entry, Pipeline
 from tests.conftest import sales_user
 from tests.factories import UserFactory
-from tests.helpers import service_refused, tables_snapshot
+from tests.helpers import entity_keys, service_refused, tables_snapshot
 from timeline.models import Event
 
 pytestmark = pytest.mark.django_db
@@ -73,7 +73,7 @@ def role_with(name: str, grid: dict) -> Role:
 
 
 def everything(scope=Scope.ALL) -> dict:
-    return {(entity, action): scope for entity in Entity.values for action in Action.values}
+    return {(entity, action): scope for entity in entity_keys() for action in Action.values}
 
 
 def give_only(user, role: Role) -> None:
@@ -464,8 +464,8 @@ def test_good_amounts_are_kept_exactly(user):
 def own_clients_only(user):
     """``user`` may do everything with deals but read only their own companies and contacts
     (like ``own_read_only``, plus the deal rights)."""
-    grid = {(Entity.DEAL, action): Scope.ALL for action in Action.values}
-    grid.update({(entity, Action.READ): Scope.OWN for entity in (Entity.COMPANY, Entity.CONTACT)})
+    grid = {("deal", action): Scope.ALL for action in Action.values}
+    grid.update({(entity, Action.READ): Scope.OWN for entity in ("company", "contact")})
     give_only(user, role_with("Deals, own clients", grid))
 
 
@@ -732,7 +732,7 @@ def test_converting_into_a_deal_only(user, lead):
 def test_conversion_is_one_transaction(user, lead):
     """Bad input: a conversion into a deal by a user without the add right on deals."""
     grid = everything()
-    grid[(Entity.DEAL, Action.ADD)] = Scope.NONE
+    grid[("deal", Action.ADD)] = Scope.NONE
     give_only(user, role_with("No new deals", grid))
     service_refused(
         lambda: services.lead_convert(
@@ -817,7 +817,7 @@ def test_a_conversion_must_produce_something(user, lead):
 def test_a_lead_cannot_be_converted_without_the_update_right(user, lead):
     """Bad input: a conversion by a user who may only read leads."""
     grid = everything()
-    grid[(Entity.LEAD, Action.UPDATE)] = Scope.NONE
+    grid[("lead", Action.UPDATE)] = Scope.NONE
     give_only(user, role_with("No lead updates", grid))
     service_refused(
         lambda: services.lead_convert(user=user, lead=lead, contact=True), PermissionDenied

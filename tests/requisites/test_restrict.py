@@ -5,7 +5,7 @@ admin, the API and the card all read through it."""
 import pytest
 from django.contrib.auth.models import Permission
 
-from accessrights.models import Action, Entity, Scope
+from accessrights.models import Action, Scope
 from companies import services as client_services
 from requisites import services
 from requisites.models import Preset, Requisite
@@ -22,7 +22,7 @@ def reader(db):
     """Reads their own and open companies, changes only their own."""
     user = UserFactory(is_staff=True)
     user.user_permissions.set(Permission.objects.filter(codename="view_requisite"))
-    give_role(user, {Entity.COMPANY: {Action.READ: Scope.OPEN, Action.UPDATE: Scope.OWN}})
+    give_role(user, {"company": {Action.READ: Scope.OPEN, Action.UPDATE: Scope.OWN}})
     return user
 
 

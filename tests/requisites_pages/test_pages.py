@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from accessrights.models import Action, Entity, Role, RolePermission, Scope
+from accessrights.models import Action, Role, RolePermission, Scope
 from accessrights.rights import rights_changed
 from companies import services as company_services
 from requisites import services
@@ -318,9 +318,7 @@ def test_hostile_text_is_escaped(user_client, acme, france):
 def reader(db):
     """A user whose only role reads every company and changes none."""
     role = Role.objects.create(name="Company reader")
-    RolePermission.objects.create(
-        role=role, entity=Entity.COMPANY, action=Action.READ, scope=Scope.ALL
-    )
+    RolePermission.objects.create(role=role, entity="company", action=Action.READ, scope=Scope.ALL)
     person = UserFactory()
     role.users.add(person)
     rights_changed()

@@ -10,7 +10,7 @@ import pytest
 from django.core import signing
 from django.urls import reverse
 
-from accessrights.models import Action, Entity, Scope
+from accessrights.models import Action, Scope
 from companies import services as client_services
 from crm.forms import ORIGINAL_SALT
 from deals import services as deal_services
@@ -29,8 +29,8 @@ def reader(db):
     """Works with every deal; reads only their own companies and contacts."""
     user = UserFactory()
     own = {Action.READ: Scope.OWN}
-    give_role(user, {Entity.DEAL: every_action(Scope.ALL), Entity.COMPANY: own,
-                     Entity.CONTACT: own})  # fmt: skip
+    give_role(user, {"deal": every_action(Scope.ALL), "company": own,
+                     "contact": own})  # fmt: skip
     return user
 
 

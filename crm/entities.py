@@ -1,0 +1,84 @@
+"""The entity registry: every kind of CRM item, registered once by its own app.
+
+An app registers its item types in its ``AppConfig.ready()``; navigation, the rights grid, the
+settings tab bar and the generic parts of the framework read them from here, so adding an item
+type touches its own app and nothing in ``crm/`` or ``accessrights/`` (NetBox's registry is
+the model). The framework imports no domain app: what it knows of one comes from here.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+
+
+@dataclass(frozen=True)
+class EntityType:
+    """One kind of CRM item.
+
+    ``key`` is its rights entity (the model's ``access_entity``) and its name in URLs and the
+    API; ``label`` its plural, for navigation and the rights grid; ``list_url`` the URL name of
+    its main page; ``bitrix24`` Bitrix24's name of the entity (``COMPANY``, ``DEAL``, ...).
+    ``rights_rows()`` gives the rights grid's rows when the item's rights are partitioned
+    (deals: one row per pipeline, ``[(rights entity, label)]``); without it the grid has one
+    row, ``(key, label)``. Registered types are listed by ``order``.
+    """
+
+    key: str
+    model: type
+    label: str | Promise
+    list_url: str
+    bitrix24: str = ""
+    order: int = 100
+    rights_rows: Callable[[], list[tuple[str, str]]] | None = None
+
+    def grid_rows(self) -> list[tuple[str, str]]:
+        return self.rights_rows() if self.rights_rows else [(self.key, str(self.label))]
+
+
+_types: dict[str, EntityType] = {}
+
+
+def register(entity_type: EntityType) -> EntityType:
+    """Register an item type (refused twice under one key: two apps cannot share a name)."""
+    existing = _types.get(entity_type.key)
+    if existing is not None and existing.model is not entity_type.model:
+        raise ValueError(f"entity {entity_type.key!r} is registered already")
+    _types[entity_type.key] = entity_type
+    return entity_type
+
+
+def entity_types() -> list[EntityType]:
+    """Every registered item type, in order."""
+    return sorted(_types.values(), key=lambda entity_type: (entity_type.order, entity_type.key))
+
+
+def entity_type(key: str) -> EntityType:
+    """The item type registered under ``key`` (KeyError for an unknown one)."""
+    return _types[key]
+
+
+@dataclass(frozen=True)
+class SettingsTab:
+    """A tab of the CRM settings pages; ``current`` tells whether a request is on it."""
+
+    label: str | Promise
+    url: str
+    current: Callable
+
+
+_settings_tabs: dict[str, tuple[int, Callable]] = {}
+
+
+def register_settings_tabs(
+    name: str, tabs: Callable[[], list[SettingsTab]], order: int = 100
+) -> None:
+    """Register an app's settings tabs under ``name``: ``tabs()`` is called each time the tab
+    bar is drawn (a list of reference lists can grow)."""
+    _settings_tabs[name] = (order, tabs)
+
+
+def settings_tabs() -> list[SettingsTab]:
+    """Every tab of the settings pages, in order."""
+    ordered = sorted(_settings_tabs.items(), key=lambda entry: (entry[1][0], entry[0]))
+    return [tab for _name, (_order, tabs) in ordered for tab in tabs()]
