@@ -23,6 +23,7 @@ from crm.generic_views import (
     ItemView,
     RestrictedItemMixin,
 )
+from crm.services import items_bulk_delete, items_bulk_update
 from crm.validators import parse_id
 from dictionaries.models import Entry
 
@@ -41,16 +42,16 @@ def bulk_actions(spec, type_list: str = "") -> dict:
         responsible = get_user_model().objects.filter(is_active=True, pk=pk).first() if pk else None
         if responsible is None:
             raise ValidationError(_("Choose the new responsible person."))
-        return services.items_bulk_update(user=user, spec=spec, ids=ids, responsible=responsible)
+        return items_bulk_update(user=user, spec=spec, ids=ids, responsible=responsible)
 
     def set_type(user, ids, value):
         entry = Entry.objects.filter(list_code=type_list).with_code(value).first()
         if entry is None:
             raise ValidationError(_("Choose the new type."))
-        return services.items_bulk_update(user=user, spec=spec, ids=ids, type=entry)
+        return items_bulk_update(user=user, spec=spec, ids=ids, type=entry)
 
     def delete(user, ids, value):
-        return services.items_bulk_delete(user=user, spec=spec, ids=ids)
+        return items_bulk_delete(user=user, spec=spec, ids=ids)
 
     actions = {"responsible": set_responsible, "type": set_type, "delete": delete}
     if not type_list:

@@ -1,6 +1,6 @@
 """Django admin for deals and leads: reads through restrict(), writes through services.
 
-Built on the companies admin (``companies.admin.ItemAdmin``): the lists show only the rows
+Built on ``crm.admin.ItemAdmin``: the lists show only the rows
 ``restrict()`` allows, count once, sort only by indexed columns and fetch related rows in the
 same query; every save and delete calls ``deals.services`` with ``user=request.user``, passing
 only the fields the form changed, so history, rights, stage rules and the ``closed`` flag are
@@ -22,9 +22,9 @@ from django.utils import formats
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from companies.admin import READ_ONLY, ItemAdmin
+from companies.admin import READ_ONLY, ClientAdminMixin
 from companies.models import Contact
-from companies.services import items_bulk_delete
+from crm.admin import ITEM_READ_ONLY, ItemAdmin
 from crm.validators import parse_id
 from dictionaries.defaults import DEAL_STAGE
 from dictionaries.models import Entry, Pipeline, Semantics
@@ -34,7 +34,7 @@ from .models import Deal, Lead
 
 MAX_SEARCH_LENGTH = 200
 # History and derived values: shown, never edited (deals have no phones or e-mails).
-DEAL_READ_ONLY = ["closed", "lead", *(n for n in READ_ONLY if n != "communications_list")]
+DEAL_READ_ONLY = ["closed", "lead", *ITEM_READ_ONLY]
 LEAD_READ_ONLY = ["closed", "company", "contact", *READ_ONLY]
 
 
@@ -161,11 +161,6 @@ class StagedItemAdmin(ItemAdmin):
         update services compare what they are given with what is stored."""
         return self.model.objects.get(pk=obj.pk)
 
-    def delete_queryset(self, request, queryset):
-        items_bulk_delete(
-            user=request.user, spec=self.spec, ids=list(queryset.values_list("pk", flat=True))
-        )
-
     def save_related(self, request, form, formsets, change):
         pass  # links were made by the services in save_model; there are no inlines
 
@@ -221,7 +216,7 @@ class DealAdmin(StagedItemAdmin):
 
 
 @admin.register(Lead)
-class LeadAdmin(StagedItemAdmin):
+class LeadAdmin(ClientAdminMixin, StagedItemAdmin):
     spec = services.LEAD
     form = LeadForm
     fields = [*services.LEAD.fields, *LEAD_READ_ONLY]

@@ -1,6 +1,6 @@
 """Every write to deals and leads: stages and the closed flag, client links, conversion.
 
-The shared create/update machinery of ``companies.services`` does validation, rights, edit
+The item services of ``crm.services`` do validation, rights, edit
 conflicts and history; this module adds what stages mean. A deal's pipeline is the pipeline
 of its stage, and an item is closed exactly when its stage is a success or failure stage, so
 moving a deal to a stage of another pipeline moves it to that pipeline, and moving it back to
@@ -18,16 +18,15 @@ from accessrights.restriction import allowed, check
 from companies import communications as comms
 from companies.models import Communication, Company, Contact
 from companies.services import (
+    CLIENT_CHANNELS,
     COMMON_FIELDS,
-    ItemSpec,
     company_create,
     contact_create,
     contact_link,
-    item_create,
-    item_update,
     stored_channels,
 )
 from crm.items import locked
+from crm.services import ItemSpec, item_create, item_delete, item_update
 from dictionaries.defaults import DEAL_STAGE
 from dictionaries.models import Entry, Pipeline, Semantics
 from timeline.models import EventKind
@@ -79,7 +78,6 @@ DEAL = ItemSpec(
         "begin_date", "close_date", "company", *COMMON_FIELDS,
     ),
     delete=lambda user, item: deal_delete(user=user, deal=item),
-    has_channels=False,
     prepare=_deal_prepare,
 )  # fmt: skip
 DEAL_REFERENCES = ("pipeline", "stage", "type", "source", "company", "responsible")
@@ -90,6 +88,7 @@ LEAD = ItemSpec(
         "company_name", "amount", "currency", *COMMON_FIELDS,
     ),
     delete=lambda user, item: lead_delete(user=user, lead=item),
+    channels=CLIENT_CHANNELS,
     prepare=_lead_prepare,
 )  # fmt: skip
 
@@ -128,7 +127,7 @@ def deal_create(*, user, contacts=(), **fields) -> Deal:
     """Create a deal. Without a stage it starts in the first stage of ``pipeline`` (the
     default pipeline when none is given); with one, the stage decides the pipeline."""
     _check_readable(user, [fields.get("company")])
-    deal = item_create(DEAL, user=user, channels={}, fields=fields)
+    deal = item_create(DEAL, user=user, fields=fields)
     if deal.company_id:
         event_record(item=deal.company, kind=EventKind.LINKED, author=user, related=deal)
     _set_contacts(user, deal, contacts)
@@ -156,7 +155,6 @@ def deal_update(*, user, deal, expected_version=None, contacts=None, **fields) -
         user=user,
         item=deal,
         expected_version=expected_version,
-        channels={},
         fields=fields,
         locked=True,
     )
@@ -249,9 +247,7 @@ def lead_update(
 @transaction.atomic
 def lead_delete(*, user, lead) -> None:
     """Delete a lead; what it was converted into stays."""
-    check(user, "delete", lead)
-    event_record(item=lead, kind=EventKind.DELETED, author=user)
-    lead.delete()
+    item_delete(LEAD, user=user, item=lead)
 
 
 def existing_client(user, model, lead: Lead):
@@ -322,7 +318,6 @@ def lead_convert(
         user=user,
         item=lead,
         expected_version=None,
-        channels={},
         fields={"stage": converted},
         locked=True,
     )

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from companies import services
 from companies.models import Company, Contact
 from crm.items import EditConflict
+from crm.services import items_bulk_delete, items_bulk_update
 from dictionaries import services as dictionary_services
 from tests.conftest import sales_user
 from tests.helpers import service_refused, tables_snapshot
@@ -157,11 +158,11 @@ def test_bulk_update_changes_all_or_none(user):
     second = services.company_create(user=user, name="Two")
     manager = sales_user()
     service_refused(
-        lambda: services.items_bulk_update(
+        lambda: items_bulk_update(
             user=user, spec=services.COMPANY, ids=[first.pk, 999_999], responsible=manager
         )
     )
-    count = services.items_bulk_update(
+    count = items_bulk_update(
         user=user, spec=services.COMPANY, ids=[first.pk, second.pk], responsible=manager
     )
     assert count == 2
@@ -170,10 +171,8 @@ def test_bulk_update_changes_all_or_none(user):
 
 
 def test_bulk_actions_refuse_garbage_ids(user):
-    service_refused(
-        lambda: services.items_bulk_delete(user=user, spec=services.COMPANY, ids=["abc"])
-    )
-    service_refused(lambda: services.items_bulk_delete(user=user, spec=services.COMPANY, ids=[]))
+    service_refused(lambda: items_bulk_delete(user=user, spec=services.COMPANY, ids=["abc"]))
+    service_refused(lambda: items_bulk_delete(user=user, spec=services.COMPANY, ids=[]))
 
 
 def test_inactive_users_can_do_nothing(company, user):

@@ -15,8 +15,8 @@ from accessrights.models import Action, Role, RolePermission, Scope
 from accessrights.rights import rights_changed
 from companies import services as client_services
 from companies.models import Communication
+from crm import admin as crm_admin
 from crm.items import EditConflict
-from deals import admin as deals_admin
 from deals import services
 from deals.models import Deal, Lead
 from dictionaries import services as dictionary_services
@@ -310,13 +310,13 @@ def test_bulk_deletes_go_through_items_bulk_delete(admin, deal, lead, monkeypatc
     """The delete_selected action is off, as for companies; a delete of a queryset (an action
     put back, a subclass) still goes through the services with the item's spec."""
     specs = []
-    real = deals_admin.items_bulk_delete
+    real = crm_admin.items_bulk_delete
 
     def spy(**kwargs):
         specs.append(kwargs["spec"])
         return real(**kwargs)
 
-    monkeypatch.setattr(deals_admin, "items_bulk_delete", spy)
+    monkeypatch.setattr(crm_admin, "items_bulk_delete", spy)
     request = RequestFactory().post("/")
     request.user = admin
     for model, item in ((Deal, deal), (Lead, lead)):
