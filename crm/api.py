@@ -19,7 +19,9 @@ from django.db.models import Prefetch
 from django.db.models.constants import LOOKUP_SEP
 from django.http import Http404
 from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, mixins, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.generics import get_object_or_404
 from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import SAFE_METHODS
@@ -28,7 +30,11 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
+from accessrights.api.shares import ItemSharesMixin
 from crm.items import EditConflict
+from timeline.api import CommentSerializer, EventSerializer
+from timeline.models import Event
+from timeline.services import comment_add, render_for_reader
 
 
 class RequestTooLarge(exceptions.APIException):
@@ -310,3 +316,50 @@ class ItemViewSet(
         item = self.get_object()
         self.item_services.delete(user=request.user, **{self.item_services.item_argument: item})
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+def code_filters(**list_codes) -> list[OpenApiParameter]:
+    """Reference-value filters take entry codes (``?type=CUSTOMER&type=PARTNER``)."""
+    return [
+        OpenApiParameter(
+            name,
+            str,
+            many=True,
+            explode=True,
+            description=f"Codes of entries of the {list_code} reference list.",
+        )
+        for name, list_code in list_codes.items()
+    ]
+
+
+class TimelinePagination(CheckedCursorPagination):
+    ordering = ("-created_at", "-id")
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+class ItemTimelineViewSet(ItemSharesMixin, ServiceWriteMixin, ItemViewSet):
+    """The timeline (history and comments) and shares endpoints every CRM item has."""
+
+    @extend_schema(responses=EventSerializer(many=True))
+    @action(
+        detail=True,
+        methods=["get"],
+        restrict_action="read",
+        pagination_class=TimelinePagination,
+        filter_backends=[],
+    )
+    def timeline(self, request, pk=None):
+        """The item's history, newest first: changes with their fields, links, comments."""
+        events = Event.objects.of_item(self.get_object()).select_related("author")
+        page = render_for_reader(self.paginate_queryset(events), request.user)
+        return self.get_paginated_response(EventSerializer(page, many=True).data)
+
+    @extend_schema(request=CommentSerializer, responses={201: EventSerializer})
+    @timeline.mapping.post
+    def timeline_comment(self, request, pk=None):
+        """Add a comment to the item's history."""
+        data = self.validated_input(CommentSerializer)
+        event = comment_add(user=request.user, item=self.get_object(), text=data["text"])
+        return Response(EventSerializer(event).data, status=status.HTTP_201_CREATED)

@@ -4,14 +4,10 @@ from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from accessrights.api.shares import ItemSharesMixin
 from companies import services
 from companies.filters import CompanyFilterSet, ContactFilterSet
 from companies.models import Company, Contact
-from crm.api import CheckedCursorPagination, ItemServices, ItemViewSet, ServiceWriteMixin
-from timeline.api import CommentSerializer, EventSerializer
-from timeline.models import Event
-from timeline.services import comment_add, render_for_reader
+from crm.api import ItemServices, ItemTimelineViewSet, code_filters
 
 from .serializers import (
     CompanySerializer,
@@ -19,53 +15,6 @@ from .serializers import (
     ContactLinkSerializer,
     ContactSerializer,
 )
-
-
-def code_filters(**list_codes) -> list[OpenApiParameter]:
-    """Reference-value filters take entry codes (``?type=CUSTOMER&type=PARTNER``)."""
-    return [
-        OpenApiParameter(
-            name,
-            str,
-            many=True,
-            explode=True,
-            description=f"Codes of entries of the {list_code} reference list.",
-        )
-        for name, list_code in list_codes.items()
-    ]
-
-
-class TimelinePagination(CheckedCursorPagination):
-    ordering = ("-created_at", "-id")
-    page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = 200
-
-
-class ItemTimelineViewSet(ItemSharesMixin, ServiceWriteMixin, ItemViewSet):
-    """The timeline (history and comments) and shares endpoints every CRM item has."""
-
-    @extend_schema(responses=EventSerializer(many=True))
-    @action(
-        detail=True,
-        methods=["get"],
-        restrict_action="read",
-        pagination_class=TimelinePagination,
-        filter_backends=[],
-    )
-    def timeline(self, request, pk=None):
-        """The item's history, newest first: changes with their fields, links, comments."""
-        events = Event.objects.of_item(self.get_object()).select_related("author")
-        page = render_for_reader(self.paginate_queryset(events), request.user)
-        return self.get_paginated_response(EventSerializer(page, many=True).data)
-
-    @extend_schema(request=CommentSerializer, responses={201: EventSerializer})
-    @timeline.mapping.post
-    def timeline_comment(self, request, pk=None):
-        """Add a comment to the item's history."""
-        data = self.validated_input(CommentSerializer)
-        event = comment_add(user=request.user, item=self.get_object(), text=data["text"])
-        return Response(EventSerializer(event).data, status=status.HTTP_201_CREATED)
 
 
 @extend_schema_view(

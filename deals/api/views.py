@@ -2,9 +2,8 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from companies.api.views import ItemTimelineViewSet, code_filters
 from companies.models import Company, Contact
-from crm.api import ItemServices
+from crm.api import ItemServices, ItemTimelineViewSet, code_filters
 from deals import services
 from deals.filters import DealFilterSet, LeadFilterSet
 from deals.models import Deal, Lead
