@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import django_filters
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import (
     ImproperlyConfigured,
     ObjectDoesNotExist,
@@ -20,7 +21,7 @@ from django.db.models.constants import LOOKUP_SEP
 from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import exceptions, mixins, status, viewsets
+from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.generics import get_object_or_404
 from rest_framework.pagination import CursorPagination
@@ -363,3 +364,23 @@ class ItemTimelineViewSet(ItemSharesMixin, ServiceWriteMixin, ItemViewSet):
         data = self.validated_input(CommentSerializer)
         event = comment_add(user=request.user, item=self.get_object(), text=data["text"])
         return Response(EventSerializer(event).data, status=status.HTTP_201_CREATED)
+
+
+def active_users():
+    return get_user_model().objects.filter(is_active=True)
+
+
+ITEM_READ_ONLY = ["id", "created_at", "modified_at", "created_by", "modified_by"]
+
+
+class ItemSerializer(serializers.ModelSerializer):
+    """What every CRM item's serializer has: its responsible person and its version."""
+
+    responsible = serializers.PrimaryKeyRelatedField(
+        queryset=active_users(), required=False, help_text="Id of an active user."
+    )
+    version = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        help_text="On update: the version you edited; an outdated one is answered with 409.",
+    )

@@ -1,41 +1,12 @@
-from django.contrib.auth import get_user_model
-from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from companies import communications as comms
 from companies.models import Communication, Company, Contact
+from crm.api import ITEM_READ_ONLY, ItemSerializer
 from crm.serializer_fields import BoundedListField, ReadableIdsField
-from dictionaries.models import Entry
-
-
-@extend_schema_field(OpenApiTypes.STR)
-class EntryCodeField(serializers.Field):
-    """A reference value given and shown as the code of an entry of ``list_code``."""
-
-    def __init__(self, list_code: str, **kwargs):
-        self.list_code = list_code
-        kwargs.setdefault("required", False)
-        kwargs.setdefault("allow_null", True)
-        kwargs.setdefault("help_text", f"Code of an entry of the {list_code} reference list.")
-        super().__init__(**kwargs)
-
-    def to_representation(self, entry):
-        return entry.code
-
-    def to_internal_value(self, code):
-        if code == "":
-            return None
-        entries = Entry.objects.of_list(self.list_code)
-        entry = entries.with_code(code).first()
-        if entry is not None:
-            return entry
-        allowed = ", ".join(entries.values_list("code", flat=True))
-        raise serializers.ValidationError(
-            _("“%(code)s” is not a code of the %(list)s list; use one of: %(allowed)s.")
-            % {"code": code, "list": self.list_code, "allowed": allowed}
-        )
+from dictionaries.api.fields import EntryCodeField
 
 
 class CommunicationSerializer(serializers.Serializer):
@@ -66,29 +37,16 @@ class CommunicationsField(BoundedListField):
         ]
 
 
-def active_users():
-    return get_user_model().objects.filter(is_active=True)
+class ClientSerializer(ItemSerializer):
+    """An item with a source and phones, e-mails and websites (companies, contacts, leads)."""
 
-
-ITEM_READ_ONLY = ["id", "created_at", "modified_at", "created_by", "modified_by"]
-
-
-class _ItemSerializer(serializers.ModelSerializer):
     source = EntryCodeField("SOURCE")
-    responsible = serializers.PrimaryKeyRelatedField(
-        queryset=active_users(), required=False, help_text="Id of an active user."
-    )
     phones = CommunicationsField(comms.PHONE)
     emails = CommunicationsField(comms.EMAIL)
     websites = CommunicationsField(comms.WEB)
-    version = serializers.IntegerField(
-        required=False,
-        min_value=1,
-        help_text="On update: the version you edited; an outdated one is answered with 409.",
-    )
 
 
-class CompanySerializer(_ItemSerializer):
+class CompanySerializer(ClientSerializer):
     type = EntryCodeField("COMPANY_TYPE")
     industry = EntryCodeField("INDUSTRY")
     employees = EntryCodeField("EMPLOYEES")
@@ -124,7 +82,7 @@ class CompanySerializer(_ItemSerializer):
         read_only_fields = ITEM_READ_ONLY
 
 
-class ContactSerializer(_ItemSerializer):
+class ContactSerializer(ClientSerializer):
     honorific = EntryCodeField("HONORIFIC")
     type = EntryCodeField("CONTACT_TYPE")
     companies = serializers.PrimaryKeyRelatedField(

@@ -3,15 +3,12 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from companies.api.serializers import (
-    ITEM_READ_ONLY,
-    EntryCodeField,
-    ReadableCompanyField,
-    _ItemSerializer,
-)
+from companies.api.serializers import ClientSerializer, ReadableCompanyField
 from companies.models import Contact
+from crm.api import ITEM_READ_ONLY, ItemSerializer
 from crm.serializer_fields import ReadableIdsField
 from deals.models import Deal, Lead
+from dictionaries.api.fields import EntryCodeField
 from dictionaries.defaults import DEAL_STAGE
 from dictionaries.models import Entry, Pipeline
 
@@ -82,7 +79,8 @@ class ContactIdsField(ReadableIdsField):
         return instance.contacts.all()  # prefetched through restrict() by the viewset
 
 
-class DealSerializer(_ItemSerializer):
+class DealSerializer(ItemSerializer):
+    source = EntryCodeField("SOURCE")
     pipeline = serializers.PrimaryKeyRelatedField(
         queryset=Pipeline.objects.all(),
         required=False,
@@ -133,7 +131,7 @@ class DealMoveSerializer(serializers.Serializer):
     )
 
 
-class LeadSerializer(_ItemSerializer):
+class LeadSerializer(ClientSerializer):
     title = serializers.CharField(
         max_length=255,
         required=False,
