@@ -6,13 +6,23 @@ from django.utils.translation import gettext_lazy as _
 
 from crm.filters import ItemFilterSet, ReadableItemFilter
 from dictionaries.filters import EntryCodeFilter
-from requisites.identifiers import compact_tax_id
-from requisites.models import Requisite
 
 from . import communications as comms
 from .models import Communication, Company, Contact
 
 MAX_SEARCH_LENGTH = 200
+
+
+# How a tax identifier finds its owners: given by the requisites app, which builds on this one
+# (``register_tax_id_search``); without it the search has no tax-identifier mode.
+_tax_id_search = None
+
+
+def register_tax_id_search(search) -> None:
+    """``search.compact(text) -> str`` writes a tax identifier the way it is stored;
+    ``search.owners(owner_field, compact)`` gives the ids of the companies (contacts) with it."""
+    global _tax_id_search
+    _tax_id_search = search
 
 
 def _owners_with(owner_field: str, channel: str, fragments: list[str]):
@@ -64,19 +74,20 @@ class ClientFilterSet(ItemFilterSet):
     def _is_tax_id(self, qs, value: str) -> bool:
         """Whether ``value`` is the tax identifier of one of the items of ``qs`` (the
         reader's restricted items): the mode never depends on items they may not read."""
-        compact = compact_tax_id(value)
-        if not self.has_requisites or len(compact) < 8 or not any(c.isdigit() for c in compact):
+        if not self.has_requisites or _tax_id_search is None:
+            return False
+        compact = _tax_id_search.compact(value)
+        if len(compact) < 8 or not any(c.isdigit() for c in compact):
             return False
         return self.filter_tax_id(qs, "tax_id", compact).exists()
 
     def filter_tax_id(self, qs, name, value):
-        compact = compact_tax_id(value[:MAX_SEARCH_LENGTH])
+        if _tax_id_search is None:
+            return qs
+        compact = _tax_id_search.compact(value[:MAX_SEARCH_LENGTH])
         if not compact:
             return qs
-        owners = Requisite.objects.filter(
-            tax_id=compact, **{f"{self.owner_field}__isnull": False}
-        ).values(f"{self.owner_field}_id")
-        return qs.filter(pk__in=owners)
+        return qs.filter(pk__in=_tax_id_search.owners(self.owner_field, compact))
 
     def filter_phone(self, qs, name, value):
         value = value.strip()[:MAX_SEARCH_LENGTH]
