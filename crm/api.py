@@ -32,10 +32,10 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
 from accessrights.api.shares import ItemSharesMixin
+from crm.history import comment_add, render_for_reader
 from crm.items import EditConflict
 from timeline.api import CommentSerializer, EventSerializer
 from timeline.models import Event
-from timeline.services import comment_add, render_for_reader
 
 
 class RequestTooLarge(exceptions.APIException):

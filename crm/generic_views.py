@@ -20,8 +20,8 @@ from django.views.generic import TemplateView
 from accessrights.restriction import check
 from crm.items import EditConflict
 from timeline.models import Event
-from timeline.services import comment_add, render_for_reader
 
+from .history import comment_add, render_for_reader
 from .models import FilterPreset
 from .pagination import CappedCountPaginator, PeekPage, capped_count
 

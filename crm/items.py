@@ -123,7 +123,7 @@ def diff(
 
 def changes_since(events, fields: set[str]) -> dict:
     """Merge the field changes of ``events`` (oldest first, as their reader may read them:
-    ``timeline.services.render_for_reader``) into what an EditConflict reports."""
+    ``crm.history.render_for_reader``) into what an EditConflict reports."""
     theirs: dict[str, dict] = {}
     for event in events:
         for change in event.changes:

@@ -20,8 +20,9 @@ from django.utils.translation import gettext as _
 
 from accessrights.restriction import access_key, check, ensure_within_reach
 from timeline.models import Event, EventKind
-from timeline.services import event_record, render_for_reader
+from timeline.services import event_record
 
+from .history import render_for_reader
 from .items import EditConflict, changes_since, diff, snapshot
 
 
@@ -174,7 +175,9 @@ def item_delete(spec: ItemSpec, *, user, item) -> None:
     check(user, "delete", item)
     if spec.before_delete is not None:
         spec.before_delete(user, item)
-    event_record(item=item, kind=EventKind.DELETED, author=user)
+    owner, opened, entity = access_key(item)
+    reach = {"entity": entity or item.access_entity, "owner": owner, "opened": opened}
+    event_record(item=item, kind=EventKind.DELETED, author=user, reach=reach)
     item.delete()
 
 

@@ -79,6 +79,7 @@ DEAL = ItemSpec(
     ),
     delete=lambda user, item: deal_delete(user=user, deal=item),
     prepare=_deal_prepare,
+    before_delete=lambda user, item: _record_client_unlinks(user, item),
 )  # fmt: skip
 DEAL_REFERENCES = ("pipeline", "stage", "type", "source", "company", "responsible")
 LEAD = ItemSpec(
@@ -194,16 +195,18 @@ def deal_stage_by_code(code) -> Entry:
     return stage_by_code(DEAL_STAGE, code)
 
 
-@transaction.atomic
-def deal_delete(*, user, deal) -> None:
-    """Delete a deal; its company and contacts keep an "unlinked" line in their history."""
-    deal = Deal.objects.select_for_update().get(pk=deal.pk)  # its links now, not a stale copy's
-    check(user, "delete", deal)
+def _record_client_unlinks(user, deal: Deal) -> None:
+    """A deleted deal's company and contacts keep an "unlinked" line in their history."""
     clients = [deal.company] if deal.company_id else []
     for other in [*clients, *deal.contacts.all()]:
         event_record(item=other, kind=EventKind.UNLINKED, author=user, related=deal)
-    event_record(item=deal, kind=EventKind.DELETED, author=user)
-    deal.delete()
+
+
+@transaction.atomic
+def deal_delete(*, user, deal) -> None:
+    """Delete a deal; its company and contacts keep an "unlinked" line in their history."""
+    deal = locked(Deal, deal.pk, ["pipeline"])  # its links now, not a stale copy's
+    item_delete(DEAL, user=user, item=deal)
 
 
 # Leads

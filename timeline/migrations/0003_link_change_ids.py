@@ -1,5 +1,5 @@
 """Give the link changes already in history (a deal's company) the ids of the items they name,
-so that they can be shown to each reader (``timeline.services.render_for_reader``).
+so that they can be shown to each reader (``crm.history.render_for_reader``).
 
 A label is matched to the one item of that model with exactly that name; a label no item or
 several items carry keeps no id and is then shown to superusers only."""
