@@ -10,6 +10,7 @@ outdated copy); each leaves everything unchanged.
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accessrights.restriction import check
 from crm.services import ItemSpec, item_create, item_delete, item_update
@@ -27,7 +28,11 @@ class ClientChannels:
     """The phones, e-mails and websites of a company, a contact or a lead (``Communication``
     rows), for the item services (``crm.services.Channels``)."""
 
-    labels = {"phones": _("phones"), "emails": _("e-mails"), "websites": _("websites")}
+    labels = {
+        "phones": gettext_lazy("phones"),
+        "emails": gettext_lazy("e-mails"),
+        "websites": gettext_lazy("websites"),
+    }
 
     def clean(self, given: dict) -> dict[str, list[dict]]:
         """Validate the lists given; a field error per list."""
@@ -43,9 +48,6 @@ class ClientChannels:
 
     def stored(self, item) -> dict[str, list[dict]]:
         return stored_channels(item)
-
-    def display(self, values: list[dict]) -> str:
-        return channels_display(values)
 
     def replace(self, item, cleaned: dict[str, list[dict]]) -> None:
         owner = item._meta.model_name

@@ -1,10 +1,14 @@
 """History as each reader may read it, and comments: history is written by ``timeline``, and
 read here, under the reader's rights (``accessrights``)."""
 
+from datetime import date, datetime
+from decimal import Decimal
+
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db import models, transaction
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 from accessrights.restriction import check, is_crm_item, restricted_relations
@@ -14,47 +18,174 @@ from timeline.services import event_record
 
 
 def render_for_reader(events, user) -> list:
-    """The events as ``user`` may read them: the name of every linked item they may not read
-    is left out, in link events (``related_label`` and ``related_id`` emptied,
-    ``related_hidden``) and in field
-    changes (``old``/``new`` emptied, ``old_hidden``/``new_hidden``). History says that
-    something happened, not what lies behind a door the reader may not open.
+    """The events as ``user`` reads them: every field change rendered at read time, in the
+    reader's language (labels, reference names, people, dates, yes/no), and without the name
+    of any linked item they may not read, in link events (``related_label`` and
+    ``related_id`` emptied, ``related_hidden``) and in field changes (``old``/``new`` empty,
+    ``old_hidden``/``new_hidden``). History says that something happened, not what lies
+    behind a door the reader may not open.
 
-    A deleted item is judged on who reached it when it was deleted (its deletion event's
-    ``reach``). A link change recorded without ids (before ids were kept) is shown to
-    superusers only. Two or three queries per kind of linked item on the page.
+    A change is stored as data (``crm.items.diff``: field code, raw values, ids and codes);
+    events written before that keep their stored text (``label`` present) and are shown as
+    they were written. A deleted item is judged on who reached it when it was deleted (its
+    deletion event's ``reach``); a link change recorded without ids is shown to superusers
+    only. A fixed number of queries per page: one or two per kind of linked value.
     """
     events = list(events)
-    wanted: dict[type, set[int]] = {}
-    for event in events:
-        for model, pk in _links_of(event):
-            if pk is not None:
-                wanted.setdefault(model, set()).add(pk)
-    readable = {(model, pk) for model, ids in wanted.items() for pk in _readable(model, ids, user)}
-    superuser = getattr(user, "is_superuser", False)
-
-    def hidden(model, pk) -> bool:
-        if pk is None:
-            return False
-        return (model, pk) not in readable
-
+    context = _RenderContext(events, user)
     for event in events:
         related = _related_model(event)
-        if related is not None and hidden(related, event.related_id):
+        if related is not None and context.hidden(related, event.related_id):
             event.related_label, event.related_id, event.related_hidden = "", None, True
-        changes = []
-        for change in event.changes:
-            model = _change_model(event, change)
-            if model is not None:
-                change = dict(change)
-                for side in ("old", "new"):
-                    pk = change.get(f"{side}_id")
-                    unknown = f"{side}_id" not in change and change[side] and not superuser
-                    if hidden(model, pk) or unknown:
-                        change[side], change[f"{side}_hidden"] = "", True
-            changes.append(change)
-        event.changes = changes
+        model = _item_model(event)
+        event.changes = [context.render(model, change) for change in event.changes]
     return events
+
+
+class _RenderContext:
+    """What a page of events needs looked up, looked up once for the whole page."""
+
+    def __init__(self, events, user):
+        self.superuser = getattr(user, "is_superuser", False)
+        items: dict[type, set[int]] = {}
+        codes: dict[tuple, set[str]] = {}
+        self.references: dict[tuple, dict] = {}
+        for event in events:
+            model = _item_model(event)
+            for related, pk in _links_of(event, model):
+                if pk is not None:
+                    items.setdefault(related, set()).add(pk)
+            for change in event.changes:
+                field = _model_field(model, change)
+                if "label" in change or field is None or not field.many_to_one:
+                    continue
+                if is_crm_item(field.related_model):
+                    continue
+                key = _reference_key(field)
+                for side in ("old", "new"):
+                    if change.get(side) is not None:
+                        codes.setdefault(key, set()).add(change[side])
+        self.readable = {
+            (model, pk) for model, ids in items.items() for pk in _readable(model, ids, user)
+        }
+        self.names = {
+            model: model._base_manager.in_bulk(ids) for model, ids in items.items() if ids
+        }
+        for key, values in codes.items():
+            related, lookup, by_code = key
+            rows = related._base_manager.filter(**dict(lookup))
+            rows = rows.filter(**{f"{'code' if by_code else 'pk'}__in": values})
+            self.references[key] = {
+                (row.code if by_code else row.pk): _shown_object(row) for row in rows
+            }
+
+    def hidden(self, model, pk) -> bool:
+        return pk is not None and (model, pk) not in self.readable
+
+    def render(self, model, change: dict) -> dict:
+        if "label" in change:
+            return self._legacy(model, change)
+        field = _model_field(model, change)
+        shown = {"field": change["field"], "label": _label(model, change["field"])}
+        for side in ("old", "new"):
+            value = change.get(side)
+            if field is not None and field.many_to_one and is_crm_item(field.related_model):
+                if self.hidden(field.related_model, value):
+                    shown[side], shown[f"{side}_hidden"] = "", True
+                    continue
+                live = self.names.get(field.related_model, {}).get(value)
+                shown[side] = str(live) if live is not None else change.get(f"{side}_label", "")
+            elif field is not None and field.many_to_one:
+                found = self.references.get(_reference_key(field), {}).get(value)
+                shown[side] = found or change.get(f"{side}_label") or _plain(value)
+            else:
+                shown[side] = _value_shown(field, value)
+        return shown
+
+    def _legacy(self, model, change: dict) -> dict:
+        """An event written as text: shown as written, hidden links left out."""
+        related = _legacy_link_model(model, change)
+        if related is None:
+            return change
+        change = dict(change)
+        for side in ("old", "new"):
+            pk = change.get(f"{side}_id")
+            unknown = f"{side}_id" not in change and change[side] and not self.superuser
+            if self.hidden(related, pk) or unknown:
+                change[side], change[f"{side}_hidden"] = "", True
+        return change
+
+
+# Labels of history fields that are not model fields (a client's phones, an item's shares),
+# registered by the apps that write them; read in the reader's language.
+_extra_labels: dict[str, str] = {}
+
+
+def register_history_labels(labels: dict) -> None:
+    """Labels (lazy translations) of history fields that are not fields of the item's model."""
+    _extra_labels.update(labels)
+
+
+def _label(model, name: str) -> str:
+    try:
+        return str(model._meta.get_field(name).verbose_name)
+    except (AttributeError, FieldDoesNotExist):
+        return str(_extra_labels.get(name, name))
+
+
+def _item_model(event):
+    return ContentType.objects.get_for_id(event.item_type_id).model_class()
+
+
+def _model_field(model, change: dict):
+    try:
+        return model._meta.get_field(change.get("field")) if model is not None else None
+    except FieldDoesNotExist:
+        return None
+
+
+def _reference_key(field) -> tuple:
+    """How values of a reference field are found: by ``code`` within its list (reference
+    lists), otherwise by primary key (people, pipelines)."""
+    related = field.related_model
+    lookup = tuple(sorted((field.get_limit_choices_to() or {}).items()))
+    return (related, lookup, hasattr(related, "code") and not hasattr(related, "username"))
+
+
+def _shown_object(row) -> str:
+    if hasattr(row, "get_full_name"):
+        return row.get_full_name() or row.get_username()
+    return str(row)
+
+
+def _plain(value) -> str:
+    return "" if value is None else str(value)
+
+
+def _value_shown(field, value) -> str:
+    """A raw value as the reader reads it: choices and yes/no in their language, dates in
+    their format, lists of phones or e-mails one after the other."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, list):
+        return "; ".join(f"{v.get('value', '')} ({_kind(v.get('kind', ''))})" for v in value)
+    if field is None:
+        return str(value)
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(field, models.BooleanField):
+        return _("yes") if value else _("no")
+    if isinstance(field, models.DateTimeField):
+        return formats.date_format(datetime.fromisoformat(value), "DATETIME_FORMAT")
+    if isinstance(field, models.DateField):
+        return formats.date_format(date.fromisoformat(value), "DATE_FORMAT")
+    if isinstance(field, models.DecimalField):
+        return formats.number_format(Decimal(value), decimal_pos=field.decimal_places)
+    return str(value)
+
+
+def _kind(kind: str) -> str:
+    return str(_extra_labels.get(f"kind:{kind}", kind))
 
 
 def _related_model(event):
@@ -64,25 +195,31 @@ def _related_model(event):
     return model if is_crm_item(model) else None
 
 
-def _change_model(event, change: dict):
-    """The CRM item model a field change links to, or None for a plain value."""
+def _legacy_link_model(model, change: dict):
+    """The CRM item model a change written as text links to (None for a plain value)."""
     if "item" in change:
         return apps.get_model(change["item"])
-    item_model = ContentType.objects.get_for_id(event.item_type_id).model_class()
-    if item_model is None:
+    if model is None:
         return None
-    return restricted_relations(item_model).get(change.get("field"))
+    return restricted_relations(model).get(change.get("field"))
 
 
-def _links_of(event):
+def _links_of(event, model):
+    """The (model, id) of every CRM item the event names."""
     related = _related_model(event)
     if related is not None:
         yield related, event.related_id
     for change in event.changes:
-        model = _change_model(event, change)
-        if model is not None:
-            yield model, change.get("old_id")
-            yield model, change.get("new_id")
+        if "label" in change:
+            linked = _legacy_link_model(model, change)
+            if linked is not None:
+                yield linked, change.get("old_id")
+                yield linked, change.get("new_id")
+            continue
+        field = _model_field(model, change)
+        if field is not None and field.many_to_one and is_crm_item(field.related_model):
+            yield field.related_model, change.get("old")
+            yield field.related_model, change.get("new")
 
 
 def _readable(model, ids: set[int], user) -> set[int]:

@@ -1,11 +1,14 @@
 """What services of every CRM item share: field snapshots for history, diffs, edit conflicts."""
 
+from datetime import date, datetime
+from decimal import Decimal
+
 from django.db import models, transaction
 from django.db.models import F
 from django.db.models.functions import Now
 from django.utils.translation import gettext as _
 
-from accessrights.restriction import allowed, restricted_relations
+from accessrights.restriction import allowed, is_crm_item, restricted_relations
 from timeline.models import EventKind
 from timeline.services import events_record_bulk
 
@@ -95,29 +98,57 @@ def snapshot(instance, field_names, reader=None) -> dict[str, str]:
     return values
 
 
-def diff(
-    instance, before: dict[str, str], after: dict[str, str], extra_labels=None, ids_before=None
-) -> list:
-    """The ``changes`` of a history event: every field whose displayed value changed.
+def found_by_code(model) -> bool:
+    """Whether history keeps a reference to ``model`` by its ``code`` (reference-list entries,
+    stable across renames and languages) rather than by its primary key (people, pipelines,
+    CRM items)."""
+    return hasattr(model, "code") and not is_crm_item(model) and not hasattr(model, "username")
 
-    A link to another CRM item (a deal's company) also keeps the ids on both sides
-    (``ids_before``: the relation ids as stored before the write), so that history can be
-    shown to each reader without the names they may not read."""
-    labels = extra_labels or {}
-    links = restricted_relations(type(instance))
+
+def raw_value(instance, field_name: str):
+    """A field's value as history keeps it: JSON-safe and in no language (a code, an id, an
+    ISO date, a decimal as a string, the value itself)."""
+    field = instance._meta.get_field(field_name)
+    if field.many_to_one:
+        related = getattr(instance, field_name)
+        if related is None:
+            return None
+        return related.code if found_by_code(field.related_model) else related.pk
+    value = getattr(instance, field_name)
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def state(instance, field_names) -> dict[str, tuple]:
+    """``{name: (raw value, label)}`` of ``field_names``, what ``diff`` compares; the label
+    (a reference's name as it is now) is kept beside the raw value of a reference, for when
+    the referenced row is gone."""
+    return {
+        name: (
+            raw_value(instance, name),
+            display(instance, name) if instance._meta.get_field(name).many_to_one else None,
+        )
+        for name in field_names
+    }
+
+
+def diff(instance, before: dict[str, tuple], after: dict[str, tuple]) -> list:
+    """The ``changes`` of a history event, as data: ``{"field", "old", "new"}`` with raw
+    values (``state``), plus ``old_label``/``new_label`` for a reference. They are rendered
+    at read time, in the reader's language and under their rights
+    (``crm.history.render_for_reader``)."""
     changes = []
-    for name, old in before.items():
-        new = after[name]
-        if old != new:
-            label = labels.get(name) or str(instance._meta.get_field(name).verbose_name)
-            change = {"field": name, "label": label, "old": old, "new": new}
-            if name in links:
-                change.update(
-                    item=links[name]._meta.label_lower,
-                    old_id=(ids_before or {}).get(name),
-                    new_id=getattr(instance, f"{name}_id"),
-                )
-            changes.append(change)
+    for name, (old, old_label) in before.items():
+        new, new_label = after[name]
+        if old == new:
+            continue
+        change = {"field": name, "old": old, "new": new}
+        if old_label is not None or new_label is not None:
+            change.update(old_label=old_label or "", new_label=new_label or "")
+        changes.append(change)
     return changes
 
 

@@ -23,7 +23,7 @@ from timeline.models import Event, EventKind
 from timeline.services import event_record
 
 from .history import render_for_reader
-from .items import EditConflict, changes_since, diff, snapshot
+from .items import EditConflict, changes_since, diff, state
 
 
 class Channels(Protocol):
@@ -35,8 +35,6 @@ class Channels(Protocol):
     def clean(self, given: dict) -> dict[str, list]: ...
 
     def stored(self, item) -> dict[str, list]: ...
-
-    def display(self, values: list) -> str: ...
 
     def replace(self, item, cleaned: dict[str, list]) -> None: ...
 
@@ -102,9 +100,11 @@ def _stored_channels(spec: ItemSpec, item) -> dict:
     return spec.channels.stored(item) if spec.channels is not None else {}
 
 
-def _full_snapshot(spec: ItemSpec, item, channels: dict) -> dict[str, str]:
-    values = snapshot(item, spec.fields)
-    values.update({name: spec.channels.display(v) for name, v in channels.items()})
+def _full_state(spec: ItemSpec, item, channels: dict) -> dict[str, tuple]:
+    """What history compares: the fields' raw values and the channels' lists of values."""
+    values = state(item, spec.fields)
+    for name, listed in channels.items():
+        values[name] = ([{"value": v["value"], "kind": v["kind"]} for v in listed], None)
     return values
 
 
@@ -149,15 +149,14 @@ def item_update(
     check(user, "update", item)
     check_version(spec, user, item, expected_version)
     stored = _stored_channels(spec, item)
-    before = _full_snapshot(spec, item, stored)
+    before = _full_state(spec, item, stored)
     stored_relations = _relation_ids(item)
     reach_before = access_key(item)
     _assign(spec, item, fields)
     cleaned = _clean_channels(spec, channels or {})
     _validate(spec, item, stored_relations)
-    after = _full_snapshot(spec, item, {**stored, **cleaned})
-    labels = spec.channels.labels if spec.channels else None
-    changes = diff(item, before, after, labels, ids_before=stored_relations)
+    after = _full_state(spec, item, {**stored, **cleaned})
+    changes = diff(item, before, after)
     if not changes:
         return item
     item.version += 1

@@ -241,8 +241,8 @@ def _move_usages(user, usages, entry: Entry, replacement: Entry) -> None:
         if not hasattr(model, "version"):
             rows.update(**{name: replacement})
             continue
-        label = str(model._meta.get_field(name).verbose_name)
-        change = [{"field": name, "label": label, "old": entry.name, "new": replacement.name}]
+        change = [{"field": name, "old": entry.code, "new": replacement.code,
+                   "old_label": entry.name, "new_label": replacement.name}]  # fmt: skip
         follow = getattr(model, "follow_entry", None)
         followers = follow(name, replacement) if follow else {}
         items_bulk_set(user=user, queryset=rows, changes=change, **{name: replacement}, **followers)

@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from accessrights.models import Action, Role, RolePermission
 from accessrights.rights import rights_changed
 from crm.entities import entity_types
+from crm.history import render_for_reader
 
 # Every model of these apps, with their many-to-many tables.
 CRM_APPS = (
@@ -106,3 +107,10 @@ def every_action(scope: str) -> dict:
 def entity_keys() -> list[str]:
     """The rights entities of every registered item type (deals: the default pipeline)."""
     return [entity_type.key for entity_type in entity_types()]
+
+
+def shown_changes(event, reader=None) -> dict:
+    """``{field: (old, new)}`` of a history event as ``reader`` (its author by default) reads
+    it: history keeps raw values and renders them at read time."""
+    [rendered] = render_for_reader([event], reader or event.author)
+    return {c["field"]: (c["old"], c["new"]) for c in rendered.changes}

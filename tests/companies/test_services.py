@@ -9,7 +9,7 @@ from crm.items import EditConflict
 from crm.services import items_bulk_delete, items_bulk_update
 from dictionaries import services as dictionary_services
 from tests.conftest import sales_user
-from tests.helpers import service_refused, tables_snapshot
+from tests.helpers import service_refused, shown_changes, tables_snapshot
 from timeline.models import Event
 
 from .helpers import entry, phone
@@ -46,7 +46,7 @@ def test_update_records_each_field_change_and_bumps_the_version(company, user):
     )
     company.refresh_from_db()
     assert company.version == 2
-    changes = {c["field"]: (c["old"], c["new"]) for c in Event.objects.of_item(company)[0].changes}
+    changes = shown_changes(Event.objects.of_item(company)[0])
     assert changes["name"] == ("Acme", "Acme Ltd")
     assert changes["industry"] == ("", "Information Technology")
     assert changes["phones"] == (
@@ -199,8 +199,7 @@ def test_deleting_a_used_entry_asks_for_a_replacement_and_moves_items(company, u
     assert moved == 1
     company.refresh_from_db()
     assert (company.type, company.version) == (partner, 2)
-    change = Event.objects.of_item(company)[0].changes[0]
-    assert (change["old"], change["new"]) == ("Client", "Partner")
+    assert shown_changes(Event.objects.of_item(company)[0])["type"] == ("Client", "Partner")
 
 
 def test_the_settings_page_asks_where_items_of_a_deleted_entry_go(company, admin, client):

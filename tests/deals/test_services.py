@@ -18,7 +18,7 @@ from dictionaries import services as dictionary_services
 from dictionaries.models import Entry, Pipeline
 from tests.conftest import sales_user
 from tests.factories import UserFactory
-from tests.helpers import entity_keys, service_refused, tables_snapshot
+from tests.helpers import entity_keys, service_refused, shown_changes, tables_snapshot
 from timeline.models import Event
 
 pytestmark = pytest.mark.django_db
@@ -59,7 +59,7 @@ def events(item, kind: str | None = None) -> list[Event]:
 
 
 def changes_of(event: Event) -> dict:
-    return {c["field"]: (c["old"], c["new"]) for c in event.changes}
+    return shown_changes(event)
 
 
 def role_with(name: str, grid: dict) -> Role:
