@@ -1,6 +1,7 @@
 """History as each reader may read it, and comments: history is written by ``timeline``, and
 read here, under the reader's rights (``accessrights``)."""
 
+import copy
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -29,9 +30,10 @@ def render_for_reader(events, user) -> list:
     events written before that keep their stored text (``label`` present) and are shown as
     they were written. A deleted item is judged on who reached it when it was deleted (its
     deletion event's ``reach``); a link change recorded without ids is shown to superusers
-    only. A fixed number of queries per page: one or two per kind of linked value.
+    only. A fixed number of queries per page: one or two per kind of linked value. Returns
+    rendered copies; the events given are left as stored.
     """
-    events = list(events)
+    events = [copy.copy(event) for event in events]  # the stored events stay as they are
     context = _RenderContext(events, user)
     for event in events:
         related = _related_model(event)
