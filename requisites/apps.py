@@ -4,3 +4,18 @@ from django.apps import AppConfig
 class RequisitesConfig(AppConfig):
     name = "requisites"
     verbose_name = "Requisites (legal details)"
+
+    def ready(self):
+        from companies.matching import register_tax_ids
+
+        from .identifiers import compact_tax_id
+        from .models import Requisite
+
+        def owners(kind: str, tax_id: str):
+            # kind is "company" or "contact", the name of the requisite's owner field
+            return Requisite.objects.filter(tax_id=tax_id, **{f"{kind}__isnull": False}).values(
+                f"{kind}_id"
+            )
+
+        # The client matcher's tax-id signal; companies imports nothing of requisites for it.
+        register_tax_ids(compact=compact_tax_id, owners=owners)
