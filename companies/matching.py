@@ -28,7 +28,9 @@ Signals:
 Each match carries its reasons: which phone, e-mail, name or tax identifier matched.
 
 Queries: at most one per model for phones and e-mails together, and one per model and name or
-tax-id signal, whatever the number of phones and e-mails; nothing is loaded item by item.
+tax-id signal, whatever the number of phones and e-mails; nothing is loaded item by item. Each
+query takes at most ``limit`` items (per phone or e-mail for those), oldest or most similar
+first, and the policy's order ranks what they bring.
 """
 
 from collections.abc import Callable, Iterable, Mapping
@@ -279,7 +281,8 @@ def _channel_candidates(items, kind, signals, facts, limit):
     condition = Q()
     for signal, given in values:
         condition |= Q(channel=signal.value, normalized__in=given)
-    # Rows by owner, oldest first: ``limit`` owners take at most limit * len(values) rows.
+    # Rows by owner, oldest first: the ``limit`` oldest owners take at most ``limit`` rows per
+    # value, so the cap never cuts one of them (Order.BEST ranks among these candidates).
     rows = (
         Communication.objects.filter(condition, **{f"{kind}__in": items})
         .select_related(kind)
