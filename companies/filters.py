@@ -1,6 +1,7 @@
 """The ONE definition of a filtered company or contact list: pages, API and export use it."""
 
 import django_filters
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -8,21 +9,19 @@ from crm.filters import ItemFilterSet, ReadableItemFilter
 from dictionaries.filters import EntryCodeFilter
 
 from . import communications as comms
+from .matching import tax_ids
 from .models import Communication, Company, Contact
 
 MAX_SEARCH_LENGTH = 200
 
 
-# How a tax identifier finds its owners: given by the requisites app, which builds on this one
-# (``register_tax_id_search``); without it the search has no tax-identifier mode.
-_tax_id_search = None
-
-
-def register_tax_id_search(search) -> None:
-    """``search.compact(text) -> str`` writes a tax identifier the way it is stored;
-    ``search.owners(owner_field, compact)`` gives the ids of the companies (contacts) with it."""
-    global _tax_id_search
-    _tax_id_search = search
+def _tax_ids():
+    """The tax-identifier lookup the requisites app registers (``companies.matching``), or
+    None: without it the search has no tax-identifier mode."""
+    try:
+        return tax_ids()
+    except ImproperlyConfigured:
+        return None
 
 
 def _owners_with(owner_field: str, channel: str, fragments: list[str]):
@@ -74,20 +73,22 @@ class ClientFilterSet(ItemFilterSet):
     def _is_tax_id(self, qs, value: str) -> bool:
         """Whether ``value`` is the tax identifier of one of the items of ``qs`` (the
         reader's restricted items): the mode never depends on items they may not read."""
-        if not self.has_requisites or _tax_id_search is None:
+        lookup = _tax_ids()
+        if not self.has_requisites or lookup is None:
             return False
-        compact = _tax_id_search.compact(value)
+        compact = lookup.compact(value)
         if len(compact) < 8 or not any(c.isdigit() for c in compact):
             return False
         return self.filter_tax_id(qs, "tax_id", compact).exists()
 
     def filter_tax_id(self, qs, name, value):
-        if _tax_id_search is None:
+        lookup = _tax_ids()
+        if lookup is None:
             return qs
-        compact = _tax_id_search.compact(value[:MAX_SEARCH_LENGTH])
+        compact = lookup.compact(value[:MAX_SEARCH_LENGTH])
         if not compact:
             return qs
-        return qs.filter(pk__in=_tax_id_search.owners(self.owner_field, compact))
+        return qs.filter(pk__in=lookup.owners(self.owner_field, compact))
 
     def filter_phone(self, qs, name, value):
         value = value.strip()[:MAX_SEARCH_LENGTH]

@@ -10,13 +10,13 @@ a process stage reopens it. Errors: ``ValidationError``, ``PermissionDenied``,
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accessrights.restriction import allowed, check
 from companies import communications as comms
-from companies.models import Communication, Company, Contact
+from companies.matching import LEAD_CONVERSION, ClientFacts, match_clients
+from companies.models import Company, Contact
 from companies.services import (
     CLIENT_CHANNELS,
     COMMON_FIELDS,
@@ -254,20 +254,17 @@ def lead_delete(*, user, lead) -> None:
 
 
 def existing_client(user, model, lead: Lead):
-    """A client the user may read with one of the lead's phones or e-mails, the oldest first."""
-    condition = Q(pk__in=[])
-    for comm in lead.communications.all():
-        if comm.channel in (comms.PHONE, comms.EMAIL):
-            condition |= Q(channel=comm.channel, normalized=comm.normalized)
-    owner = model._meta.model_name
-    owners = Communication.objects.filter(condition, **{f"{owner}__isnull": False}).values(
-        f"{owner}_id"
+    """A client the user may read with one of the lead's phones or e-mails (a company also
+    by the lead's exact company name), the oldest first: the matcher's lead conversion."""
+    stored = [(c.channel, c.normalized) for c in lead.communications.all()]
+    facts = ClientFacts(
+        model._meta.model_name,
+        name=lead.company_name,
+        phones=tuple(value for channel, value in stored if channel == comms.PHONE),
+        emails=tuple(value for channel, value in stored if channel == comms.EMAIL),
     )
-    readable = model.objects.restrict(user, "read").order_by("id")
-    found = readable.filter(pk__in=owners).first()
-    if found is None and model is Company and lead.company_name:
-        found = readable.filter(name__iexact=lead.company_name).first()
-    return found
+    found = match_clients(facts, LEAD_CONVERSION, user=user)
+    return found[0].item if found else None
 
 
 def _lead_channels(lead: Lead) -> dict:

@@ -6,8 +6,16 @@ class RequisitesConfig(AppConfig):
     verbose_name = "Requisites (legal details)"
 
     def ready(self):
-        from companies.filters import register_tax_id_search
+        from companies.matching import register_tax_ids
 
-        from .search import TaxIdSearch
+        from .identifiers import compact_tax_id
+        from .models import Requisite
 
-        register_tax_id_search(TaxIdSearch())
+        def owners(kind: str, tax_id: str):
+            # kind is "company" or "contact", the name of the requisite's owner field
+            return Requisite.objects.filter(tax_id=tax_id, **{f"{kind}__isnull": False}).values(
+                f"{kind}_id"
+            )
+
+        # The client matcher's tax-id signal; companies imports nothing of requisites for it.
+        register_tax_ids(compact=compact_tax_id, owners=owners)

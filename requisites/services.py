@@ -10,8 +10,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from accessrights.restriction import allowed, check
+from accessrights.restriction import check
 from accessrights.rules import check_settings_right
+from companies.matching import SYSTEM, TAX_ID_DUPLICATE, ClientFacts, match_clients
 from crm.items import locked
 from timeline.models import EventKind
 from timeline.services import event_record
@@ -101,24 +102,20 @@ def clean_accounts(preset: Preset, accounts) -> list[dict]:
 
 
 def _check_duplicate(requisite: Requisite, user, tax_field: PresetField | None) -> None:
-    """The same tax identifier on another company (or contact) is a likely duplicate."""
+    """The same tax identifier on another company (or contact) is a likely duplicate: the
+    matcher's tax-id policy. The other item is named only if the user may read it."""
     if not requisite.tax_id or tax_field is None:
         return
-    owner_field = "company" if requisite.company_id else "contact"
-    others = (
-        Requisite.objects.filter(tax_id=requisite.tax_id, **{f"{owner_field}__isnull": False})
-        .exclude(**{owner_field: requisite.owner})
-        .select_related(owner_field)
-    )
-    other = others.first()
-    if other is None:
+    owner = requisite.owner
+    facts = ClientFacts(_owner_field(owner), tax_id=requisite.tax_id, pk=owner.pk)
+    readable = match_clients(facts, TAX_ID_DUPLICATE, user=user)
+    if readable:
+        name = f"“{readable[0].item}” (#{readable[0].item.pk})"
+    elif match_clients(facts, TAX_ID_DUPLICATE, scope=SYSTEM):
+        # Only the fact that one exists, as for a uniqueness check; never which one.
+        name = _("another item you cannot see")
+    else:
         return
-    owner = other.owner
-    name = (
-        f"“{owner}” (#{owner.pk})"
-        if allowed(user, "read", owner)
-        else _("another item you cannot see")
-    )
     message = _(
         "%(label)s %(value)s is already used by %(name)s: a likely duplicate. "
         "Save anyway to keep both."

@@ -1,0 +1,376 @@
+"""The client matcher: which stored companies and contacts are the client being entered.
+
+One matcher for every door that asks "is this client already in the CRM?": duplicate warnings
+on the edit forms, lead conversion, requisites (the same tax identifier), and next imports and
+web forms. What is known of the client is a ``ClientFacts``; a ``Policy`` (data, not a code
+path) says which signals count for companies and for contacts, which of them also find items
+of the other kind, how matches are ordered and how many come back. The caller chooses the
+scope:
+
+- the reader's (``user=...``): only items of ``Model.objects.restrict(user, "read")`` are
+  looked at, inside the same SQL queries, so nothing of the others comes back, not even how
+  many there are;
+- the system's (``scope=SYSTEM``): every item, for work done for no person (an import, a web
+  form submission). Such results must never be shown to a person as they are: show a person
+  the reader's scope, and use a system match only for what the system itself decides (link
+  a submission to its client) or for the bare fact that one exists.
+
+Signals:
+
+- ``PHONE``, ``EMAIL``: the same normalised phone (E.164) or e-mail on the item;
+- ``EXACT_NAME``: a company's name, or a contact's first and last name, case-insensitive;
+- ``SIMILAR_NAME`` (companies only): trigram similarity of at least ``NAME_SIMILARITY`` on
+  PostgreSQL, the same name (case-insensitive) elsewhere;
+- ``TAX_ID``: the same compact tax identifier on one of the item's requisites. The requisites
+  app registers that lookup (``register_tax_ids``, in its ``ready()``), so this module
+  imports nothing of it.
+
+Each match carries its reasons: which phone, e-mail, name or tax identifier matched.
+
+Queries: at most one per model for phones and e-mails together, and one per model and name or
+tax-id signal, whatever the number of phones and e-mails; nothing is loaded item by item. Each
+query takes at most ``limit`` items (per phone or e-mail for those), oldest or most similar
+first, and the policy's order ranks what they bring.
+"""
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from enum import Enum, StrEnum
+
+from django.contrib.postgres.search import TrigramSimilarity
+from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.db import connection
+from django.db.models import Q, QuerySet
+from django.db.models.functions import Upper
+from django.utils.translation import gettext as _
+
+from . import communications as comms
+from .models import Communication, Company, Contact
+
+COMPANY, CONTACT = "company", "contact"
+MODELS = {COMPANY: Company, CONTACT: Contact}
+NAME_SIMILARITY = 0.6
+
+
+class Signal(StrEnum):
+    PHONE = comms.PHONE
+    EMAIL = comms.EMAIL
+    EXACT_NAME = "exact_name"
+    SIMILAR_NAME = "similar_name"
+    TAX_ID = "tax_id"
+
+
+# Identifiers say more than names: a match by one of them comes before a match by name alone.
+IDENTIFIERS = frozenset({Signal.PHONE, Signal.EMAIL, Signal.TAX_ID})
+CHANNELS = (Signal.PHONE, Signal.EMAIL)
+
+
+class Order(StrEnum):
+    """How matches are ordered; in both, a match by an identifier comes before one by name."""
+
+    OLDEST = "oldest"  # then the oldest item first (the one others were copied from)
+    BEST = "best"  # then the most reasons, the most similar name, the oldest
+
+
+class Scope(Enum):
+    SYSTEM = "system"
+
+
+SYSTEM = Scope.SYSTEM
+
+
+@dataclass(frozen=True)
+class Policy:
+    """What counts as the same client, and in which order matches come.
+
+    ``company`` and ``contact``: the signals that find items of that kind. ``across_kinds``:
+    those of them (phones, e-mails, tax ids; never names) that also find items of the other
+    kind, and the only ones used for a client of no known kind (a lead). ``limit``: at most
+    that many matches. Raises ValueError for a policy that cannot be followed.
+    """
+
+    name: str
+    company: frozenset[Signal]
+    contact: frozenset[Signal]
+    order: Order
+    across_kinds: frozenset[Signal] = frozenset()
+    limit: int = 10
+
+    def __post_init__(self):
+        for name in ("company", "contact", "across_kinds"):
+            object.__setattr__(self, name, frozenset(Signal(s) for s in getattr(self, name)))
+        if Signal.SIMILAR_NAME in self.contact:
+            raise ValueError("Similar names are compared for companies only.")
+        if not self.across_kinds <= IDENTIFIERS:
+            raise ValueError("Only phones, e-mails and tax ids can match across kinds.")
+        if self.limit < 1:
+            raise ValueError("A policy returns at least one match.")
+
+    def signals(self, kind: str, client_kind: str | None) -> frozenset[Signal]:
+        """The signals that look for items of ``kind`` for a client of ``client_kind``."""
+        own = getattr(self, kind)
+        return own if kind == client_kind else own & self.across_kinds
+
+
+# The callers' policies, side by side.
+DUPLICATE_WARNING = Policy(
+    "duplicate warning",
+    company={Signal.PHONE, Signal.EMAIL, Signal.SIMILAR_NAME},
+    contact={Signal.PHONE, Signal.EMAIL, Signal.EXACT_NAME},
+    across_kinds={Signal.PHONE, Signal.EMAIL},
+    order=Order.BEST,
+    limit=10,
+)
+LEAD_CONVERSION = Policy(
+    "lead conversion",
+    company={Signal.PHONE, Signal.EMAIL, Signal.EXACT_NAME},
+    contact={Signal.PHONE, Signal.EMAIL},
+    order=Order.OLDEST,
+    limit=1,
+)
+TAX_ID_DUPLICATE = Policy(
+    "tax id duplicate",
+    company={Signal.TAX_ID},
+    contact={Signal.TAX_ID},
+    order=Order.OLDEST,
+    limit=1,
+)
+
+
+@dataclass(frozen=True)
+class TaxIds:
+    """Where tax identifiers live. ``compact``: a tax id as stored; ``owners(kind, tax_id)``:
+    a ``values()`` queryset of the ids of the items of ``kind`` having it (a subquery)."""
+
+    compact: Callable[[str], str]
+    owners: Callable[[str, str], QuerySet]
+
+
+_registered: dict[str, TaxIds] = {}
+
+
+def register_tax_ids(*, compact: Callable[[str], str], owners: Callable[[str, str], QuerySet]):
+    """Called by the app that stores tax identifiers (requisites) in its ``ready()``."""
+    _registered["tax_ids"] = TaxIds(compact, owners)
+
+
+def tax_ids() -> TaxIds:
+    """The registered tax-id lookup; ImproperlyConfigured when no app registered one."""
+    try:
+        return _registered["tax_ids"]
+    except KeyError:
+        raise ImproperlyConfigured(
+            "No app registered tax identifiers (requisites does, in its ready())."
+        ) from None
+
+
+def _normalized(normalize, values: Iterable[str]) -> tuple[str, ...]:
+    result = []
+    for value in values:
+        try:
+            result.append(normalize(value))
+        except ValidationError:
+            continue  # not a phone (an e-mail): nothing to match by
+    return tuple(dict.fromkeys(result))
+
+
+@dataclass(frozen=True)
+class ClientFacts:
+    """What is known of a client: its kind (``"company"``, ``"contact"``, or None when not
+    known yet, as for a lead), names, normalised phones (E.164) and e-mails, compact tax id,
+    and ``pk`` when it is stored already (it never matches itself). ``build()`` normalises
+    values as typed."""
+
+    kind: str | None
+    name: str = ""
+    first_name: str = ""
+    last_name: str = ""
+    phones: tuple[str, ...] = ()
+    emails: tuple[str, ...] = ()
+    tax_id: str = ""
+    pk: int | None = None
+
+    def __post_init__(self):
+        if self.kind not in (COMPANY, CONTACT, None):
+            raise ValueError(f"unknown client kind {self.kind!r}")
+        if self.pk is not None and self.kind is None:
+            raise ValueError("A stored client has a kind.")
+        object.__setattr__(self, "phones", tuple(self.phones))
+        object.__setattr__(self, "emails", tuple(self.emails))
+
+    @classmethod
+    def build(cls, kind, *, name="", first_name="", last_name="", phones=(), emails=(),
+              tax_id="", pk=None) -> "ClientFacts":  # fmt: skip
+        """Facts from values as typed: phones in any format, e-mails in any case; values that
+        are not phones (e-mails) are left out, as nothing can match them."""
+        return cls(
+            kind,
+            name=(name or "").strip(),
+            first_name=(first_name or "").strip(),
+            last_name=(last_name or "").strip(),
+            phones=_normalized(comms.normalize_phone, phones),
+            emails=_normalized(comms.normalize_email, emails),
+            tax_id=tax_ids().compact(tax_id) if tax_id else "",
+            pk=pk,
+        )
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One thing that matched: the signal and the client's value that matched (E.164 phone,
+    normalised e-mail, the name, the compact tax id)."""
+
+    signal: Signal
+    value: str
+
+    def text(self, typed: Mapping[str, str] | None = None) -> str:
+        """For a person; ``typed`` maps normalised phones/e-mails to what they typed."""
+        shown = (typed or {}).get(self.value, self.value)
+        if self.signal in CHANNELS:
+            channel = Communication.Channel(self.signal.value).label
+            return _("same %(channel)s %(value)s") % {"channel": channel, "value": shown}
+        if self.signal == Signal.TAX_ID:
+            return _("same tax identifier %s") % shown
+        return _("same name") if self.signal == Signal.EXACT_NAME else _("similar name")
+
+
+@dataclass
+class Match:
+    """A stored company or contact that looks like the client, and why."""
+
+    item: Company | Contact
+    reasons: list[Reason] = field(default_factory=list)
+    similarity: float = 0.0  # of the names, when matched by a similar name
+
+    @property
+    def kind(self) -> str:
+        return self.item._meta.model_name
+
+    @property
+    def by_identifier(self) -> bool:
+        return any(reason.signal in IDENTIFIERS for reason in self.reasons)
+
+    @property
+    def signals(self) -> set[Signal]:
+        return {reason.signal for reason in self.reasons}
+
+
+def _order_key(order: Order):
+    kinds = list(MODELS)
+
+    def oldest(match):
+        return (not match.by_identifier, match.item.pk, kinds.index(match.kind))
+
+    def best(match):
+        return (
+            not match.by_identifier,
+            -len(match.reasons),
+            -match.similarity,
+            match.item.pk,
+            kinds.index(match.kind),
+        )
+
+    return oldest if order == Order.OLDEST else best
+
+
+def _channel_candidates(items, kind, signals, facts, limit):
+    values = [(Signal.PHONE, facts.phones), (Signal.EMAIL, facts.emails)]
+    values = [(signal, given) for signal, given in values if signal in signals and given]
+    if not values:
+        return
+    condition = Q()
+    for signal, given in values:
+        condition |= Q(channel=signal.value, normalized__in=given)
+    # Rows by owner, oldest first: the ``limit`` oldest owners take at most ``limit`` rows per
+    # value, so the cap never cuts one of them (Order.BEST ranks among these candidates).
+    rows = (
+        Communication.objects.filter(condition, **{f"{kind}__in": items})
+        .select_related(kind)
+        .order_by(f"{kind}_id", "id")
+    )
+    for row in rows[: limit * sum(len(given) for _signal, given in values)]:
+        yield getattr(row, kind), Reason(Signal(row.channel), row.normalized), 0.0
+
+
+def _name_candidates(items, kind, facts, limit):
+    if kind == COMPANY and facts.name:
+        same = items.filter(name__iexact=facts.name)
+        shown = facts.name
+    elif kind == CONTACT and (facts.first_name or facts.last_name):
+        same = items.filter(first_name__iexact=facts.first_name, last_name__iexact=facts.last_name)
+        shown = " ".join(p for p in (facts.first_name, facts.last_name) if p)
+    else:
+        return
+    for item in same.order_by("pk")[:limit]:
+        yield item, Reason(Signal.EXACT_NAME, shown), 1.0
+
+
+def _similar_candidates(items, kind, facts, limit):
+    if kind != COMPANY or not facts.name:
+        return
+    if connection.vendor != "postgresql":
+        for item in items.filter(name__iexact=facts.name).order_by("pk")[:limit]:
+            yield item, Reason(Signal.SIMILAR_NAME, facts.name), 1.0
+        return
+    # UPPER(name) % 'NAME' uses the trigram index; the similarity keeps the close ones.
+    name = facts.name.upper()
+    similar = (
+        items.annotate(upper_name=Upper("name"))
+        .filter(upper_name__trigram_similar=name)
+        .annotate(similarity=TrigramSimilarity(Upper("name"), name))
+        .filter(similarity__gte=NAME_SIMILARITY)
+        .order_by("-similarity", "pk")
+    )
+    for item in similar[:limit]:
+        yield item, Reason(Signal.SIMILAR_NAME, facts.name), item.similarity
+
+
+def _tax_id_candidates(items, kind, facts, limit):
+    if not facts.tax_id:
+        return
+    owners = tax_ids().owners(kind, facts.tax_id)
+    for item in items.filter(pk__in=owners).order_by("pk")[:limit]:
+        yield item, Reason(Signal.TAX_ID, facts.tax_id), 0.0
+
+
+def _scoped(user, scope) -> Callable[[type], QuerySet]:
+    if scope is SYSTEM and user is None:
+        return lambda model: model.objects.all()
+    if scope is None and user is not None:
+        return lambda model: model.objects.restrict(user, "read")
+    raise TypeError("Match in the reader's scope (user=...) or the system's (scope=SYSTEM).")
+
+
+def match_clients(facts: ClientFacts, policy: Policy, *, user=None, scope=None) -> list[Match]:
+    """The stored companies and contacts that look like ``facts`` under ``policy``, in its
+    order, at most ``policy.limit``, each with its reasons.
+
+    ``user``: the reader's scope, only items they may read (nothing of the others comes back).
+    ``scope=SYSTEM``: every item; never show such matches to a person as they are. Exactly one
+    of the two, or TypeError.
+    """
+    scoped = _scoped(user, scope)
+    found: dict[tuple[str, int], Match] = {}
+    for kind, model in MODELS.items():
+        signals = policy.signals(kind, facts.kind)
+        if not signals:
+            continue
+        items = scoped(model)
+        if kind == facts.kind and facts.pk is not None:
+            items = items.exclude(pk=facts.pk)
+        candidates = [_channel_candidates(items, kind, signals, facts, policy.limit)]
+        if Signal.EXACT_NAME in signals:
+            candidates.append(_name_candidates(items, kind, facts, policy.limit))
+        if Signal.SIMILAR_NAME in signals:
+            candidates.append(_similar_candidates(items, kind, facts, policy.limit))
+        if Signal.TAX_ID in signals:
+            candidates.append(_tax_id_candidates(items, kind, facts, policy.limit))
+        for source in candidates:
+            for item, reason, similarity in source:
+                match = found.setdefault((kind, item.pk), Match(item))
+                if reason.signal == Signal.SIMILAR_NAME and Signal.EXACT_NAME in match.signals:
+                    continue  # the same name says it already
+                if reason not in match.reasons:
+                    match.reasons.append(reason)
+                match.similarity = max(match.similarity, similarity)
+    return sorted(found.values(), key=_order_key(policy.order))[: policy.limit]
