@@ -76,7 +76,7 @@ def _readable_change(change: dict) -> dict:
 
 def _history(item) -> list[dict]:
     """The item's last events, newest first, with changes as people read them."""
-    events = Event.objects.of_item(item).select_related("author")[:HISTORY_LENGTH]
+    events = Event.objects.of_item(item).select_related("author", "on_behalf_of")[:HISTORY_LENGTH]
     return [
         {"event": event, "changes": [_readable_change(c) for c in event.changes]}
         for event in events

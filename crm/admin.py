@@ -210,9 +210,9 @@ class EventChangeList(ChangeList):
 
 @admin.register(Event)
 class EventAdmin(admin.ModelAdmin):
-    list_display = ["id", "created_at", "kind", "item", "author", "related_label"]
+    list_display = ["id", "created_at", "kind", "item", "actor", "related_label"]
     list_display_links = ["id", "created_at"]
-    list_select_related = ["item_type", "author"]
+    list_select_related = ["item_type", "author", "on_behalf_of"]
     list_filter = ["kind", "item_type"]
     sortable_by = []  # newest first by primary key; no other ordering is indexed
     ordering = ["-id"]
@@ -221,7 +221,8 @@ class EventAdmin(admin.ModelAdmin):
     show_full_result_count = False
     show_facets = admin.ShowFacets.NEVER
     fields = [
-        "created_at", "kind", "item", "item_version", "author", "change_list", "text",
+        "created_at", "kind", "item", "item_version", "author", "door", "door_id",
+        "on_behalf_of", "change_list", "text",
         "related_type", "related_id", "related_label",
     ]  # fmt: skip
     readonly_fields = fields
@@ -267,6 +268,10 @@ class EventAdmin(admin.ModelAdmin):
         except NoReverseMatch:
             return label
         return format_html('<a href="{}">{}</a>', url, label)
+
+    @admin.display(description=_("by"))
+    def actor(self, obj):
+        return obj.actor_line()
 
     @admin.display(description=_("changes"))
     def change_list(self, obj):

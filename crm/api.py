@@ -353,7 +353,7 @@ class ItemTimelineViewSet(ItemSharesMixin, ServiceWriteMixin, ItemViewSet):
     )
     def timeline(self, request, pk=None):
         """The item's history, newest first: changes with their fields, links, comments."""
-        events = Event.objects.of_item(self.get_object()).select_related("author")
+        events = Event.objects.of_item(self.get_object()).select_related("author", "on_behalf_of")
         page = render_for_reader(self.paginate_queryset(events), request.user)
         return self.get_paginated_response(EventSerializer(page, many=True).data)
 

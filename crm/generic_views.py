@@ -143,7 +143,9 @@ class ItemView(RestrictedItemMixin, TemplateView):
             tab = "details"
         context.update(object=item, tab=tab, model_meta=self.model._meta)
         if tab == "history":
-            events = Event.objects.of_item(item).select_related("author", "related_type")
+            events = Event.objects.of_item(item).select_related(
+                "author", "on_behalf_of", "related_type"
+            )
             page = CappedCountPaginator(events, 50).get_page(self.request.GET.get("page"))
             page.object_list = render_for_reader(page.object_list, self.request.user)
             context["events"] = page

@@ -3,7 +3,10 @@
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
+
+from .doors import NUMBERED, DoorKind
 
 
 class EventKind(models.TextChoices):
@@ -31,6 +34,12 @@ class Event(models.Model):
     ``"old_id"``/``"new_id"``, so that each reader sees only the names they may read.
     ``related_*`` names the other item of a link or unlink. Events outlive their item, so a
     deleted item's history stays readable to auditors.
+
+    ``door`` and ``door_id`` say through which door the write came (``timeline.doors``: page,
+    API, admin, import #N, web form #N, webhook #N, system) and ``on_behalf_of`` for whom the
+    door acted (an import job: its uploader); ``author`` is the user whose rights the service
+    used. Events written before doors were recorded have an empty ``door``: unknown, and
+    history shows only their author, as it did then.
     """
 
     item_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
@@ -38,6 +47,11 @@ class Event(models.Model):
     item_version = models.PositiveIntegerField(null=True)
     kind = models.CharField(max_length=10, choices=EventKind)
     author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    door = models.CharField(max_length=10, choices=DoorKind, blank=True)
+    door_id = models.PositiveBigIntegerField(null=True, blank=True)
+    on_behalf_of = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -61,3 +75,39 @@ class Event(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.item_type.model} {self.item_id}"
+
+    def door_label(self) -> str:
+        """The door as people read it ("API", "import #12"); empty when unknown."""
+        if not self.door:
+            return ""
+        label = str(DoorKind(self.door).label)
+        if self.door in NUMBERED and self.door_id is not None:
+            # Translators: a numbered door, e.g. "import #12", "web form #3".
+            return pgettext("door", "%(door)s #%(id)s") % {"door": label, "id": self.door_id}
+        return label
+
+    def actor_line(self) -> str:
+        """Who wrote this, for whom and through which door: "by Anna via API", "by Anna via
+        import #12", "via web form #3", "system". Reads ``author`` and ``on_behalf_of``: select
+        them with the events."""
+        author = _person(self.author) if self.author_id else ""
+        door = self.door_label()
+        if not door:  # recorded before doors were
+            return author or gettext("system")
+        whom = ""
+        if self.on_behalf_of_id and self.on_behalf_of_id != self.author_id:
+            whom = _person(self.on_behalf_of)
+        if self.door == DoorKind.SYSTEM and not author and not whom:
+            return gettext("system")
+        values = {"author": author, "whom": whom, "door": door}
+        if author and whom:
+            return gettext("by %(author)s for %(whom)s via %(door)s") % values
+        if author:
+            return gettext("by %(author)s via %(door)s") % values
+        if whom:
+            return gettext("for %(whom)s via %(door)s") % values
+        return gettext("via %(door)s") % values
+
+
+def _person(user) -> str:
+    return user.get_full_name() or user.get_username()

@@ -1,8 +1,10 @@
 """Writing history. Called by the services inside their transactions; history is read, under
-the reader's rights, through ``crm.history``."""
+the reader's rights, through ``crm.history``. Every event records the current door and for
+whom it acted (``timeline.doors``), so no service passes them on."""
 
 from django.contrib.contenttypes.models import ContentType
 
+from .doors import current_acting
 from .models import Event
 
 
@@ -26,13 +28,21 @@ def events_record_bulk(*, items, kind: str, author, changes_by_pk=None) -> None:
     )
 
 
+def _user(user):
+    return user if user is not None and user.is_authenticated else None
+
+
 def _event_fields(item, kind, author, changes, related, text, reach) -> dict:
+    acting = current_acting()
     fields = {
         "item_type": ContentType.objects.get_for_model(item),
         "item_id": item.pk,
         "item_version": getattr(item, "version", None),
         "kind": kind,
-        "author": author if author is not None and author.is_authenticated else None,
+        "author": _user(author),
+        "door": acting.door.kind,
+        "door_id": acting.door.id,
+        "on_behalf_of": _user(acting.on_behalf_of),
         "changes": changes or [],
         "text": text,
     }

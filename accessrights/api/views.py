@@ -108,6 +108,6 @@ class RoleViewSet(_SettingsViewSet):
     @action(detail=True, methods=["get"], pagination_class=HistoryPagination)
     def history(self, request, pk=None):
         """The role's history, newest first; a grid change names its cells (``company.read``)."""
-        events = Event.objects.of_item(self.get_object()).select_related("author")
+        events = Event.objects.of_item(self.get_object()).select_related("author", "on_behalf_of")
         page = self.paginate_queryset(events)
         return self.get_paginated_response(EventSerializer(page, many=True).data)

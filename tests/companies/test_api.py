@@ -455,8 +455,10 @@ def test_timeline_shows_history_and_takes_comments(admin_api, admin):
     assert changes["name"] == {"field": "name", "label": "name", "old": "Acme", "new": "Acme Inc."}
     assert changes["phones"]["new"] == "+12025550143 (work)"
     assert set(events[2]) == {
-        "id", "kind", "author", "author_name", "created_at", "changes", "text", "related"
+        "id", "kind", "author", "author_name", "door", "on_behalf_of", "on_behalf_of_name",
+        "actor", "created_at", "changes", "text", "related",
     }  # fmt: skip
+    assert events[2]["door"] == {"kind": "api", "id": None}
 
     refused(admin_api, "post", url + "timeline/", 400, {"text": ""}, "text")
     refused(admin_api, "post", url + "timeline/", 400, {"text": "x" * 20_001}, "text", "20000")
