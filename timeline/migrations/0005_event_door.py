@@ -13,7 +13,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('timeline', '0003_link_change_ids'),
+        ('timeline', '0004_changes_as_data'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
