@@ -36,21 +36,6 @@ def _parameters(name: str, field: forms.Field) -> list[str]:
     return [name]
 
 
-def _validated(filterset):
-    """The FilterSet's form, refusing what it would silently leave out: a parameter that is
-    no filter of it, or a value that is not valid (both would widen "the filtered list")."""
-    form = filterset.form
-    known = {p for name, field in form.fields.items() for p in _parameters(name, field)}
-    unknown = sorted(set(filterset.data) - known)
-    if unknown:
-        raise ValidationError(
-            {name: _("There is no filter “%s” on this list.") % name for name in unknown}
-        )
-    if not form.is_valid():
-        raise ValidationError(form.errors.as_data())
-    return form
-
-
 def _json(value, field: forms.Field):
     """A cleaned value of ``field`` as JSON: a row by its id (or the field's ``to_field_name``),
     a date as ISO, a number as its decimal string (exact, and short even for ``1E+999``)."""
@@ -84,8 +69,17 @@ def _spec_value(field: forms.Field, name: str, query: QueryDict, cleaned):
 
 def spec_from_query(filterset_class, query: QueryDict) -> dict:
     """The filter spec of ``query`` on a list of ``filterset_class``: only its filters, with
-    valid values; anything else is a ValidationError naming the parameter."""
-    form = _validated(filterset_class(query))
+    valid values. What the list would silently leave out, and so show more than asked for, is
+    a ValidationError naming it: a parameter that is no filter, a value that is not valid."""
+    form = filterset_class(query).form
+    known = {p for name, field in form.fields.items() for p in _parameters(name, field)}
+    unknown = sorted(set(query) - known)
+    if unknown:
+        raise ValidationError(
+            {name: _("There is no filter “%s” on this list.") % name for name in unknown}
+        )
+    if not form.is_valid():
+        raise ValidationError(form.errors.as_data())
     spec = {}
     for name, field in form.fields.items():
         value = _spec_value(field, name, query, form.cleaned_data.get(name))
@@ -115,11 +109,12 @@ def spec_to_query(spec: dict) -> QueryDict:
 def queryset_for(model, filterset_class, user, action: str, spec: dict):
     """The items of ``model`` that ``user`` may ``action`` (``restrict()``) in the list that
     ``spec`` filters, as ``filterset_class`` filters it for that user. A spec that is no
-    longer valid (a reference value deleted since) is a ValidationError, never a wider list."""
+    longer valid (a reference value deleted since), or that no query makes (it does not come
+    back as it is from its query), is a ValidationError, never a wider list."""
+    query = spec_to_query(spec)
+    if spec_from_query(filterset_class, query) != spec:
+        raise ValidationError(_("This is not a filter of this list."))
     filterset = filterset_class(
-        spec_to_query(spec),
-        queryset=model.objects.restrict(user, action),
-        request=FilterReader(user),
+        query, queryset=model.objects.restrict(user, action), request=FilterReader(user)
     )
-    _validated(filterset)
     return filterset.qs
