@@ -140,7 +140,9 @@ def _run_chunk(job: Job, queryset, handle_chunk, chunk_size: int) -> bool:
         return False
     failures = handle_chunk(rows)
     if settings.DEBUG and settings.JOB_CHUNK_PAUSE:
-        time.sleep(settings.JOB_CHUNK_PAUSE)  # tests kill a worker here, mid-chunk
+        # Tests kill a worker here: the chunk is done, not yet committed.
+        logger.info("Job %s: chunk done up to %s, pausing before its commit", job.pk, rows[-1].pk)
+        time.sleep(settings.JOB_CHUNK_PAUSE)
     locked.done += len(rows) - len(failures)
     locked.failed += len(failures)
     room = max(Job.MAX_FAILURES - len(locked.failures), 0)
