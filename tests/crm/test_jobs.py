@@ -101,6 +101,24 @@ def test_a_message_delivered_again_after_the_job_ended_does_nothing(
     assert Job.objects.get(pk=failed.pk).status == JobStatus.FAILED
 
 
+@pytest.mark.django_db
+def test_a_job_whose_task_cannot_be_queued_is_failed_not_left_waiting(
+    probe_kind, user, monkeypatch, django_capture_on_commit_callbacks
+):
+    def unreachable(*args):
+        raise ConnectionRefusedError("redis:6379")
+
+    monkeypatch.setattr(probe, "delay", unreachable)
+    with django_capture_on_commit_callbacks(execute=True):
+        job = job_start(user=user, kind=probe_kind, parameters={})
+    job.refresh_from_db()
+    assert (job.status, job.error) == (
+        JobStatus.FAILED,
+        "The job stopped on an unexpected error (ConnectionRefusedError).",
+    )
+    assert ran == []
+
+
 def test_job_tasks_are_acknowledged_only_when_they_end():
     assert probe.acks_late and probe.reject_on_worker_lost
 
