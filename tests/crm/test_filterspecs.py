@@ -10,7 +10,7 @@ from django_filters.fields import BaseCSVField, DateRangeField, RangeField
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from accessrights.models import Action, Entity, Scope
+from accessrights.models import Action, Scope
 from companies import services
 from companies.filters import CompanyFilterSet, ContactFilterSet
 from companies.models import Company, Contact
@@ -91,7 +91,7 @@ def test_what_the_list_would_leave_out_is_refused_by_name(text, field, message):
 
 def test_the_list_is_the_users_restricted_list_filtered_as_the_page_filters_it(user):
     reader = UserFactory()
-    give_role(reader, {Entity.COMPANY: {Action.READ: Scope.ALL, Action.UPDATE: Scope.OWN}})
+    give_role(reader, {"company": {Action.READ: Scope.ALL, Action.UPDATE: Scope.OWN}})
     customer, partner = entry("COMPANY_TYPE", "CUSTOMER"), entry("COMPANY_TYPE", "PARTNER")
     mine = services.company_create(user=user, name="Mine", type=customer, responsible=reader)
     services.company_create(user=user, name="Mine, a partner", type=partner, responsible=reader)
@@ -107,7 +107,7 @@ def test_filters_that_read_the_request_filter_for_the_jobs_user(user):
     contact = services.contact_create(user=user, last_name="Smith", companies=[hidden])
     Contact.objects.filter(pk=contact.pk).update(opened=True)
     reader = UserFactory()
-    give_role(reader, {Entity.CONTACT: {Action.READ: Scope.OPEN}})
+    give_role(reader, {"contact": {Action.READ: Scope.OPEN}})
     spec = {"company": str(hidden.pk)}
     assert list(queryset_for(Contact, ContactFilterSet, user, "read", spec)) == [contact]
     assert list(queryset_for(Contact, ContactFilterSet, reader, "read", {})) == [contact]

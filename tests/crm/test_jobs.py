@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 
-from accessrights.models import Action, Entity, Scope
+from accessrights.models import Action, Scope
 from companies import services
 from companies.models import Company
 from crm.celery import app as celery_app
@@ -182,7 +182,7 @@ def own_updater(client):
     give_role(
         person,
         {
-            Entity.COMPANY: {
+            "company": {
                 Action.READ: Scope.ALL,
                 Action.ADD: Scope.OWN,
                 Action.UPDATE: Scope.OWN,
