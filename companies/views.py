@@ -4,6 +4,8 @@ The generic views of ``crm.generic_views`` do the reading (through restrict()) a
 (through the services named here); this module only configures them.
 """
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -14,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
+from crm.bulk import BulkAction
 from crm.generic_views import (
     ItemBulkView,
     ItemCommentView,
@@ -37,23 +40,25 @@ from .models import Company, Contact
 def bulk_actions(spec, type_list: str = "") -> dict:
     """The bulk actions of a list: new responsible, new type (``type_list``), delete."""
 
-    def set_responsible(user, ids, value):
+    def new_responsible(value) -> dict:
         pk = parse_id(value)
         responsible = get_user_model().objects.filter(is_active=True, pk=pk).first() if pk else None
         if responsible is None:
             raise ValidationError(_("Choose the new responsible person."))
-        return items_bulk_update(user=user, spec=spec, ids=ids, responsible=responsible)
+        return {"responsible": responsible}
 
-    def set_type(user, ids, value):
+    def new_type(value) -> dict:
         entry = Entry.objects.filter(list_code=type_list).with_code(value).first()
         if entry is None:
             raise ValidationError(_("Choose the new type."))
-        return items_bulk_update(user=user, spec=spec, ids=ids, type=entry)
+        return {"type": entry}
 
-    def delete(user, ids, value):
-        return items_bulk_delete(user=user, spec=spec, ids=ids)
-
-    actions = {"responsible": set_responsible, "type": set_type, "delete": delete}
+    update = partial(items_bulk_update, spec=spec)
+    actions = {
+        "responsible": BulkAction("update", update, new_responsible),
+        "type": BulkAction("update", update, new_type),
+        "delete": BulkAction("delete", partial(items_bulk_delete, spec=spec)),
+    }
     if not type_list:
         del actions["type"]
     return actions
@@ -163,6 +168,7 @@ class CompanyCommentView(ItemCommentView):
 
 class CompanyBulkView(ItemBulkView):
     model = Company
+    filterset_class = CompanyFilterSet
     list_url_name = "companies:company_list"
     actions = bulk_actions(services.COMPANY, "COMPANY_TYPE")
 
@@ -260,6 +266,7 @@ class ContactCommentView(ItemCommentView):
 
 class ContactBulkView(ItemBulkView):
     model = Contact
+    filterset_class = ContactFilterSet
     list_url_name = "companies:contact_list"
     actions = bulk_actions(services.CONTACT, "CONTACT_TYPE")
 

@@ -10,7 +10,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpResponseRedirect, QueryDict
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -21,11 +21,15 @@ from accessrights.restriction import check
 from crm.items import EditConflict
 from timeline.models import Event
 
+from .bulk import bulk_job_start
+from .filterspecs import spec_from_query
 from .history import comment_add, render_for_reader
 from .models import FilterPreset
 from .pagination import CappedCountPaginator, PeekPage, capped_count
 
 PAGE_SIZES = (20, 50, 100, 200)
+# Query parameters of a list page that say how to show it, not which items it holds.
+PAGE_PARAMS = ("page", "per_page", "count")
 DEFAULT_PAGE_SIZE = 50
 
 
@@ -167,20 +171,28 @@ class ItemCommentView(RestrictedItemMixin, TemplateView):
 
 
 class ItemBulkView(RestrictedItemMixin, TemplateView):
-    """Applies a bulk action to the selected ids; all of them or none, with a message."""
+    """Applies a bulk action to the selected ids, all of them or none, with a message; or,
+    with ``scope=filter``, to every item of the list's filter (``query``, the list's query
+    string) as a background job (``crm.bulk``), whose progress page it opens. A filter that
+    is not valid on this list is a 400 naming it: it would otherwise widen the list."""
 
     http_method_names = ["post"]
     list_url_name = ""
-    actions: dict = {}  # name -> callable(user, ids, value) returning how many items changed
+    filterset_class = None
+    actions: dict = {}  # name -> crm.bulk.BulkAction
 
     def post(self, request, *args, **kwargs):
         back = safe_next(request, reverse(self.list_url_name))
-        action = self.actions.get(request.POST.get("action", ""))
+        name = request.POST.get("action", "")
+        action = self.actions.get(name)
         if action is None:
             messages.error(request, _("Choose an action."))
             return HttpResponseRedirect(back)
+        value = request.POST.get("value")
+        if request.POST.get("scope") == "filter":
+            return self.start_job(name, value, back)
         try:
-            count = action(request.user, request.POST.getlist("ids"), request.POST.get("value"))
+            count = action.apply(request.user, request.POST.getlist("ids"), action.fields(value))
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         except PermissionDenied:
@@ -188,6 +200,29 @@ class ItemBulkView(RestrictedItemMixin, TemplateView):
         else:
             messages.success(request, _("Done: %d items.") % count)
         return HttpResponseRedirect(back)
+
+    def start_job(self, name: str, value, back: str):
+        query = QueryDict(self.request.POST.get("query", ""), mutable=True)
+        for param in PAGE_PARAMS:
+            query.pop(param, None)
+        try:
+            spec = spec_from_query(self.filterset_class, query)
+        except ValidationError as exc:
+            reasons = [f"{field}: {' '.join(errors)}" for field, errors in exc.message_dict.items()]
+            return render(self.request, "400.html", {"reasons": reasons}, status=400)
+        try:
+            job = bulk_job_start(
+                user=self.request.user,
+                view=type(self),
+                action=name,
+                value=value,
+                spec=spec,
+                back=back,
+            )
+        except ValidationError as exc:
+            messages.error(self.request, " ".join(exc.messages))
+            return HttpResponseRedirect(back)
+        return redirect("crm:job", job.pk)
 
 
 class FilterPresetView(LoginRequiredMixin, TemplateView):

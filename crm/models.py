@@ -93,3 +93,78 @@ class FilterPreset(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class JobQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The jobs ``user`` may watch: their own; every job for a superuser."""
+        if not (user.is_authenticated and user.is_active):
+            return self.none()
+        return self if user.is_superuser else self.filter(requester=user)
+
+
+class Job(models.Model):
+    """Long work done in the background for a person: a bulk action on a filtered list (later
+    imports and exports), described by ``kind`` (``bulk.update``) and JSON ``parameters``.
+
+    What it guarantees (``crm.jobs`` keeps these promises):
+
+    - the row is committed before its task is enqueued, so a worker always finds it, and a job
+      started in a transaction that rolls back never runs;
+    - ``status`` goes queued -> running -> done or failed, never back; a failed job says why in
+      ``error``, in words its requester may read;
+    - the work is done in chunks of rows taken in primary-key order, and each chunk commits
+      its work together with ``done``, ``failed``, ``failures`` and ``cursor`` (the primary key
+      of the last row of the chunk): a job whose worker died resumes right after the last
+      committed chunk, and no row is ever done twice;
+    - ``total`` and ``last_pk`` are fixed when the job starts: rows added later are left out;
+    - ``failures`` keeps the first ``MAX_FAILURES`` failed rows with their reason
+      (``{"id", "reason"}``); ``failed`` counts them all.
+    """
+
+    MAX_FAILURES = 100
+
+    kind = models.CharField(_("kind"), max_length=32)
+    status = models.CharField(
+        _("status"), max_length=8, choices=JobStatus, default=JobStatus.QUEUED
+    )
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.CASCADE,
+        related_name="jobs",
+    )
+    parameters = models.JSONField(_("parameters"), default=dict)
+    total = models.PositiveIntegerField(_("total"), null=True)
+    done = models.PositiveIntegerField(_("done"), default=0)
+    failed = models.PositiveIntegerField(_("failed"), default=0)
+    failures = models.JSONField(_("failed rows"), default=list)
+    cursor = models.BigIntegerField(default=0)
+    last_pk = models.BigIntegerField(null=True)
+    error = models.TextField(_("error"), blank=True)
+    result = models.FileField(_("result file"), upload_to="jobs/%Y/%m/", blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started"), null=True)
+    finished_at = models.DateTimeField(_("finished"), null=True)
+
+    objects = JobQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("background job")
+        verbose_name_plural = _("background jobs")
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["requester", "-id"], name="job_requester")]
+
+    def __str__(self):
+        return f"{self.kind} #{self.pk}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (JobStatus.DONE, JobStatus.FAILED)

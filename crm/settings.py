@@ -169,6 +169,17 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_EXPIRES = 3600
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A message a worker took and did not acknowledge (it died) goes to another worker after this
+# many seconds. A job still running then is run by both; its chunks keep them apart (crm.jobs).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600"))
+}
+
+# Background jobs: rows per chunk (one transaction each, with the job's progress).
+JOB_CHUNK_SIZE = int(os.environ.get("JOB_CHUNK_SIZE", "200"))
+# Tests only, and only with DEBUG: seconds each chunk waits before it commits, so that a test
+# can kill a worker in the middle of a job.
+JOB_CHUNK_PAUSE = float(os.environ.get("JOB_CHUNK_PAUSE", "0"))
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CACHES = {

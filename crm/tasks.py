@@ -3,6 +3,9 @@
 from celery import shared_task
 from django.db import connection
 
+from .bulk import bulk_job_run
+from .jobs import JobTask
+
 
 @shared_task
 def ping() -> dict:
@@ -11,3 +14,9 @@ def ping() -> dict:
         cursor.execute("SELECT 1")
         cursor.fetchone()
     return {"pong": True, "database": str(connection.settings_dict["NAME"])}
+
+
+@shared_task(base=JobTask)
+def bulk_job(job) -> None:
+    """A bulk action on every item of a filtered list (kinds ``bulk.update``, ``bulk.delete``)."""
+    bulk_job_run(job)

@@ -15,8 +15,11 @@ api_v1 = [
     path("", include("deals.api.urls")),
 ]
 
+crm_urls = ([path("jobs/<int:pk>/", views.job, name="job")], "crm")
+
 urlpatterns = [
     path("", views.home, name="home"),
+    path("", include(crm_urls)),
     path("health/", views.health, name="health"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -1,9 +1,12 @@
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+from .jobs import KINDS
+from .models import Job
 
 
 @login_required
@@ -18,3 +21,14 @@ def health(request):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+@never_cache
+@login_required
+@require_GET
+def job(request, pk):
+    """A job's progress, for its requester or a superuser (a 404 for anyone else). The page
+    polls itself through htmx (the progress partial alone) until the job has finished."""
+    job = get_object_or_404(Job.objects.visible_to(request.user), pk=pk)
+    template = "htmx/job_progress.html" if request.htmx else "generic/job.html"
+    return render(request, template, {"job": job, "kind": KINDS[job.kind].label})

@@ -373,6 +373,7 @@ class DealCommentView(ItemCommentView):
 
 class DealBulkView(ItemBulkView):
     model = Deal
+    filterset_class = DealFilterSet
     list_url_name = "deals:deal_list"
     actions = bulk_actions(services.DEAL, "DEAL_TYPE")
 
@@ -459,6 +460,7 @@ class LeadCommentView(ItemCommentView):
 
 class LeadBulkView(ItemBulkView):
     model = Lead
+    filterset_class = LeadFilterSet
     list_url_name = "deals:lead_list"
     actions = bulk_actions(services.LEAD)
 

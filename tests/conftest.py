@@ -192,15 +192,27 @@ def _database_url(settings_dict: dict) -> str:
     return f"postgres://{credentials}@{host}/{settings_dict['NAME']}"
 
 
-@pytest.fixture(scope="session")
-def celery_worker_process(django_db_setup, django_db_blocker):
-    """A real ``celery -A crm worker`` on Redis and the test database, for the whole session."""
+def require_worker_services() -> None:
+    """Skip (fail in CI) a test of a real worker without Redis and PostgreSQL."""
     from django.conf import settings
     from django.db import connection
 
     require(bool(settings.CELERY_BROKER_URL), "no Celery broker configured (set REDIS_URL)")
     require(connection.vendor == "postgresql", "the worker test needs PostgreSQL (DATABASE_URL)")
-    env = {**os.environ, "DATABASE_URL": _database_url(connection.settings_dict)}
+
+
+def start_worker(name: str, *arguments: str, **environment: str) -> subprocess.Popen:
+    """A real ``celery -A crm worker`` of this checkout (first on its PYTHONPATH) on Redis and
+    the test database, one task at a time, once it answers a ping as ``name``
+    (``worker@tests``). ``environment`` adds to the test run's environment."""
+    from django.db import connection
+
+    env = {
+        **os.environ,
+        "DATABASE_URL": _database_url(connection.settings_dict),
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+        **environment,
+    }
     worker = subprocess.Popen(
         [
             str(Path(sys.executable).with_name("celery")),
@@ -212,22 +224,37 @@ def celery_worker_process(django_db_setup, django_db_blocker):
             "--loglevel=warning",
             "--without-gossip",
             "--without-mingle",
+            f"--hostname={name}",
+            *arguments,
         ],
         cwd=ROOT,
         env=env,
     )
-    try:
-        deadline = time.monotonic() + 60
-        while not celery_app.control.ping(timeout=1):
-            if worker.poll() is not None or time.monotonic() > deadline:
-                pytest.fail("the Celery worker did not start")
-        yield worker
-    finally:
-        worker.send_signal(signal.SIGTERM)
-        try:
-            worker.wait(timeout=20)
-        except subprocess.TimeoutExpired:
+    deadline = time.monotonic() + 60
+    while not celery_app.control.ping(destination=[name], timeout=1):
+        if worker.poll() is not None or time.monotonic() > deadline:
             worker.kill()
+            pytest.fail(f"the Celery worker {name} did not start")
+    return worker
+
+
+def stop_worker(worker: subprocess.Popen) -> None:
+    """Stop a worker as its supervisor would (a warm shutdown), killing it if it hangs."""
+    worker.send_signal(signal.SIGTERM)
+    try:
+        worker.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+        worker.wait()
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup, django_db_blocker):
+    """A real ``celery -A crm worker`` on Redis and the test database, for the whole session."""
+    require_worker_services()
+    worker = start_worker("session@tests")
+    yield worker
+    stop_worker(worker)
 
 
 @pytest.fixture

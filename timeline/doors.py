@@ -21,13 +21,14 @@ class DoorKind(models.TextChoices):
     API = "api", _("API")
     ADMIN = "admin", _("admin")
     IMPORT = "import", _("import")
+    JOB = "job", _("background job")
     WEBFORM = "webform", _("web form")
     WEBHOOK = "webhook", _("webhook")
     SYSTEM = "system", _("system")
 
 
 # Doors that are one of many of their kind, and name which one: the job, form or webhook.
-NUMBERED = frozenset({DoorKind.IMPORT, DoorKind.WEBFORM, DoorKind.WEBHOOK})
+NUMBERED = frozenset({DoorKind.IMPORT, DoorKind.JOB, DoorKind.WEBFORM, DoorKind.WEBHOOK})
 
 
 @dataclass(frozen=True)

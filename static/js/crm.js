@@ -1,5 +1,5 @@
 // Small page behaviours that work without any framework: "select all" checkboxes in lists,
-// a confirmation before a bulk delete, and the client pickers of the deal form (a found
+// a confirmation before a bulk delete (of the selected items or of a whole filter), and the client pickers of the deal form (a found
 // company or contact becomes a chip holding a hidden input; one chip for a single picker).
 (function () {
   "use strict";
@@ -13,7 +13,8 @@
 
   document.addEventListener("submit", (event) => {
     const form = event.target;
-    const question = form.dataset.confirmDelete;
+    const everything = form.elements.scope && form.elements.scope.value === "filter";
+    const question = everything ? form.dataset.confirmDeleteAll : form.dataset.confirmDelete;
     if (question && form.elements.action && form.elements.action.value === "delete") {
       if (!window.confirm(question)) event.preventDefault();
     }
