@@ -30,12 +30,26 @@ def rights_changed() -> None:
 class Rights:
     user_id: int
     is_superuser: bool
-    can_change_settings: bool
     scopes: dict[tuple[str, str], set[str]]
     department_paths: list[str]
+    department_ids: set[int] = field(default_factory=set)
+    _can_change_settings: bool | None = None
     _members: dict[bool, list[int]] = field(default_factory=dict)
     _partitions: dict = field(default_factory=dict)
     _shares: dict = field(default_factory=dict)
+
+    @property
+    def can_change_settings(self) -> bool:
+        """Whether a role of theirs may change CRM settings (read when first asked: most
+        requests never ask)."""
+        if self._can_change_settings is None:
+            self._can_change_settings = self.is_superuser or (
+                Role.objects.filter(
+                    Q(users=self.user_id) | Q(departments__in=self.department_ids),
+                    can_change_settings=True,
+                ).exists()
+            )
+        return self._can_change_settings
 
     def scopes_for(self, entity: str, action: str) -> set[str]:
         return self.scopes.get((entity, action), set()) - {Scope.NONE}
@@ -195,7 +209,8 @@ def share_permission(model, verb: str) -> Permission:
 
 
 def rights_of(user) -> Rights:
-    """The rights of an active, signed-in user (cached on the user object)."""
+    """The rights of an active, signed-in user, in two small queries (cached on the user
+    object)."""
     cached = getattr(user, "_crm_rights", None)
     if cached is not None and cached[0] == _generation:
         return cached[1]
@@ -207,12 +222,6 @@ def rights_of(user) -> Rights:
     scopes: dict[tuple[str, str], set[str]] = {}
     for entity, action, scope in rows.distinct():
         scopes.setdefault((entity, action), set()).add(scope)
-    can_change = (
-        user.is_superuser
-        or Role.objects.filter(
-            Q(users=user) | Q(departments__in=department_ids), can_change_settings=True
-        ).exists()
-    )
-    rights = Rights(user.pk, user.is_superuser, can_change, scopes, paths)
+    rights = Rights(user.pk, user.is_superuser, scopes, paths, department_ids)
     user._crm_rights = (_generation, rights)
     return rights

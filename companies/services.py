@@ -49,22 +49,24 @@ class ClientChannels:
     def stored(self, item) -> dict[str, list[dict]]:
         return stored_channels(item)
 
-    def replace(self, item, cleaned: dict[str, list[dict]]) -> None:
+    def replace(self, item, cleaned: dict[str, list[dict]], created: bool = False) -> None:
+        """Write the given lists whole: one DELETE (none for a new item) and one INSERT."""
         owner = item._meta.model_name
-        for name, values in cleaned.items():
-            channel = CHANNELS[name]
-            item.communications.filter(channel=channel).delete()
-            Communication.objects.bulk_create(
-                Communication(
-                    **{owner: item},
-                    channel=channel,
-                    kind=v["kind"],
-                    value=v["value"],
-                    normalized=v["normalized"],
-                    sort=position,
-                )
-                for position, v in enumerate(values)
+        if not created:
+            channels = [CHANNELS[name] for name in cleaned]
+            item.communications.filter(channel__in=channels).delete()
+        Communication.objects.bulk_create(
+            Communication(
+                **{owner: item},
+                channel=CHANNELS[name],
+                kind=v["kind"],
+                value=v["value"],
+                normalized=v["normalized"],
+                sort=position,
             )
+            for name, values in cleaned.items()
+            for position, v in enumerate(values)
+        )
 
 
 CLIENT_CHANNELS = ClientChannels()
