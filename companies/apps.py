@@ -8,17 +8,25 @@ class CompaniesConfig(AppConfig):
     def ready(self):
         from django.utils.translation import gettext_lazy as _
 
-        from crm.entities import EntityType, register
+        from crm.entities import EntityType, ItemServices, register
         from crm.history import register_history_labels
 
+        from . import services
         from .models import Communication, Company, Contact
-        from .services import CLIENT_CHANNELS
 
-        register(EntityType("company", Company, _("Companies"), "companies:company_list",
-                            bitrix24="COMPANY", order=10))  # fmt: skip
-        register(EntityType("contact", Contact, _("Contacts"), "companies:contact_list",
-                            bitrix24="CONTACT", order=20))  # fmt: skip
+        register(EntityType(
+            "company", Company, _("Companies"), "companies:company_list",
+            ItemServices(services.company_create, services.company_update,
+                         services.company_delete, "company"),
+            bitrix24="COMPANY", order=10,
+        ))  # fmt: skip
+        register(EntityType(
+            "contact", Contact, _("Contacts"), "companies:contact_list",
+            ItemServices(services.contact_create, services.contact_update,
+                         services.contact_delete, "contact"),
+            bitrix24="CONTACT", order=20,
+        ))  # fmt: skip
         register_history_labels(
-            {**CLIENT_CHANNELS.labels,
+            {**services.CLIENT_CHANNELS.labels,
              **{f"kind:{value}": label for value, label in Communication.Kind.choices}}
         )  # fmt: skip

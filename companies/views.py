@@ -145,21 +145,10 @@ class CompanyEditView(_ClientEditView):
     model = Company
     form_class = CompanyForm
 
-    def create(self, user, data):
-        return services.company_create(user=user, **data)
-
-    def update(self, user, item, expected_version, data):
-        return services.company_update(
-            user=user, company=item, expected_version=expected_version, **data
-        )
-
 
 class CompanyDeleteView(ItemDeleteView):
     model = Company
     list_url_name = "companies:company_list"
-
-    def delete(self, user, item):
-        services.company_delete(user=user, company=item)
 
 
 class CompanyCommentView(ItemCommentView):
@@ -246,18 +235,10 @@ class ContactEditView(_ClientEditView):
         company = self.link_company()
         return services.contact_create(user=user, companies=[company] if company else [], **data)
 
-    def update(self, user, item, expected_version, data):
-        return services.contact_update(
-            user=user, contact=item, expected_version=expected_version, **data
-        )
-
 
 class ContactDeleteView(ItemDeleteView):
     model = Contact
     list_url_name = "companies:contact_list"
-
-    def delete(self, user, item):
-        services.contact_delete(user=user, contact=item)
 
 
 class ContactCommentView(ItemCommentView):

@@ -3,8 +3,6 @@ restriction-aware viewsets every CRM item API builds on."""
 
 import contextlib
 import traceback
-from collections.abc import Callable
-from dataclasses import dataclass
 
 import django_filters
 from django.conf import settings
@@ -32,6 +30,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
 from accessrights.api.shares import ItemSharesMixin
+from crm.entities import ItemServices, services_of
 from crm.history import comment_add, render_for_reader
 from crm.items import EditConflict
 from timeline.api import CommentSerializer, EventSerializer
@@ -263,23 +262,14 @@ class RestrictedModelViewSet(
         return self.serializer_class(fresh, context=self.get_serializer_context()).data
 
 
-@dataclass(frozen=True)
-class ItemServices:
-    """The service functions an ItemViewSet writes through, and the keyword naming the item."""
-
-    create: Callable
-    update: Callable
-    delete: Callable
-    item_argument: str
-
-
 class ItemViewSet(
     mixins.CreateModelMixin,
     mixins.UpdateModelMixin,
     mixins.DestroyModelMixin,
     RestrictedModelViewSet,
 ):
-    """Full CRUD of a CRM item: serializers check shape, ``item_services`` do every write.
+    """Full CRUD of a CRM item: serializers check shape, the item type's registered services
+    (``crm.entities``; ``item_services`` to name others) do every write.
 
     Updates take an optional ``version`` (the version the client edited) and pass it on as
     ``expected_version``; an outdated one is answered with a 409 by ``exception_handler``.
@@ -287,8 +277,12 @@ class ItemViewSet(
     PUT requires the required fields, PATCH none; with both, fields left out keep their values.
     """
 
-    item_services: ItemServices
+    item_services: ItemServices | None = None  # default: the registered type's services
     create_serializer_class = None
+
+    @property
+    def services(self) -> ItemServices:
+        return self.item_services or services_of(self.queryset.model)
 
     def create(self, request, *args, **kwargs):
         serializer_class = self.create_serializer_class or self.get_serializer_class()
@@ -296,7 +290,7 @@ class ItemViewSet(
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         data.pop("version", None)
-        item = self.item_services.create(user=request.user, **data)
+        item = self.services.create_item(request.user, data)
         return Response(self.represent(item), status=status.HTTP_201_CREATED)
 
     def update(self, request, *args, **kwargs):
@@ -305,17 +299,11 @@ class ItemViewSet(
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         version = data.pop("version", None)
-        item = self.item_services.update(
-            user=request.user,
-            expected_version=version,
-            **{self.item_services.item_argument: item},
-            **data,
-        )
+        item = self.services.update_item(request.user, item, version, data)
         return Response(self.represent(item))
 
     def destroy(self, request, *args, **kwargs):
-        item = self.get_object()
-        self.item_services.delete(user=request.user, **{self.item_services.item_argument: item})
+        self.services.delete_item(request.user, self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -13,6 +13,29 @@ from django.utils.functional import Promise
 
 
 @dataclass(frozen=True)
+class ItemServices:
+    """The service functions an item type is written through, and the keyword naming the item
+    (``company_update(user=..., company=...)``): what the generic views, viewsets and admin
+    call."""
+
+    create: Callable
+    update: Callable
+    delete: Callable
+    item_argument: str
+
+    def create_item(self, user, data: dict):
+        return self.create(user=user, **data)
+
+    def update_item(self, user, item, expected_version, data: dict):
+        return self.update(
+            user=user, expected_version=expected_version, **{self.item_argument: item}, **data
+        )
+
+    def delete_item(self, user, item) -> None:
+        self.delete(user=user, **{self.item_argument: item})
+
+
+@dataclass(frozen=True)
 class EntityType:
     """One kind of CRM item.
 
@@ -21,13 +44,15 @@ class EntityType:
     its main page; ``bitrix24`` Bitrix24's name of the entity (``COMPANY``, ``DEAL``, ...).
     ``rights_rows()`` gives the rights grid's rows when the item's rights are partitioned
     (deals: one row per pipeline, ``[(rights entity, label)]``); without it the grid has one
-    row, ``(key, label)``. Registered types are listed by ``order``.
+    row, ``(key, label)``. ``services`` are what every door writes it through. Registered
+    types are listed by ``order``.
     """
 
     key: str
     model: type
     label: str | Promise
     list_url: str
+    services: ItemServices | None = None
     bitrix24: str = ""
     order: int = 100
     rights_rows: Callable[[], list[tuple[str, str]]] | None = None
@@ -56,6 +81,22 @@ def entity_types() -> list[EntityType]:
 def entity_type(key: str) -> EntityType:
     """The item type registered under ``key`` (KeyError for an unknown one)."""
     return _types[key]
+
+
+def entity_type_of(model) -> EntityType:
+    """The item type of ``model`` (LookupError for a model no app registered)."""
+    for registered in _types.values():
+        if registered.model is model:
+            return registered
+    raise LookupError(f"{model.__name__} is not a registered item type")
+
+
+def services_of(model) -> ItemServices:
+    """The services ``model``'s items are written through."""
+    services = entity_type_of(model).services
+    if services is None:
+        raise LookupError(f"{model.__name__} registered no services")
+    return services
 
 
 @dataclass(frozen=True)

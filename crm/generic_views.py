@@ -22,6 +22,7 @@ from crm.items import EditConflict
 from timeline.models import Event
 
 from .bulk import bulk_job_start
+from .entities import services_of
 from .filterspecs import spec_from_query
 from .history import comment_add, render_for_reader
 from .models import FilterPreset
@@ -283,10 +284,10 @@ class ItemEditView(RestrictedItemMixin, TemplateView):
     action = "update"
 
     def create(self, user, data: dict):
-        raise NotImplementedError
+        return services_of(self.model).create_item(user, data)
 
     def update(self, user, item, expected_version, data: dict):
-        raise NotImplementedError
+        return services_of(self.model).update_item(user, item, expected_version, data)
 
     def find_duplicates(self, form, item) -> list:
         return []
@@ -383,7 +384,7 @@ class ItemDeleteView(RestrictedItemMixin, TemplateView):
     http_method_names = ["get", "post", "head", "options"]
 
     def delete(self, user, item):
-        raise NotImplementedError
+        services_of(self.model).delete_item(user, item)
 
     def get(self, request, *args, **kwargs):
         item = self.get_object()

@@ -8,11 +8,20 @@ class DealsConfig(AppConfig):
     def ready(self):
         from django.utils.translation import gettext_lazy as _
 
-        from crm.entities import EntityType, register
+        from crm.entities import EntityType, ItemServices, register
 
+        from . import services
         from .models import Deal, Lead
 
-        register(EntityType("deal", Deal, _("Deals"), "deals:deal_kanban", bitrix24="DEAL",
-                            order=40, rights_rows=Deal.rights_rows))  # fmt: skip
-        register(EntityType("lead", Lead, _("Leads"), "deals:lead_list", bitrix24="LEAD",
-                            order=30))  # fmt: skip
+        register(EntityType(
+            "deal", Deal, _("Deals"), "deals:deal_kanban",
+            ItemServices(services.deal_create, services.deal_update, services.deal_delete,
+                         "deal"),
+            bitrix24="DEAL", order=40, rights_rows=Deal.rights_rows,
+        ))  # fmt: skip
+        register(EntityType(
+            "lead", Lead, _("Leads"), "deals:lead_list",
+            ItemServices(services.lead_create, services.lead_update, services.lead_delete,
+                         "lead"),
+            bitrix24="LEAD", order=30,
+        ))  # fmt: skip

@@ -352,19 +352,10 @@ class DealEditView(ItemEditView):
             initial["stage"] = Entry.objects.of_list(DEAL_STAGE, pipeline).first()
         return initial
 
-    def create(self, user, data):
-        return services.deal_create(user=user, **data)
-
-    def update(self, user, item, expected_version, data):
-        return services.deal_update(user=user, deal=item, expected_version=expected_version, **data)
-
 
 class DealDeleteView(ItemDeleteView):
     model = Deal
     list_url_name = "deals:deal_list"
-
-    def delete(self, user, item):
-        services.deal_delete(user=user, deal=item)
 
 
 class DealCommentView(ItemCommentView):
@@ -439,19 +430,10 @@ class LeadEditView(ItemEditView):
     def initial_for_new(self):
         return {"responsible": self.request.user, "opened": True}
 
-    def create(self, user, data):
-        return services.lead_create(user=user, **data)
-
-    def update(self, user, item, expected_version, data):
-        return services.lead_update(user=user, lead=item, expected_version=expected_version, **data)
-
 
 class LeadDeleteView(ItemDeleteView):
     model = Lead
     list_url_name = "deals:lead_list"
-
-    def delete(self, user, item):
-        services.lead_delete(user=user, lead=item)
 
 
 class LeadCommentView(ItemCommentView):

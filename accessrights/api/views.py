@@ -7,7 +7,8 @@ from rest_framework.response import Response
 
 from accessrights import services
 from accessrights.models import Department, Role
-from crm.api import CheckedCursorPagination, ItemServices
+from crm.api import CheckedCursorPagination
+from crm.entities import ItemServices
 from timeline.api import EventSerializer
 from timeline.models import Event
 

@@ -7,7 +7,7 @@ from rest_framework.response import Response
 from companies import services
 from companies.filters import CompanyFilterSet, ContactFilterSet
 from companies.models import Company, Contact
-from crm.api import ItemServices, ItemTimelineViewSet, code_filters
+from crm.api import ItemTimelineViewSet, code_filters
 
 from .serializers import (
     CompanySerializer,
@@ -36,12 +36,6 @@ class CompanyViewSet(ItemTimelineViewSet):
     queryset_prefetch_related = ("communications",)
     serializer_class = CompanySerializer
     filterset_class = CompanyFilterSet
-    item_services = ItemServices(
-        create=services.company_create,
-        update=services.company_update,
-        delete=services.company_delete,
-        item_argument="company",
-    )
 
 
 @extend_schema_view(
@@ -62,12 +56,6 @@ class ContactViewSet(ItemTimelineViewSet):
     serializer_class = ContactSerializer
     create_serializer_class = ContactCreateSerializer
     filterset_class = ContactFilterSet
-    item_services = ItemServices(
-        create=services.contact_create,
-        update=services.contact_update,
-        delete=services.contact_delete,
-        item_argument="contact",
-    )
 
     @extend_schema(request=ContactLinkSerializer, responses={201: ContactSerializer})
     @action(

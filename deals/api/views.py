@@ -3,7 +3,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from companies.models import Company, Contact
-from crm.api import ItemServices, ItemTimelineViewSet, code_filters
+from crm.api import ItemTimelineViewSet, code_filters
 from deals import services
 from deals.filters import DealFilterSet, LeadFilterSet
 from deals.models import Deal, Lead
@@ -36,12 +36,6 @@ class DealViewSet(ItemTimelineViewSet):
     restricted_related_ids = {"company": Company, "contacts": Contact, "lead": Lead}
     serializer_class = DealSerializer
     filterset_class = DealFilterSet
-    item_services = ItemServices(
-        create=services.deal_create,
-        update=services.deal_update,
-        delete=services.deal_delete,
-        item_argument="deal",
-    )
 
     @extend_schema(request=DealMoveSerializer, responses=DealSerializer)
     @action(detail=True, methods=["post"], restrict_action="update", filter_backends=[])
@@ -72,12 +66,6 @@ class LeadViewSet(ItemTimelineViewSet):
     restricted_related_ids = {"company": Company, "contact": Contact}
     serializer_class = LeadSerializer
     filterset_class = LeadFilterSet
-    item_services = ItemServices(
-        create=services.lead_create,
-        update=services.lead_update,
-        delete=services.lead_delete,
-        item_argument="lead",
-    )
 
     @extend_schema(request=LeadConvertSerializer, responses=LeadConvertResultSerializer)
     @action(detail=True, methods=["post"], restrict_action="update", filter_backends=[])
