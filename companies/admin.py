@@ -49,20 +49,6 @@ class CompanyAdmin(ClientAdminMixin, ItemAdmin):
     search_fields = ["name"]
     search_help_text = _("Any part of the name.")
 
-    def save_model(self, request, obj, form, change):
-        if change:
-            services.company_update(
-                user=request.user, company=obj, **self.service_fields(form, change)
-            )
-        else:
-            created = services.company_create(
-                user=request.user, **self.service_fields(form, change)
-            )
-            obj.pk = created.pk
-
-    def delete_model(self, request, obj):
-        services.company_delete(user=request.user, company=obj)
-
     @admin.display(description=_("contacts"))
     def contacts_list(self, obj):
         contacts = obj.contacts.restrict(obj.admin_reader, "read")[:MAX_LISTED]
@@ -133,6 +119,3 @@ class ContactAdmin(ClientAdminMixin, ItemAdmin):
 
     def save_related(self, request, form, formsets, change):
         pass  # links were made by the services in save_model; there are no inlines
-
-    def delete_model(self, request, obj):
-        services.contact_delete(user=request.user, contact=obj)

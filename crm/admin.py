@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from accessrights.restriction import restricted_relations
 from timeline.models import Event
 
+from .entities import services_of
 from .history import render_for_reader
 from .items import EditConflict
 from .services import ItemSpec, items_bulk_delete
@@ -176,6 +177,19 @@ class ItemAdmin(admin.ModelAdmin):
             text = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
             self.message_user(request, text, messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())
+
+    def save_model(self, request, obj, form, change):
+        """Through the item type's registered services; a type with links to write as well
+        (a contact's companies, a deal's contacts) overrides this."""
+        services = services_of(self.model)
+        fields = self.service_fields(form, change)
+        if change:
+            services.update_item(request.user, obj, None, fields)
+        else:
+            obj.pk = services.create_item(request.user, fields).pk
+
+    def delete_model(self, request, obj):
+        services_of(self.model).delete_item(request.user, obj)
 
     def delete_queryset(self, request, queryset):
         items_bulk_delete(

@@ -211,9 +211,6 @@ class DealAdmin(StagedItemAdmin):
             contacts = None
         services.deal_update(user=request.user, deal=deal, contacts=contacts, **fields)
 
-    def delete_model(self, request, obj):
-        services.deal_delete(user=request.user, deal=obj)
-
 
 @admin.register(Lead)
 class LeadAdmin(ClientAdminMixin, StagedItemAdmin):
@@ -236,6 +233,3 @@ class LeadAdmin(ClientAdminMixin, StagedItemAdmin):
         else:
             created = services.lead_create(user=request.user, **fields)
             obj.pk, obj.title = created.pk, created.title  # a title made from the name
-
-    def delete_model(self, request, obj):
-        services.lead_delete(user=request.user, lead=obj)

@@ -1,6 +1,8 @@
 """Django admin of companies, contacts and history: reads through restrict(), writes through
 services (so history is recorded), refusals as form errors that change nothing."""
 
+from dataclasses import replace
+
 import pytest
 from django.contrib.auth.models import Permission
 from django.db import connection
@@ -8,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from companies import services
 from companies.models import Company, Contact
+from crm import entities
 from crm.items import EditConflict
 from tests.conftest import sales_user
 from tests.helpers import tables_snapshot
@@ -274,7 +277,9 @@ def test_a_refusal_from_the_service_rolls_back_and_shows(admin_client, acme, mon
         real_update(**kwargs)
         raise EditConflict(kwargs["company"], {})
 
-    monkeypatch.setattr(services, "company_update", update_then_refuse)
+    registered = entities.entity_type("company")
+    patched = replace(registered.services, update=update_then_refuse)
+    monkeypatch.setitem(entities._types, "company", replace(registered, services=patched))
     before = tables_snapshot()
     url = f"{COMPANIES}{acme.pk}/change/"
     response = admin_client.post(url, company_form(acme, name="Acme 2"), follow=True)
