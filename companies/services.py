@@ -158,12 +158,19 @@ def company_create(*, user, phones=(), emails=(), websites=(), **fields) -> Comp
     return item_create(COMPANY, user=user, channels=channels, fields=fields)
 
 
-def company_bulk_create(*, user, rows, chunk_size: int = 5000, references=None) -> BulkResult:
+def company_bulk_create(
+    *, user, rows, chunk_size: int = 5000, references=None, progress=None
+) -> BulkResult:
     """Create many companies (an import, a benchmark): ``crm.services.items_bulk_create``
     with the company's fields and its ``phones``, ``emails`` and ``websites`` in each row;
     rows out of reach or with bad values are listed in the result, the others written."""
     return items_bulk_create(
-        COMPANY, user=user, rows=rows, chunk_size=chunk_size, references=references
+        COMPANY,
+        user=user,
+        rows=rows,
+        chunk_size=chunk_size,
+        references=references,
+        progress=progress,
     )
 
 

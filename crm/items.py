@@ -12,7 +12,7 @@ from accessrights.restriction import allowed, is_crm_item, restricted_relations
 from timeline.models import EventKind
 from timeline.services import events_record_bulk
 
-from .bulk import insert_objects
+from .bulk import insert_dicts
 
 
 class EditConflict(Exception):
@@ -68,7 +68,7 @@ def items_bulk_set(
         kind=EventKind.UPDATED,
         author=user,
         changes_by_pk=changes_by_pk,
-        write=insert_objects,
+        write=insert_dicts,
     )
     return len(items)
 

@@ -417,7 +417,7 @@ def _bulk_item(plan: _BulkPlan, user, rights, references, row: dict):
 
 
 def items_bulk_create(
-    spec: ItemSpec, *, user, rows, chunk_size: int = 5000, references=None
+    spec: ItemSpec, *, user, rows, chunk_size: int = 5000, references=None, progress=None
 ) -> BulkResult:
     """Create an item of ``spec`` for each of ``rows``, chunk by chunk.
 
@@ -427,6 +427,7 @@ def items_bulk_create(
     type's code or name, a user's id, login or e-mail), found through ``references`` (a
     ``crm.fields.ReferenceCache``, a new one per call when None: one query per list for the
     run). Each item gets its CREATED history event, exactly as through ``item_create``.
+    ``progress(result)`` is called after each chunk (a job's progress bar).
 
     A row with a bad value or out of the user's reach (they may not add an item with that
     responsible person) is not written and is listed in the result with its number and
@@ -449,6 +450,8 @@ def items_bulk_create(
     while chunk := list(islice(rows, chunk_size)):
         _bulk_create_chunk(plan, user, rights, references, chunk, number, result)
         number += len(chunk)
+        if progress is not None:
+            progress(result)
     return result
 
 
@@ -476,10 +479,11 @@ def _bulk_create_chunk(plan: _BulkPlan, user, rights, references, chunk, first, 
             ]
             spec.channels.replace_many(written, new=True)
         events_record_bulk(
-            items=items, kind=EventKind.CREATED, author=user, write=bulk.insert_objects
+            items=items, kind=EventKind.CREATED, author=user, write=bulk.insert_dicts
         )
         ids = [item.pk for item in items]
-        reached = spec.model.objects.restrict(user, "add", shares=False).filter(pk__in=ids)
+        reached = spec.model.objects.restrict(user, "add", shares=False)
+        reached = reached.filter(pk__in=bulk.ids_in(ids))
         if reached.count() != len(ids):
             raise PermissionDenied(_("You do not have the right to do this."))
     result.created.update(zip(numbers, ids, strict=True))
@@ -528,5 +532,5 @@ def _bulk_update_chunk(spec: ItemSpec, plan: _BulkPlan, user, ids: list[int], fi
     for changed_ids, shares in ((handed_over, False), (kept, True)):
         if changed_ids:
             reached = model.objects.restrict(user, "update", shares=shares)
-            if reached.filter(pk__in=changed_ids).count() != len(changed_ids):
+            if reached.filter(pk__in=bulk.ids_in(changed_ids)).count() != len(changed_ids):
                 raise PermissionDenied(_("You do not have the right to do this."))

@@ -202,7 +202,7 @@ def test_a_constant_number_of_statements_per_chunk(manager, django_assert_max_nu
     if connection.vendor == "postgresql":
         # ids, COPY of the companies, of their phones and e-mails, of their events, the rights
         # after the write, and the chunk's savepoint around them.
-        assert len(ten) == 7, ten
+        assert len(ten) == 7, "\n".join(ten)
         with django_assert_max_num_queries(len(ten)):
             company_bulk_create(user=manager, rows=rows(100, "More"), references=references)
     else:  # SQLite's bulk_create splits the INSERTs into batches of 999 parameters
