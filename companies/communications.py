@@ -36,17 +36,22 @@ def normalize_phone(value: str) -> str:
 
 
 def _ascii_domain(domain: str) -> str:
+    if domain.isascii():  # what the IDNA codec gives back for it, or an invalid one anyway
+        return domain
     try:
         return domain.encode("idna").decode("ascii")
     except UnicodeError:
         return ""
 
 
+_EMAIL_VALIDATOR = EmailValidator()
+
+
 def normalize_email(value: str) -> str:
     local, _at, domain = value.strip().rpartition("@")
     normalized = f"{local}@{_ascii_domain(domain)}".lower()
     try:
-        EmailValidator()(normalized)
+        _EMAIL_VALIDATOR(normalized)
     except ValidationError:
         raise ValidationError(
             _("“%(value)s” is not an e-mail address.") % {"value": value}

@@ -16,6 +16,10 @@ from django.contrib.auth.hashers import make_password
 from django.core.management.base import CommandError
 from django.db import connection
 
+from .bulkwrite import copy_new_rows, copy_rows
+
+__all__ = ["copy_new_rows", "copy_rows"]  # used by the generators, kept here for them
+
 USERNAME_PREFIX = "gen_user_"
 # The columns every ``crm.models.CrmItem`` has, in the order of ``item_values``.
 ITEM_FIELDS = (
@@ -82,33 +86,6 @@ def item_values(
     """Values of ``ITEM_FIELDS`` for an item made and last changed by its responsible person,
     open to everyone 9 times in 10."""
     return (responsible, rng.random() < 0.9, "", created, modified, responsible, responsible, 1)
-
-
-def copy_rows(cursor, model, attnames: Sequence[str], rows: Iterable[tuple]) -> None:
-    """Stream ``rows`` into ``model``'s table with COPY (PostgreSQL, psycopg 3)."""
-    table = connection.ops.quote_name(model._meta.db_table)
-    columns = (model._meta.get_field(name).column for name in attnames)
-    names = ", ".join(connection.ops.quote_name(column) for column in columns)
-    with cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row(row)
-
-
-def copy_new_rows(cursor, model, attnames: Sequence[str], rows: Sequence[tuple]) -> list[int]:
-    """Stream ``rows`` with COPY under ids taken from the primary key's sequence first; the ids,
-    for the rows that point at these."""
-    cursor.execute(
-        "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-        [model._meta.db_table, model._meta.pk.column, len(rows)],
-    )
-    ids = [row[0] for row in cursor.fetchall()]
-    copy_rows(
-        cursor,
-        model,
-        (model._meta.pk.attname, *attnames),
-        ((pk, *row) for pk, row in zip(ids, rows, strict=True)),
-    )
-    return ids
 
 
 def create_rows(model, attnames: Sequence[str], rows: Iterable[tuple]) -> list:

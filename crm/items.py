@@ -12,6 +12,8 @@ from accessrights.restriction import allowed, is_crm_item, restricted_relations
 from timeline.models import EventKind
 from timeline.services import events_record_bulk
 
+from .bulkwrite import insert_dicts
+
 
 class EditConflict(Exception):
     """An update was made on an outdated copy: someone else saved the item in between.
@@ -41,12 +43,16 @@ def locked(model, pk, related=()):
 
 
 @transaction.atomic
-def items_bulk_set(*, user, queryset, changes: list[dict], **values) -> int:
+def items_bulk_set(
+    *, user, queryset, changes: list[dict] | None = None, changes_by_pk=None, **values
+) -> int:
     """Set ``values`` on every item of ``queryset`` at once (a reference-list entry replaced
-    by another): one UPDATE that also bumps each item's version and records who changed it
-    and when, as every update does, and one history event per item with ``changes``, written
-    in bulk. The caller has checked its own right to make this change (the settings right).
-    Returns how many items changed."""
+    by another, a bulk action): one UPDATE that also bumps each item's version and records who
+    changed it and when, as every update does, and one history event per item with
+    ``changes`` (the same for every item) or ``changes_by_pk[pk]``, all written in one
+    statement (``crm.bulkwrite``). The caller has checked its own right to make this change (the
+    settings right; the bulk item services check the item rights). Returns how many items
+    changed."""
     items = list(queryset.select_for_update().order_by("pk").only("pk", "version"))
     if not items:
         return 0
@@ -55,11 +61,14 @@ def items_bulk_set(*, user, queryset, changes: list[dict], **values) -> int:
     )
     for item in items:
         item.version += 1
+    if changes_by_pk is None:
+        changes_by_pk = dict.fromkeys((item.pk for item in items), changes)
     events_record_bulk(
         items=items,
         kind=EventKind.UPDATED,
         author=user,
-        changes_by_pk=dict.fromkeys((item.pk for item in items), changes),
+        changes_by_pk=changes_by_pk,
+        write=insert_dicts,
     )
     return len(items)
 

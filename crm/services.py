@@ -12,18 +12,23 @@ leaves its history event. Errors: ``ValidationError`` (by field), ``PermissionDe
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
+from itertools import islice
 from typing import Protocol
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from accessrights.restriction import access_key, check, ensure_within_reach
+from accessrights.rights import rights_of
 from timeline.models import Event, EventKind
-from timeline.services import event_record
+from timeline.services import event_record, events_record_bulk
 
+from . import bulkwrite
+from .fields import ReferenceCache
 from .history import render_for_reader
-from .items import EditConflict, changes_since, diff, state
+from .items import EditConflict, changes_since, diff, items_bulk_set, state
 
 
 class Channels(Protocol):
@@ -37,6 +42,12 @@ class Channels(Protocol):
     def stored(self, item) -> dict[str, list]: ...
 
     def replace(self, item, cleaned: dict[str, list], created: bool = False) -> None: ...
+
+    def replace_many(self, items_with_values: list[tuple], *, new: bool = False) -> None:
+        """``replace`` for many items of one model at once (``(item, cleaned)`` pairs), in a
+        constant number of statements; ``new``: the items were just created (nothing to
+        delete first)."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -198,16 +209,19 @@ def item_delete(spec: ItemSpec, *, user, item) -> None:
     item.delete()
 
 
-def restricted_by_ids(spec: ItemSpec, user, action: str, ids) -> list:
-    """The items of ``ids`` the user may ``action``; all of them or a ValidationError."""
+def _selected_ids(ids) -> list[int]:
+    """The ids of a selection, sorted, or a ValidationError."""
     try:
         ids = sorted({int(pk) for pk in ids})
     except (TypeError, ValueError):
         raise ValidationError({"ids": _("Select items by their numbers.")}) from None
     if not ids:
         raise ValidationError({"ids": _("Select at least one item.")})
-    items = list(spec.model.objects.restrict(user, action).filter(pk__in=ids).order_by("pk"))
-    missing = sorted(set(ids) - {item.pk for item in items})
+    return ids
+
+
+def _refuse_missing(ids, found) -> None:
+    missing = sorted(set(ids) - set(found))
     if missing:
         raise ValidationError(
             {
@@ -215,16 +229,29 @@ def restricted_by_ids(spec: ItemSpec, user, action: str, ids) -> list:
                 % ", ".join(str(pk) for pk in missing[:20])
             }
         )
+
+
+def restricted_by_ids(spec: ItemSpec, user, action: str, ids) -> list:
+    """The items of ``ids`` the user may ``action``; all of them or a ValidationError."""
+    ids = _selected_ids(ids)
+    items = list(spec.model.objects.restrict(user, action).filter(pk__in=ids).order_by("pk"))
+    _refuse_missing(ids, [item.pk for item in items])
     return items
 
 
 @transaction.atomic
-def items_bulk_update(*, user, spec: ItemSpec, ids, **fields) -> int:
-    """Change the same fields on many items of one kind; all of them or none."""
-    items = restricted_by_ids(spec, user, "update", ids)
-    for item in items:
-        item_update(spec, user=user, item=item, expected_version=None, fields=fields)
-    return len(items)
+def items_bulk_update(*, user, spec: ItemSpec, ids, chunk_size: int = 5000, **fields) -> int:
+    """Change the same fields on many items of one kind (the list pages' bulk actions); all
+    of them or none. The same rights and history as ``item_update`` in a constant number of
+    statements per chunk of ``chunk_size`` items (see ``_bulk_update_chunk``)."""
+    ids = _selected_ids(ids)
+    unknown = set(fields) - set(spec.fields)
+    if unknown:
+        raise TypeError(f"unknown fields for {spec.model.__name__}: {sorted(unknown)}")
+    plan = _BulkPlan(spec)
+    for start in range(0, len(ids), chunk_size):
+        _bulk_update_chunk(spec, plan, user, ids[start : start + chunk_size], fields)
+    return len(ids)
 
 
 @transaction.atomic
@@ -234,3 +261,296 @@ def items_bulk_delete(*, user, spec: ItemSpec, ids) -> int:
     for item in items:
         spec.delete(user, item)
     return len(items)
+
+
+# Bulk variants: many items in a constant number of statements per chunk.
+#
+# A chunk is validated in Python (the model's field validation without a query: references
+# are rows the caller has already found, for example through ``crm.fields.ReferenceCache``),
+# its rights are decided in Python from each row's values (``Rights.reaches``) and confirmed
+# after the write by one restricted query, and its rows, their phones and e-mails and their
+# history are each written in one statement (``crm.bulkwrite``).
+
+
+@dataclass
+class RowError:
+    """A row that was not written: its number (1 for the first row given) and why, by field
+    (``__all__`` for the row as a whole). ``denied``: refused by the rights, not by a value."""
+
+    row: int
+    errors: dict[str, list[str]]
+    denied: bool = False
+
+    @property
+    def reason(self) -> str:
+        return "; ".join(
+            " ".join(messages) if name == NON_FIELD_ERRORS else f"{name}: {' '.join(messages)}"
+            for name, messages in self.errors.items()
+        )
+
+
+@dataclass
+class BulkResult:
+    """What a bulk create did: ``created`` maps each written row's number to its new item's
+    id; ``rejected`` lists the rows not written, with their reasons."""
+
+    created: dict[int, int] = dataclass_field(default_factory=dict)
+    rejected: list[RowError] = dataclass_field(default_factory=list)
+    chunks: int = 0
+
+    @property
+    def ids(self) -> list[int]:
+        return list(self.created.values())
+
+
+class _BulkPlan:
+    """What the bulk services work out once per run for an item type: its references (which
+    the rows give as rows, checked in Python) and the fields to validate for each set of
+    given fields."""
+
+    def __init__(self, spec: ItemSpec):
+        self.spec = spec
+        meta = spec.model._meta
+        self.relations = [f for f in meta.concrete_fields if f.many_to_one]
+        self.limits = {}
+        for field in self.relations:
+            limit = field.remote_field.limit_choices_to
+            if callable(limit) or not isinstance(limit, dict) or any("__" in k for k in limit):
+                raise TypeError(f"{field}: the bulk services check plain limit_choices_to only")
+            self.limits[field.name] = limit
+        self.plain = [f.name for f in meta.concrete_fields if not f.many_to_one]
+        self.required = {f.name for f in meta.concrete_fields if not f.many_to_one and not f.blank}
+        self.channel_names = set(spec.channels.labels) if spec.channels is not None else set()
+        self.partitioned = hasattr(spec.model, "access_partitions")
+        self.owner = f"{spec.model.access_owner_field}_id"
+        self.select = [name for name in spec.fields if meta.get_field(name).many_to_one]
+        self.references = set(self.select)
+        self._excludes: dict[frozenset, list[str]] = {}
+
+    def exclude(self, given) -> list[str]:
+        """The fields ``full_clean`` skips for a row giving ``given``: the references (checked
+        by ``check_references``) and the fields left at their defaults, unless required."""
+        key = frozenset(given)
+        if key not in self._excludes:
+            cleaned = (key | self.required) - {f.name for f in self.relations}
+            self._excludes[key] = [name for name in self.plain if name not in cleaned] + [
+                f.name for f in self.relations
+            ]
+        return self._excludes[key]
+
+    def check_references(self, item) -> dict[str, list[str]]:
+        """The references of ``item`` checked without a query: each is empty (when allowed)
+        or a saved row the field may point at (its ``limit_choices_to``)."""
+        errors = {}
+        for field in self.relations:
+            related = field.get_cached_value(item, None)
+            if related is None:
+                if getattr(item, field.attname) is None and not field.null:
+                    errors[field.name] = [str(field.error_messages["null"])]
+                continue
+            limit = self.limits[field.name]
+            if related.pk is None or any(getattr(related, k) != v for k, v in limit.items()):
+                message = field.error_messages["invalid"] % {
+                    "model": field.related_model._meta.verbose_name,
+                    "pk": related.pk,
+                    "field": field.remote_field.field_name,
+                    "value": related.pk,
+                }
+                errors[field.name] = [str(message)]
+        return errors
+
+    def validate(self, item, given) -> None:
+        """``_validate`` without a query: prepare, the type's rules, the given fields."""
+        spec = self.spec
+        if spec.prepare is not None:
+            spec.prepare(item)
+        errors = self.check_references(item)
+        try:
+            if spec.validate is not None:
+                spec.validate(item)
+            item.full_clean(
+                exclude=self.exclude(given), validate_unique=False, validate_constraints=False
+            )
+        except ValidationError as exc:
+            for name, messages in exc.message_dict.items():
+                errors.setdefault(name, []).extend(messages)
+        if errors:
+            raise ValidationError(errors)
+
+    def entity(self, item) -> str:
+        model = self.spec.model
+        return model.access_entity_of(item) if self.partitioned else model.access_entity
+
+
+def _message_dict(exc: ValidationError) -> dict[str, list[str]]:
+    return exc.message_dict if hasattr(exc, "error_dict") else {NON_FIELD_ERRORS: exc.messages}
+
+
+class _OutOfReach(ValidationError):
+    """A row the user's rights do not reach."""
+
+
+def _out_of_reach(owner) -> ValidationError:
+    name = (owner.get_full_name() or owner.get_username()) if owner is not None else ""
+    message = _(
+        "You may not add an item whose responsible person is %(person)s: "
+        "it would be out of your reach."
+    )
+    return _OutOfReach({"responsible": message % {"person": name}}, code="out_of_reach")
+
+
+def _bulk_item(plan: _BulkPlan, user, rights, references, row: dict):
+    """One row as an unsaved item with its cleaned channels, or a ValidationError."""
+    spec = plan.spec
+    fields, given_channels, errors = {}, {}, {}
+    for name, value in row.items():
+        if name in plan.channel_names:
+            given_channels[name] = value
+        elif name in plan.references and not isinstance(value, models.Model | None):
+            try:
+                fields[name] = references.resolve(spec.model, name, value)
+            except ValidationError as exc:
+                errors.update(_message_dict(exc))
+        else:
+            fields[name] = value
+    fields.setdefault("responsible", user)
+    item = spec.model(created_by=user, modified_by=user)
+    _assign(spec, item, fields)
+    try:
+        cleaned = _clean_channels(spec, given_channels)
+    except ValidationError as exc:
+        errors.update(_message_dict(exc))
+        cleaned = {}
+    try:
+        plan.validate(item, fields)
+    except ValidationError as exc:
+        for name, messages in exc.message_dict.items():
+            errors.setdefault(name, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
+    owner_id = getattr(item, plan.owner)
+    if not rights.reaches(plan.entity(item), "add", owner_id, item.opened):
+        raise _out_of_reach(getattr(item, spec.model.access_owner_field))
+    return item, cleaned
+
+
+def items_bulk_create(
+    spec: ItemSpec, *, user, rows, chunk_size: int = 5000, references=None, progress=None
+) -> BulkResult:
+    """Create an item of ``spec`` for each of ``rows``, chunk by chunk.
+
+    A row is a dict of field values as ``item_create`` takes them (the responsible person is
+    ``user`` unless given) and of channels (``{"phones": [{"value", "kind"}], ...}`` as
+    typed). A reference may be its row or what a person or a file gives for it (a company
+    type's code or name, a user's id, login or e-mail), found through ``references`` (a
+    ``crm.fields.ReferenceCache``, a new one per call when None: one query per list for the
+    run). Each item gets its CREATED history event, exactly as through ``item_create``.
+    ``progress(result)`` is called after each chunk (a job's progress bar).
+
+    A row with a bad value or out of the user's reach (they may not add an item with that
+    responsible person) is not written and is listed in the result with its number and
+    reason; the other rows of its chunk are written. A row is written whole (the item, its
+    channels and its event) or not at all. Each chunk is its own transaction (a savepoint
+    inside the caller's): outside a transaction, the chunks written stay written when a later
+    one fails. PermissionDenied: the user may add no item of ``spec`` at all, or the check
+    after a chunk's write found an item out of their reach (that chunk is rolled back).
+
+    Statements per chunk (PostgreSQL): the ids from the sequence, COPY of the items, of their
+    channels and of their events, one restricted count; a savepoint around them.
+    """
+    check(user, "add", model=spec.model)
+    rights = rights_of(user)
+    plan = _BulkPlan(spec)
+    references = references if references is not None else ReferenceCache()
+    result = BulkResult()
+    rows = iter(rows)
+    number = 1
+    while chunk := list(islice(rows, chunk_size)):
+        _bulk_create_chunk(plan, user, rights, references, chunk, number, result)
+        number += len(chunk)
+        if progress is not None:
+            progress(result)
+    return result
+
+
+def _bulk_create_chunk(plan: _BulkPlan, user, rights, references, chunk, first, result) -> None:
+    spec = plan.spec
+    items, channels, numbers = [], [], []
+    for number, row in enumerate(chunk, first):
+        try:
+            item, cleaned = _bulk_item(plan, user, rights, references, row)
+        except ValidationError as exc:
+            denied = isinstance(exc, _OutOfReach)
+            result.rejected.append(RowError(number, _message_dict(exc), denied))
+            continue
+        items.append(item)
+        channels.append(cleaned)
+        numbers.append(number)
+    result.chunks += 1
+    if not items:
+        return
+    with transaction.atomic():
+        bulkwrite.insert_objects(spec.model, items, new_ids=True)
+        if spec.channels is not None:
+            written = [
+                (item, cleaned) for item, cleaned in zip(items, channels, strict=True) if cleaned
+            ]
+            spec.channels.replace_many(written, new=True)
+        events_record_bulk(
+            items=items, kind=EventKind.CREATED, author=user, write=bulkwrite.insert_dicts
+        )
+        ids = [item.pk for item in items]
+        reached = spec.model.objects.restrict(user, "add", shares=False)
+        reached = reached.filter(pk__in=bulkwrite.ids_in(ids))
+        if reached.count() != len(ids):
+            raise PermissionDenied(_("You do not have the right to do this."))
+    result.created.update(zip(numbers, ids, strict=True))
+
+
+def _bulk_update_chunk(spec: ItemSpec, plan: _BulkPlan, user, ids: list[int], fields) -> None:
+    """Statements: the rows locked through ``restrict(user, "update")`` (the rights before),
+    read with their references; per set of values written, ``items_bulk_set`` (one UPDATE
+    bumping version, modified_by and modified_at, and the history in one statement); the
+    rights after in one restricted count (two when some items were handed over)."""
+    model = spec.model
+    locked_ids = list(
+        model.objects.restrict(user, "update")
+        .filter(pk__in=ids)
+        .select_for_update()
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    _refuse_missing(ids, locked_ids)
+    items = model.objects.filter(pk__in=locked_ids).select_related(*plan.select).order_by("pk")
+    columns = [f.attname for f in model._meta.concrete_fields]
+    groups: dict[tuple, list] = {}  # the values written -> (pk, changes) of the items
+    handed_over, kept = [], []
+    for item in items:
+        before, stored = state(item, spec.fields), [getattr(item, name) for name in columns]
+        reach_before = access_key(item)
+        _assign(spec, item, fields)
+        # The whole item, as item_update validates it (prepare() may derive other fields, a
+        # deal's pipeline): an item already invalid is refused, not silently kept so.
+        plan.validate(item, spec.fields)
+        changes = diff(item, before, state(item, spec.fields))
+        if not changes:
+            continue
+        values = tuple(
+            (name, getattr(item, name))
+            for name, old in zip(columns, stored, strict=True)
+            if getattr(item, name) != old
+        )
+        groups.setdefault(values, []).append((item.pk, changes))
+        (handed_over if access_key(item) != reach_before else kept).append(item.pk)
+    for values, changed in groups.items():
+        items_bulk_set(
+            user=user,
+            queryset=model.objects.filter(pk__in=[pk for pk, _changes in changed]),
+            changes_by_pk=dict(changed),
+            **dict(values),
+        )
+    for changed_ids, shares in ((handed_over, False), (kept, True)):
+        if changed_ids:
+            reached = model.objects.restrict(user, "update", shares=shares)
+            if reached.filter(pk__in=bulkwrite.ids_in(changed_ids)).count() != len(changed_ids):
+                raise PermissionDenied(_("You do not have the right to do this."))

@@ -16,16 +16,20 @@ def event_record(
     return Event.objects.create(**_event_fields(item, kind, author, changes, related, text, reach))
 
 
-def events_record_bulk(*, items, kind: str, author, changes_by_pk=None) -> None:
-    """The same event for many items at once (bulk actions, reference-list replacements)."""
+def events_record_bulk(*, items, kind: str, author, changes_by_pk=None, write=None) -> None:
+    """The same event for many items at once (bulk actions, reference-list replacements).
+    ``write(Event, rows)`` inserts them, given as dicts of the events' field values (default:
+    ``bulk_create`` by 1,000; the bulk item services pass one that writes them in one
+    statement)."""
     changes_by_pk = changes_by_pk or {}
-    Event.objects.bulk_create(
-        (
-            Event(**_event_fields(item, kind, author, changes_by_pk.get(item.pk), None, "", None))
-            for item in items
-        ),
-        batch_size=1000,
-    )
+    rows = [
+        _event_fields(item, kind, author, changes_by_pk.get(item.pk), None, "", None)
+        for item in items
+    ]
+    if write is not None:
+        write(Event, rows)
+    else:
+        Event.objects.bulk_create((Event(**fields) for fields in rows), batch_size=1000)
 
 
 def _user(user):
