@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django_filters.widgets import DateRangeWidget
 
 from .models import MoneyField
+from .validators import parse_id
 from .widgets import FastSelectMultiple
 
 
@@ -32,6 +33,26 @@ class MoneyRangeFilter(django_filters.RangeFilter):
     field_class = MoneyRangeField
 
 
+class IdsField(django_filters.fields.ModelMultipleChoiceField):
+    """Rows chosen by id: a value that is not an id a column can hold (``-5``, 21 digits,
+    ``²``) is refused, like an id no row has, before it reaches the database (where SQLite
+    overflows and PostgreSQL casts)."""
+
+    def _check_values(self, value):
+        for pk in value:
+            if parse_id(pk) is None:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": pk},
+                )
+        return super()._check_values(value)
+
+
+class IdsFilter(django_filters.ModelMultipleChoiceFilter):
+    field_class = IdsField
+
+
 class ReadableItemFilter(django_filters.NumberFilter):
     """Items linked to one CRM item given by id (``?company=7``), and only when the reader
     may read that item: a hidden item's id finds nothing, exactly as an unknown id does, so
@@ -52,7 +73,7 @@ class ReadableItemFilter(django_filters.NumberFilter):
 
 
 class ItemFilterSet(django_filters.FilterSet):
-    responsible = django_filters.ModelMultipleChoiceFilter(
+    responsible = IdsFilter(
         label=_("Responsible"), queryset=active_users(), widget=FastSelectMultiple
     )
     created_at = django_filters.DateFromToRangeFilter(

@@ -224,3 +224,13 @@ def test_an_amount_filter_beyond_any_stored_amount_is_a_400(admin_api, admin_cli
         assert "amount" in str(response.json())
         assert admin_client.get(f"/deals/list/?amount_min={value}").status_code == 200
     assert admin_api.get("/api/v1/deals/?amount_min=9999999999999.99").status_code == 200
+
+
+def test_a_responsible_filter_beyond_any_id_is_a_400(admin_api, admin_client):
+    """Bad input found by schemathesis: ?responsible=571725351177323282432 (SQLite overflowed
+    on it: a 500) and negative ids."""
+    for value in ("571725351177323282432", "-5", "²"):
+        for url in ("/api/v1/deals/", "/api/v1/leads/", "/api/v1/companies/"):
+            response = admin_api.get(f"{url}?responsible={value}")
+            assert response.status_code == 400, (url, value, response.content)
+        assert admin_client.get(f"/companies/?responsible={value}").status_code == 200
