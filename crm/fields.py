@@ -9,17 +9,29 @@ English, Russian and French, 1/0, Y/N). An empty text is ``None`` (a blank cell)
 ``ReferenceCache`` resolves references for one run (an import, a bulk action, a benchmark): a
 reference-list entry by its code or its name, a user by id, login or e-mail, each list read in
 one query the first time it is needed and kept for the run.
+
+The catalogue itself: each app declares every field of its item types once, as
+``CatalogueField`` rows (kind, label, reference list, Bitrix24 code, header aliases, lookups,
+parse, render, header matching), with ``register_catalogue(entity_key, fields)`` in its
+``ready()``; ``catalogue(entity_key)`` and ``field_for_header(entity_key, header)`` read it.
+Import mapping, export columns, web forms and the Bitrix24 facade read the catalogue; custom
+fields join it as more rows of the same shape.
 """
 
 import re
+from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
+from enum import StrEnum
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.utils import formats, timezone
+from django.utils.functional import Promise
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+
+from crm.validators import validate_currency
 
 # Dates
 
@@ -324,3 +336,358 @@ class ReferenceCache:
                 code="invalid_reference",
             )
         return user
+
+
+# The field catalogue
+
+# Bitrix24 writes yes and no in German as ja / nein (main/lang/de/tools.php).
+TRUE_WORDS.add("ja")
+FALSE_WORDS.add("nein")
+
+
+class FieldKind(StrEnum):
+    """What a catalogue field holds, which decides how it is parsed, rendered and filtered."""
+
+    TEXT = "text"
+    DECIMAL = "decimal"  # numbers and amounts of money
+    INTEGER = "integer"
+    DATE = "date"
+    DATETIME = "datetime"
+    BOOL = "bool"
+    CHOICE = "choice"  # one of the field's fixed ``choices``
+    REFERENCE = "reference"  # an entry of a reference list, by code or name
+    USER = "user"  # a user, by login, e-mail or id
+    CURRENCY = "currency"  # the ISO 4217 code of an amount's currency
+    PHONES = "phones"  # the lists of ``{"value", "kind"}`` the item services take
+    EMAILS = "emails"
+    WEBSITES = "websites"
+    ITEM_LINK = "item_link"  # another CRM item (a deal's company, a contact's companies)
+
+
+LIST_KINDS = {FieldKind.PHONES, FieldKind.EMAILS, FieldKind.WEBSITES}
+
+# The filter lookups each kind offers (FilterSets and the API read them from here).
+KIND_LOOKUPS = {
+    FieldKind.TEXT: ("exact", "icontains"),
+    FieldKind.DECIMAL: ("exact", "gte", "lte"),
+    FieldKind.INTEGER: ("exact", "gte", "lte"),
+    FieldKind.DATE: ("exact", "gte", "lte"),
+    FieldKind.DATETIME: ("gte", "lte"),
+    FieldKind.BOOL: ("exact",),
+    FieldKind.CHOICE: ("exact", "in"),
+    FieldKind.REFERENCE: ("exact", "in"),
+    FieldKind.USER: ("exact", "in"),
+    FieldKind.CURRENCY: ("exact", "in"),
+    FieldKind.PHONES: ("icontains",),
+    FieldKind.EMAILS: ("icontains",),
+    FieldKind.WEBSITES: ("icontains",),
+    FieldKind.ITEM_LINK: ("exact", "in"),
+}
+
+_NUMBERED = re.compile(r"\s+#?\d+$")  # "Work phone 2" (Bitrix24's numbered captions)
+
+
+def normalize_header(header) -> str:
+    """A column header as headers are compared: without a BOM, trimmed, inner white space
+    collapsed, case-folded."""
+    return " ".join(str(header).replace("\ufeff", "").split()).casefold()
+
+
+@dataclass(frozen=True)
+class Alias:
+    """A header naming a field; for phones, e-mails and websites also the ``kind`` of value
+    the column holds (``Mobile`` -> a phone of kind ``mobile``; empty: the default, work)."""
+
+    header: str
+    kind: str = ""
+
+
+@dataclass(frozen=True)
+class CatalogueField:
+    """One field of one item type, declared once with what every door needs.
+
+    ``code`` is our field name (the keyword the item services take); ``kind`` a ``FieldKind``;
+    ``model`` the item's model when the field is one of its columns: ``label`` then defaults
+    to the model field's (lazy) ``verbose_name`` and ``reference_list`` to the list code of
+    its ``limit_choices_to``. ``bitrix24`` is Bitrix24's field code (``TITLE``,
+    ``COMPANY_TYPE``, ``ASSIGNED_BY_ID``; ``PHONE`` for the phones, whose typed codes
+    ``PHONE_WORK``... are aliases with their kind); ``aliases`` the headers that name the field
+    in English, Russian, French and German, Bitrix24's export (list) and import (template)
+    captions alike, as strings or ``Alias`` rows with the kind they imply. ``required``: the
+    item cannot be created without it; ``choices`` the fixed values of a ``CHOICE`` field;
+    ``multiple`` an item link to several items; ``lookups`` the filter lookups (by kind when
+    not given).
+
+    What each door does with a field comes from here: ``parse`` (import, the Bitrix24 facade),
+    ``render`` (export, history, cards), ``matches`` (import mapping). Custom fields join the
+    catalogue as more rows of this same shape (``model`` None, their label, kind, list and
+    aliases read from their definitions); nothing that reads the catalogue tells them apart.
+    """
+
+    code: str
+    kind: FieldKind
+    model: type | None = None
+    label: str | Promise = ""
+    reference_list: str = ""
+    bitrix24: str = ""
+    aliases: tuple[str | Alias, ...] = ()
+    required: bool = False
+    choices: tuple[tuple[str, str | Promise], ...] = ()
+    multiple: bool = False
+    lookups: tuple[str, ...] = ()
+
+    def __post_init__(self):
+        model_field = self.model_field
+        if not self.label and model_field is not None:
+            object.__setattr__(self, "label", model_field.verbose_name)
+        if not self.reference_list and self.kind == FieldKind.REFERENCE and model_field:
+            limit = model_field.remote_field.limit_choices_to
+            if isinstance(limit, dict):
+                object.__setattr__(self, "reference_list", limit.get("list_code", ""))
+        if not self.choices and model_field is not None and model_field.choices:
+            object.__setattr__(self, "choices", tuple(model_field.choices))
+        if not self.lookups:
+            object.__setattr__(self, "lookups", KIND_LOOKUPS[self.kind])
+        aliases = tuple(a if isinstance(a, Alias) else Alias(a) for a in self.aliases)
+        object.__setattr__(self, "aliases", aliases)
+
+    @property
+    def model_field(self):
+        """The model field behind this entry (None for phones, e-mails and custom fields)."""
+        if self.model is None:
+            return None
+        try:
+            return self.model._meta.get_field(self.code)
+        except FieldDoesNotExist:
+            return None
+
+    # Headers
+
+    def headers(self) -> list[str]:
+        """Every header naming the field: its code, its Bitrix24 code, its aliases."""
+        return [self.code, *([self.bitrix24] if self.bitrix24 else ()),
+                *(alias.header for alias in self.aliases)]  # fmt: skip
+
+    def _alias_for(self, header) -> Alias | None:
+        wanted = normalize_header(header)
+        candidates = {wanted, _NUMBERED.sub("", wanted)}
+        for alias in (Alias(self.code), Alias(self.bitrix24), *self.aliases, Alias(self.label)):
+            if alias.header and normalize_header(alias.header) in candidates:
+                return alias
+        return None
+
+    def matches(self, header) -> bool:
+        """Whether ``header`` names this field: it equals (case-insensitive, trimmed, a
+        trailing number such as ``Work phone 2`` ignored) the code, the Bitrix24 code, an alias
+        or the label in the active language, as Bitrix24's importer maps columns."""
+        return self._alias_for(header) is not None
+
+    def kind_for_header(self, header) -> str:
+        """The kind of phone, e-mail or website a column under ``header`` holds ("" when the
+        header implies none)."""
+        alias = self._alias_for(header)
+        return alias.kind if alias else ""
+
+    # Values
+
+    def parse(self, value, references: ReferenceCache | None = None, *, kind: str = "",
+              locale: str | None = None):  # fmt: skip
+        """The value the item services take for ``value`` as text (a cell, a form) or JSON.
+
+        Dates and numbers in the formats of ``parse_date`` / ``parse_decimal``; references by
+        code or name and users by login, e-mail or id through ``references`` (one query per
+        list per run); phones, e-mails and websites from a cell of values separated by ``;``
+        or ``,`` (Bitrix24's export), each of ``kind`` (the header's: ``kind_for_header``).
+        A value already of the right type (a date, a Decimal, a bool, a row, a list of
+        ``{"value", "kind"}``) passes through. Empty is None (``[]`` for lists). Raises a
+        ``ValidationError`` ``{code: [message naming the value]}``.
+        """
+        if self.kind in LIST_KINDS:
+            return self._parse_list(value, kind)
+        if _blank(value):
+            return [] if self.multiple else None
+        try:
+            return self._parse(value, references, locale)
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                raise
+            raise ValidationError({self.code: error.messages}) from None
+
+    def _parse(self, value, references, locale):
+        kind = self.kind
+        if kind == FieldKind.TEXT:
+            return str(value).strip()
+        if kind == FieldKind.DECIMAL:
+            return parse_decimal(value)
+        if kind == FieldKind.INTEGER:
+            number = parse_decimal(value)
+            if number != number.to_integral_value():
+                raise _not_a_whole_number(value)
+            return int(number)
+        if kind == FieldKind.DATE:
+            return parse_date(value, locale=locale)
+        if kind == FieldKind.DATETIME:
+            return parse_datetime(value, locale=locale)
+        if kind == FieldKind.BOOL:
+            return parse_bool(value)
+        if kind == FieldKind.CHOICE:
+            return self._choice(value)
+        if kind == FieldKind.CURRENCY:
+            code = str(value).strip().upper()
+            validate_currency(code)
+            return code
+        if kind in (FieldKind.REFERENCE, FieldKind.USER):
+            return self._reference(value, references)
+        if kind == FieldKind.ITEM_LINK:
+            return self._item_link(value)
+        raise TypeError(f"no parser for {kind}")  # pragma: no cover - every kind is above
+
+    def _choice(self, value):
+        text = str(value).strip().casefold()
+        for stored, label in self.choices:
+            if text in (str(stored).casefold(), str(label).casefold()):
+                return stored
+        raise ValidationError(
+            _("“%(value)s” is not one of %(choices)s.")
+            % {"value": value, "choices": ", ".join(str(label) for _v, label in self.choices)},
+            code="invalid_choice",
+        )
+
+    def _reference(self, value, references):
+        related = self.model_field.related_model
+        if isinstance(value, related):
+            return value
+        if references is None:
+            raise TypeError(f"{self.code}: a reference needs a ReferenceCache to parse text")
+        if hasattr(related, "code") or related is get_user_model():
+            return references.resolve(self.model, self.code, value)
+        return _named_row(references, self.model_field, value)
+
+    def _item_link(self, value):
+        related = self.model_field.related_model
+        values = list(value) if self.multiple and isinstance(value, list | tuple) else [value]
+        for one in values:
+            if not isinstance(one, related):
+                # Which items a user may link is a question of rights: the door that reads
+                # text (the importer) looks the item up within them and hands over the row.
+                raise ValidationError(
+                    _("“%(value)s” is not a %(item)s found for you.")
+                    % {"value": one, "item": related._meta.verbose_name},
+                    code="invalid_link",
+                )
+        return values if self.multiple else values[0]
+
+    def _parse_list(self, value, kind: str) -> list[dict]:
+        kind = kind or "work"
+        if _blank(value):
+            return []
+        if isinstance(value, dict):
+            value = [value]
+        if isinstance(value, str):
+            value = _split_cell(value, email=self.kind == FieldKind.EMAILS)
+        parsed = []
+        for one in value:
+            if isinstance(one, dict):
+                parsed.append({"value": str(one.get("value") or "").strip(),
+                               "kind": one.get("kind") or kind})  # fmt: skip
+            elif not _blank(one):
+                parsed.append({"value": str(one).strip(), "kind": kind})
+        return [one for one in parsed if one["value"]]
+
+    def render(self, value) -> str:
+        """``value`` as a reader sees it, in the active language: a reference's or an item's
+        name, a user's full name, a date and a number in the locale's format, yes or no."""
+        if value is None or value == "" or value == []:
+            return ""
+        kind = self.kind
+        if kind in LIST_KINDS:
+            return ", ".join(one["value"] if isinstance(one, dict) else str(one) for one in value)
+        if kind == FieldKind.ITEM_LINK and self.multiple:
+            return ", ".join(str(one) for one in value)
+        if kind == FieldKind.USER:
+            return value.get_full_name() or value.get_username()
+        if kind == FieldKind.DATETIME:
+            return formats.date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
+        if kind == FieldKind.DATE:
+            return formats.date_format(value, "SHORT_DATE_FORMAT")
+        if kind in (FieldKind.DECIMAL, FieldKind.INTEGER):
+            return formats.number_format(value, force_grouping=True)
+        if kind == FieldKind.BOOL:
+            return str(_("yes") if value else _("no"))
+        if kind == FieldKind.CHOICE:
+            return str(dict(self.choices).get(value, value))
+        return str(value)
+
+
+def _not_a_whole_number(value) -> ValidationError:
+    return ValidationError(
+        _("“%(value)s” is not a whole number.") % {"value": value}, code="invalid_integer"
+    )
+
+
+def _split_cell(text: str, *, email: bool) -> list[str]:
+    """A multi-value cell as Bitrix24 splits it: on ``;``, else on ``,``; e-mails finally on
+    white space."""
+    for separator in (";", ","):
+        parts = [part.strip() for part in text.split(separator)]
+        if len([part for part in parts if part]) > 1:
+            return parts
+    return text.split() if email else [text.strip()]
+
+
+def _named_row(references: ReferenceCache, field, value):
+    """A row of a list without codes (a deal's pipeline) by its id or its name, the list read
+    once per run and kept on ``references``."""
+    rows = references.__dict__.setdefault("_named_rows", {})
+    related = field.related_model
+    if related not in rows:
+        by_key = {}
+        for row in related._default_manager.all():
+            by_key[str(row.pk)] = row
+            by_key.setdefault(str(row).strip().casefold(), row)
+        references.queries += 1
+        rows[related] = by_key
+    found = rows[related].get(str(value).strip().casefold())
+    if found is None:
+        raise ValidationError(
+            {field.name: _("“%(value)s” is not a %(field)s.") % {"value": value,
+                                                                  "field": field.verbose_name}},
+            code="invalid_reference",
+        )  # fmt: skip
+    return found
+
+
+_catalogues: dict[str, tuple[CatalogueField, ...]] = {}
+
+
+def register_catalogue(entity_key: str, fields) -> None:
+    """Declare the fields of the item type ``entity_key`` (its app does, in ``ready()``).
+
+    Refused (``ValueError``) when two fields share a code or a header: a column must name one
+    field. Registering again under a key replaces its fields (custom fields are added so)."""
+    fields = tuple(fields)
+    owners: dict[str, str] = {}
+    for field in fields:
+        for header in {normalize_header(h) for h in field.headers()}:
+            other = owners.setdefault(header, field.code)
+            if other != field.code:
+                raise ValueError(
+                    f"{entity_key}: header {header!r} names both {other!r} and {field.code!r}"
+                )
+    if len({field.code for field in fields}) != len(fields):
+        raise ValueError(f"{entity_key}: a field code is declared twice")
+    _catalogues[entity_key] = fields
+
+
+def catalogue(entity_key: str) -> list[CatalogueField]:
+    """The fields of the item type ``entity_key``, in their declared order (KeyError for a
+    type no app declared)."""
+    return list(_catalogues[entity_key])
+
+
+def field_for_header(entity_key: str, header) -> CatalogueField | None:
+    """The field of ``entity_key`` a column under ``header`` holds (None: no field)."""
+    for field in _catalogues[entity_key]:
+        if field.matches(header):
+            return field
+    return None
