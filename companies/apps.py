@@ -11,7 +11,7 @@ class CompaniesConfig(AppConfig):
         from crm.entities import EntityType, ItemServices, register
         from crm.history import register_history_labels
 
-        from . import services
+        from . import fields, services
         from .models import Communication, Company, Contact
 
         register(EntityType(
@@ -26,6 +26,7 @@ class CompaniesConfig(AppConfig):
                          services.contact_delete, "contact"),
             bitrix24="CONTACT", order=20,
         ))  # fmt: skip
+        fields.register_fields()
         register_history_labels(
             {**services.CLIENT_CHANNELS.labels,
              **{f"kind:{value}": label for value, label in Communication.Kind.choices}}

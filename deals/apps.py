@@ -10,7 +10,7 @@ class DealsConfig(AppConfig):
 
         from crm.entities import EntityType, ItemServices, register
 
-        from . import services
+        from . import fields, services
         from .models import Deal, Lead
 
         register(EntityType(
@@ -25,3 +25,4 @@ class DealsConfig(AppConfig):
                          "lead"),
             bitrix24="LEAD", order=30,
         ))  # fmt: skip
+        fields.register_fields()
