@@ -40,13 +40,24 @@ class IdsField(django_filters.fields.ModelMultipleChoiceField):
 
     def _check_values(self, value):
         for pk in value:
-            if parse_id(pk) is None:
+            if parse_id(pk) is None and _is_number(pk):  # a number no id can be: none has it
                 raise forms.ValidationError(
                     self.error_messages["invalid_choice"],
                     code="invalid_choice",
                     params={"value": pk},
                 )
+            if parse_id(pk) is None:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
         return super()._check_values(value)
+
+
+def _is_number(value) -> bool:
+    text = str(value).strip()
+    return text.isascii() and text.lstrip("+-").isdigit()
 
 
 class IdsFilter(django_filters.ModelMultipleChoiceFilter):
