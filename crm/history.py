@@ -17,6 +17,8 @@ from accessrights.rights import rights_of
 from timeline.models import Event, EventKind
 from timeline.services import event_record
 
+from .items import found_by_code
+
 
 def render_for_reader(events, user) -> list:
     """The events as ``user`` reads them: every field change rendered at read time, in the
@@ -151,7 +153,7 @@ def _reference_key(field) -> tuple:
     lists), otherwise by primary key (people, pipelines)."""
     related = field.related_model
     lookup = tuple(sorted((field.get_limit_choices_to() or {}).items()))
-    return (related, lookup, hasattr(related, "code") and not hasattr(related, "username"))
+    return (related, lookup, found_by_code(related))
 
 
 def _shown_object(row) -> str:
