@@ -9,10 +9,9 @@ class CompaniesConfig(AppConfig):
         from django.utils.translation import gettext_lazy as _
 
         from crm.entities import EntityType, ItemServices, register
-        from crm.history import register_history_labels
 
         from . import fields, services
-        from .models import Communication, Company, Contact
+        from .models import Company, Contact
 
         register(EntityType(
             "company", Company, _("Companies"), "companies:company_list",
@@ -27,7 +26,3 @@ class CompaniesConfig(AppConfig):
             bitrix24="CONTACT", order=20,
         ))  # fmt: skip
         fields.register_fields()
-        register_history_labels(
-            {**services.CLIENT_CHANNELS.labels,
-             **{f"kind:{value}": label for value, label in Communication.Kind.choices}}
-        )  # fmt: skip

@@ -8,11 +8,16 @@ headers Bitrix24's exports and import templates give it in English, Russian, Fre
 without a hand-made column list.
 """
 
-from crm.fields import Alias, CatalogueField, register_catalogue
+from django.utils.translation import gettext_lazy as _
+
+from crm.fields import Alias, CatalogueField, Section, register_catalogue
 from crm.fields import FieldKind as K
 
-from .models import Company, Contact
-from .services import CLIENT_CHANNELS
+from .models import Communication, Company, Contact
+
+CHANNEL_LABELS = {"phones": _("phones"), "emails": _("e-mails"), "websites": _("websites")}
+CONTACT_DETAILS = Section("contact", _("Contact details"))
+MORE = Section("more", _("More"))
 
 # Bitrix24's typed multi-field columns and the kind of value each holds here: Bitrix24 has
 # more types (fax, pager, Facebook page...) than we keep, those are "other".
@@ -87,38 +92,43 @@ def _typed(types: dict, aggregate: tuple[str, ...]) -> tuple[Alias, ...]:
 
 
 def channel_fields() -> list[CatalogueField]:
-    """The phones, e-mails and websites of a company, a contact or a lead."""
-    labels = CLIENT_CHANNELS.labels
+    """The phones, e-mails and websites of a company, a contact or a lead; their choices are
+    the kinds of value (work, mobile...)."""
+    kinds = tuple(Communication.Kind.choices)
     return [
         CatalogueField(
-            "phones", K.PHONES, label=labels["phones"], bitrix24="PHONE",
+            "phones", K.PHONES, label=CHANNEL_LABELS["phones"], bitrix24="PHONE", choices=kinds,
             aliases=_typed(PHONE_TYPES, ("Phone", "Телефон", "Numéro de téléphone", "Telefon")),
+            section="contact",
         ),
         CatalogueField(
-            "emails", K.EMAILS, label=labels["emails"], bitrix24="EMAIL",
-            aliases=_typed(EMAIL_TYPES, ("E-mail", "Email")),
+            "emails", K.EMAILS, label=CHANNEL_LABELS["emails"], bitrix24="EMAIL", choices=kinds,
+            aliases=_typed(EMAIL_TYPES, ("E-mail", "Email")), section="contact",
         ),
         CatalogueField(
-            "websites", K.WEBSITES, label=labels["websites"], bitrix24="WEB",
-            aliases=_typed(WEB_TYPES, ("Website", "Site", "Сайт", "Site web")),
+            "websites", K.WEBSITES, label=CHANNEL_LABELS["websites"], bitrix24="WEB",
+            choices=kinds, aliases=_typed(WEB_TYPES, ("Website", "Site", "Сайт", "Site web")),
+            section="contact",
         ),
     ]  # fmt: skip
 
 
-def common_fields(model, *, source_aliases=("Source", "Источник", "Chemin", "Quelle")):
-    """The fields every item has (``services.COMMON_FIELDS``)."""
+def common_fields(model, *, source_aliases=("Source", "Источник", "Chemin", "Quelle"),
+                  source_section="more"):  # fmt: skip
+    """The fields every item has: its source, responsible person, visibility and comments."""
     return [
         CatalogueField("source", K.REFERENCE, model, bitrix24="SOURCE_ID",
-                       aliases=source_aliases),
-        CatalogueField("comments", K.TEXT, model, bitrix24="COMMENTS",
-                       aliases=("Comment", "Комментарий", "Commentaire", "Kommentar")),
+                       aliases=source_aliases, section=source_section),
         CatalogueField("responsible", K.USER, model, bitrix24="ASSIGNED_BY_ID",
                        aliases=("ASSIGNED_BY", "Responsible", "Responsible person",
                                 "Ответственный", "Responsable", "Personne responsable",
-                                "Verantwortlich")),
+                                "Verantwortlich"), section="more"),
         CatalogueField("opened", K.BOOL, model, bitrix24="OPENED",
                        aliases=("Available to everyone", "Доступен для всех",
-                                "Accessible pour tous", "Verfügbar für alle")),
+                                "Accessible pour tous", "Verfügbar für alle"), section="more"),
+        CatalogueField("comments", K.TEXT, model, bitrix24="COMMENTS",
+                       aliases=("Comment", "Комментарий", "Commentaire", "Kommentar"),
+                       section="more"),
     ]  # fmt: skip
 
 
@@ -126,56 +136,62 @@ def name_fields(model) -> list[CatalogueField]:
     """A person's salutation and names (contacts and leads), §4.2 and §4.4."""
     return [
         CatalogueField("honorific", K.REFERENCE, model, bitrix24="HONORIFIC",
-                       aliases=("Salutation", "Обращение", "Anrede")),
+                       aliases=("Salutation", "Обращение", "Anrede"), section="about"),
         CatalogueField("first_name", K.TEXT, model, bitrix24="NAME",
-                       aliases=("First Name", "Имя", "Prénom", "Vorname")),
+                       aliases=("First Name", "Имя", "Prénom", "Vorname"), section="about"),
         CatalogueField("last_name", K.TEXT, model, bitrix24="LAST_NAME",
-                       aliases=("Last Name", "Фамилия", "Nom", "Nom de famille", "Nachname")),
+                       aliases=("Last Name", "Фамилия", "Nom", "Nom de famille", "Nachname"),
+                       section="about"),
         CatalogueField("middle_name", K.TEXT, model, bitrix24="SECOND_NAME",
                        aliases=("Middle Name", "Отчество", "Deuxième prénom",
-                                "Zweiter Vorname")),
+                                "Zweiter Vorname"), section="about"),
         CatalogueField("position", K.TEXT, model, bitrix24="POST",
-                       aliases=("Position", "Должность", "Fonction")),
+                       aliases=("Position", "Должность", "Fonction"), section="about"),
     ]  # fmt: skip
 
 
-def currency_field(model) -> CatalogueField:
+def currency_field(model, section="about") -> CatalogueField:
     return CatalogueField("currency", K.CURRENCY, model, bitrix24="CURRENCY_ID",
-                          aliases=("Currency", "Валюта", "Devise", "Währung"))  # fmt: skip
+                          aliases=("Currency", "Валюта", "Devise", "Währung"),
+                          section=section)  # fmt: skip
 
 
 COMPANY_FIELDS = [
     CatalogueField("name", K.TEXT, Company, bitrix24="TITLE", required=True,
                    aliases=("Company Name", "Название компании",
-                            "Dénomination de l'entreprise", "Unternehmensname")),
+                            "Dénomination de l'entreprise", "Unternehmensname"), section="about"),
     CatalogueField("type", K.REFERENCE, Company, bitrix24="COMPANY_TYPE",
                    aliases=("Company Type", "Тип компании", "Type de l'entreprise",
-                            "Unternehmenstyp")),
+                            "Unternehmenstyp"), section="about"),
     CatalogueField("industry", K.REFERENCE, Company, bitrix24="INDUSTRY",
                    aliases=("Industry", "Сфера деятельности", "Sphère de l'activité",
-                            "Branche")),
+                            "Branche"), section="about"),
     CatalogueField("employees", K.REFERENCE, Company, bitrix24="EMPLOYEES",
-                   aliases=("Employees", "Кол-во сотрудников", "Employés", "Mitarbeiter")),
+                   aliases=("Employees", "Кол-во сотрудников", "Employés", "Mitarbeiter"),
+                   section="about"),
     CatalogueField("revenue", K.DECIMAL, Company, bitrix24="REVENUE",
                    aliases=("Annual Income", "Annual Revenue", "Годовой оборот",
-                            "Chiffre d'affaires annuel", "Jahresumsatz")),
+                            "Chiffre d'affaires annuel", "Jahresumsatz"),
+                   section="about", unit="currency"),
     currency_field(Company),
     # The primary address parts (§4.6); on Bitrix24 portals they appear only when the
     # "outmoded" address fields are enabled, otherwise in requisites.
     CatalogueField("address_street", K.TEXT, Company, bitrix24="ADDRESS",
                    aliases=("Street", "Улица", "Rue", "Straße", "Street, building",
-                            "Улица, дом, корпус, строение", "Rue, bâtiment", "Straße, Haus")),
+                            "Улица, дом, корпус, строение", "Rue, bâtiment", "Straße, Haus"),
+                   section="address"),
     CatalogueField("address_city", K.TEXT, Company, bitrix24="ADDRESS_CITY",
-                   aliases=("City", "Город", "Ville", "Stadt")),
+                   aliases=("City", "Город", "Ville", "Stadt"), section="address"),
     # Our region is Bitrix24's region (district) or its state / province, whichever a file has.
     CatalogueField("address_region", K.TEXT, Company, bitrix24="ADDRESS_REGION",
                    aliases=("Region", "Район", "Arrondissement", "ADDRESS_PROVINCE",
                             "State / Province", "Область", "Etat / Province",
-                            "Bundesland / Kanton")),
+                            "Bundesland / Kanton"), section="address"),
     CatalogueField("address_postal_code", K.TEXT, Company, bitrix24="ADDRESS_POSTAL_CODE",
-                   aliases=("Zip", "Индекс", "Почтовый индекс", "Code Postal", "PLZ")),
+                   aliases=("Zip", "Индекс", "Почтовый индекс", "Code Postal", "PLZ"),
+                   section="address"),
     CatalogueField("address_country", K.TEXT, Company, bitrix24="ADDRESS_COUNTRY",
-                   aliases=("Country", "Страна", "Pays", "Land")),
+                   aliases=("Country", "Страна", "Pays", "Land"), section="address"),
     *common_fields(Company),
     *channel_fields(),
 ]  # fmt: skip
@@ -183,10 +199,11 @@ COMPANY_FIELDS = [
 CONTACT_FIELDS = [
     *name_fields(Contact),
     CatalogueField("type", K.REFERENCE, Contact, bitrix24="TYPE_ID",
-                   aliases=("Contact Type", "Тип контакта", "Type de contact", "Kontakttyp")),
+                   aliases=("Contact Type", "Тип контакта", "Type de contact", "Kontakttyp"),
+                   section="more"),
     CatalogueField("birthday", K.DATE, Contact, bitrix24="BIRTHDATE",
                    aliases=("Birthday", "Date of birth", "Дата рождения", "Date de naissance",
-                            "Geburtstag", "Geburtsdatum")),
+                            "Geburtstag", "Geburtsdatum"), section="about"),
     CatalogueField("companies", K.ITEM_LINK, Contact, bitrix24="COMPANY_ID", multiple=True,
                    aliases=("COMPANY_TITLE", "Company", "Компания", "Entreprise",
                             "Unternehmen")),
@@ -195,7 +212,12 @@ CONTACT_FIELDS = [
 ]  # fmt: skip
 
 
+COMPANY_SECTIONS = (Section("about", _("About the company")), CONTACT_DETAILS,
+                    Section("address", _("Address")), MORE)  # fmt: skip
+CONTACT_SECTIONS = (Section("about", _("About the person")), CONTACT_DETAILS, MORE)
+
+
 def register_fields() -> None:
     """Declare the catalogues of companies and contacts (``CompaniesConfig.ready()``)."""
-    register_catalogue("company", COMPANY_FIELDS)
-    register_catalogue("contact", CONTACT_FIELDS)
+    register_catalogue("company", COMPANY_FIELDS, COMPANY_SECTIONS)
+    register_catalogue("contact", CONTACT_FIELDS, CONTACT_SECTIONS)

@@ -6,7 +6,6 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from crm.filters import ItemFilterSet, ReadableItemFilter
-from dictionaries.filters import EntryCodeFilter
 
 from . import communications as comms
 from .matching import tax_ids
@@ -109,10 +108,7 @@ class CompanyFilterSet(ClientFilterSet):
     owner_field = "company"
     name_fields = ("name",)
 
-    type = EntryCodeFilter(label=_("Company type"), list_code="COMPANY_TYPE")
-    industry = EntryCodeFilter(label=_("Industry"), list_code="INDUSTRY")
-    employees = EntryCodeFilter(label=_("Employees"), list_code="EMPLOYEES")
-    source = EntryCodeFilter(label=_("Source"), list_code="SOURCE")
+    catalogue_filters = ("type", "industry", "employees", "source")
     ordering = django_filters.OrderingFilter(
         fields=(
             ("name", "name"),
@@ -132,8 +128,7 @@ class ContactFilterSet(ClientFilterSet):
     owner_field = "contact"
     name_fields = ("first_name", "last_name")
 
-    type = EntryCodeFilter(label=_("Contact type"), list_code="CONTACT_TYPE")
-    source = EntryCodeFilter(label=_("Source"), list_code="SOURCE")
+    catalogue_filters = ("type", "source")
     company = ReadableItemFilter(label=_("Company"), field_name="companies", model=Company)
     ordering = django_filters.OrderingFilter(
         fields=(

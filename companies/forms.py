@@ -130,18 +130,6 @@ class ClientForm(ItemForm):
 class CompanyForm(ClientForm):
     spec = COMPANY
     currency = forms.ChoiceField(label=_("Currency"), required=False)
-    sections = (
-        (_("About the company"), ("name", "type", "industry", "employees", "revenue", "currency")),
-        (_("Contact details"), ("phones", "emails", "websites")),
-        (
-            _("Address"),
-            (
-                "address_street", "address_city", "address_region", "address_postal_code",
-                "address_country",
-            ),
-        ),
-        (_("More"), ("source", "responsible", "opened", "comments")),
-    )  # fmt: skip
 
     class Meta:
         model = Company
@@ -159,14 +147,6 @@ class CompanyForm(ClientForm):
 
 class ContactForm(ClientForm):
     spec = CONTACT
-    sections = (
-        (
-            _("About the person"),
-            ("honorific", "first_name", "middle_name", "last_name", "position", "birthday"),
-        ),
-        (_("Contact details"), ("phones", "emails", "websites")),
-        (_("More"), ("type", "source", "responsible", "opened", "comments")),
-    )
 
     class Meta:
         model = Contact

@@ -10,10 +10,10 @@ outdated copy); each leaves everything unchanged.
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from accessrights.restriction import check
 from crm.bulkwrite import insert_rows
+from crm.fields import service_fields
 from crm.services import (
     BulkResult,
     ItemSpec,
@@ -26,21 +26,17 @@ from timeline.models import EventKind
 from timeline.services import event_record
 
 from . import communications as comms
+from .fields import CHANNEL_LABELS, COMPANY_FIELDS, CONTACT_FIELDS
 from .models import Communication, Company, Contact
 
 CHANNELS = {"phones": comms.PHONE, "emails": comms.EMAIL, "websites": comms.WEB}
-COMMON_FIELDS = ("source", "comments", "responsible", "opened")
 
 
 class ClientChannels:
     """The phones, e-mails and websites of a company, a contact or a lead (``Communication``
     rows), for the item services (``crm.services.Channels``)."""
 
-    labels = {
-        "phones": gettext_lazy("phones"),
-        "emails": gettext_lazy("e-mails"),
-        "websites": gettext_lazy("websites"),
-    }
+    labels = CHANNEL_LABELS
 
     def clean(self, given: dict) -> dict[str, list[dict]]:
         """Validate the lists given; a field error per list."""
@@ -128,26 +124,19 @@ def _record_unlinks(user, item) -> None:
 
 COMPANY = ItemSpec(
     Company,
-    (
-        "name", "type", "industry", "employees", "revenue", "currency", "address_street",
-        "address_city", "address_region", "address_postal_code", "address_country",
-        *COMMON_FIELDS,
-    ),
+    service_fields(COMPANY_FIELDS),
     delete=lambda user, item: company_delete(user=user, company=item),
     channels=CLIENT_CHANNELS,
     before_delete=_record_unlinks,
-)  # fmt: skip
+)
 CONTACT = ItemSpec(
     Contact,
-    (
-        "honorific", "first_name", "last_name", "middle_name", "position", "type", "birthday",
-        *COMMON_FIELDS,
-    ),
+    service_fields(CONTACT_FIELDS),
     delete=lambda user, item: contact_delete(user=user, contact=item),
     channels=CLIENT_CHANNELS,
     validate=_contact_named,
     before_delete=_record_unlinks,
-)  # fmt: skip
+)
 
 
 # Companies

@@ -416,7 +416,9 @@ class CatalogueField:
     captions alike, as strings or ``Alias`` rows with the kind they imply. ``required``: the
     item cannot be created without it; ``choices`` the fixed values of a ``CHOICE`` field;
     ``multiple`` an item link to several items; ``lookups`` the filter lookups (by kind when
-    not given).
+    not given). ``section``: the key of the card and form section the field sits in by default
+    (empty: on neither); ``unit``: the code of the field holding this amount's currency, shown
+    with it ("1,234.50 USD").
 
     What each door does with a field comes from here: ``parse`` (import, the Bitrix24 facade),
     ``render`` (export, history, cards), ``matches`` (import mapping). Custom fields join the
@@ -435,6 +437,8 @@ class CatalogueField:
     choices: tuple[tuple[str, str | Promise], ...] = ()
     multiple: bool = False
     lookups: tuple[str, ...] = ()
+    section: str = ""
+    unit: str = ""
 
     def __post_init__(self):
         model_field = self.model_field
@@ -450,6 +454,14 @@ class CatalogueField:
             object.__setattr__(self, "lookups", KIND_LOOKUPS[self.kind])
         aliases = tuple(a if isinstance(a, Alias) else Alias(a) for a in self.aliases)
         object.__setattr__(self, "aliases", aliases)
+
+    @property
+    def stored_by_services(self) -> bool:
+        """Whether the item services write this field as a column of the item (phones and
+        e-mails go through the item's channels, many-to-many links through their own
+        services)."""
+        field = self.model_field
+        return field is not None and field.concrete and not field.many_to_many
 
     @property
     def model_field(self):
@@ -657,14 +669,33 @@ def _named_row(references: ReferenceCache, field, value):
     return found
 
 
+@dataclass(frozen=True)
+class Section:
+    """A titled group of fields on an item's card and form (``key`` names it in the catalogue
+    fields' ``section``)."""
+
+    key: str
+    label: str | Promise
+
+
+def service_fields(fields) -> tuple[str, ...]:
+    """The codes of the catalogue ``fields`` the item services write as columns, in order:
+    an item type's ``ItemSpec.fields``."""
+    return tuple(field.code for field in fields if field.stored_by_services)
+
+
 _catalogues: dict[str, tuple[CatalogueField, ...]] = {}
+_sections: dict[str, tuple[Section, ...]] = {}
+_entity_of_model: dict[type, str] = {}
 
 
-def register_catalogue(entity_key: str, fields) -> None:
-    """Declare the fields of the item type ``entity_key`` (its app does, in ``ready()``).
+def register_catalogue(entity_key: str, fields, sections=()) -> None:
+    """Declare the fields of the item type ``entity_key`` (its app does, in ``ready()``), and
+    the ``sections`` of its card and form, in their order.
 
-    Refused (``ValueError``) when two fields share a code or a header: a column must name one
-    field. Registering again under a key replaces its fields (custom fields are added so)."""
+    Refused (``ValueError``) when two fields share a code or a header (a column must name one
+    field) or a field names a section not declared. Registering again under a key replaces
+    its fields (custom fields are added so)."""
     fields = tuple(fields)
     owners: dict[str, str] = {}
     for field in fields:
@@ -676,13 +707,45 @@ def register_catalogue(entity_key: str, fields) -> None:
                 )
     if len({field.code for field in fields}) != len(fields):
         raise ValueError(f"{entity_key}: a field code is declared twice")
+    sections = tuple(sections) or _sections.get(entity_key, ())
+    keys = {section.key for section in sections}
+    unknown = {field.section for field in fields if field.section and field.section not in keys}
+    if unknown:
+        raise ValueError(f"{entity_key}: fields name undeclared sections {sorted(unknown)}")
     _catalogues[entity_key] = fields
+    _sections[entity_key] = sections
+    _entity_of_model.update({field.model: entity_key for field in fields if field.model})
 
 
 def catalogue(entity_key: str) -> list[CatalogueField]:
     """The fields of the item type ``entity_key``, in their declared order (KeyError for a
     type no app declared)."""
     return list(_catalogues[entity_key])
+
+
+def catalogue_field(entity_key: str, code: str) -> CatalogueField:
+    """The field ``code`` of ``entity_key`` (KeyError when it has none)."""
+    for field in _catalogues[entity_key]:
+        if field.code == code:
+            return field
+    raise KeyError(f"{entity_key} has no field {code!r}")
+
+
+def field_of_model(model, code: str) -> CatalogueField | None:
+    """The catalogue field ``code`` of the item type stored in ``model`` (None: the model
+    declared no catalogue, or no such field)."""
+    entity_key = _entity_of_model.get(model)
+    if entity_key is None:
+        return None
+    return next((f for f in _catalogues[entity_key] if f.code == code), None)
+
+
+def layout(entity_key: str) -> list[tuple[Section, list[CatalogueField]]]:
+    """The sections of ``entity_key``'s card and form, each with its fields in catalogue
+    order; sections without a field are left out."""
+    fields = _catalogues[entity_key]
+    grouped = [(s, [f for f in fields if f.section == s.key]) for s in _sections[entity_key]]
+    return [(section, members) for section, members in grouped if members]
 
 
 def field_for_header(entity_key: str, header) -> CatalogueField | None:

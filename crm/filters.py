@@ -1,11 +1,17 @@
-"""The filters every CRM item list shares: responsible person, dates, ordering."""
+"""The filters every CRM item list shares (responsible person, dates), and the filter of each
+catalogue field by its kind: a FilterSet names the catalogue fields it filters by
+(``catalogue_filters``) and gets their filters, labels and lists from the catalogue."""
+
+from collections.abc import Callable
 
 import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django_filters.widgets import DateRangeWidget
 
+from .fields import CatalogueField, FieldKind, field_of_model
 from .models import MoneyField
 from .validators import parse_id
 from .widgets import FastSelectMultiple
@@ -83,7 +89,58 @@ class ReadableItemFilter(django_filters.NumberFilter):
         return qs.filter(**{f"{self.field_name}__in": readable.values("pk")})
 
 
+def _date_range(field: CatalogueField):
+    return django_filters.DateFromToRangeFilter(
+        field_name=field.code, label=capfirst(field.label),
+        widget=DateRangeWidget(attrs={"type": "date"}),
+    )  # fmt: skip
+
+
+def _row_choice(field: CatalogueField):
+    """A reference to rows without codes (a deal's pipeline): chosen by id."""
+    related = field.model_field.related_model
+    return django_filters.ModelChoiceFilter(
+        field_name=field.code, label=capfirst(field.label), queryset=related._default_manager.all()
+    )
+
+
+def _item_link(field: CatalogueField):
+    return ReadableItemFilter(
+        field_name=field.code, label=capfirst(field.label),
+        model=field.model_field.related_model,
+    )  # fmt: skip
+
+
+_kind_filters: dict[FieldKind, Callable[[CatalogueField], django_filters.Filter]] = {
+    FieldKind.BOOL: lambda f: django_filters.BooleanFilter(f.code, label=capfirst(f.label)),
+    FieldKind.DECIMAL: lambda f: MoneyRangeFilter(f.code, label=capfirst(f.label)),
+    FieldKind.DATE: _date_range,
+    FieldKind.ITEM_LINK: _item_link,
+    FieldKind.REFERENCE: _row_choice,
+}
+_list_filter: list[Callable] = []
+
+
+def register_list_filter(factory: Callable[[CatalogueField], django_filters.Filter]) -> None:
+    """The filter of fields holding an entry of a reference list (the app keeping the lists
+    registers it: the framework does not know their table)."""
+    _list_filter[:] = [factory]
+
+
+def catalogue_filter(field: CatalogueField) -> django_filters.Filter:
+    """The filter of a catalogue field, by its kind (KeyError: the kind has none)."""
+    if field.kind == FieldKind.REFERENCE and field.reference_list and _list_filter:
+        return _list_filter[0](field)
+    return _kind_filters[field.kind](field)
+
+
 class ItemFilterSet(django_filters.FilterSet):
+    """The filters of an item list. ``catalogue_filters`` names the catalogue fields of
+    ``Meta.model`` it filters by, each by its kind's filter (a filter declared on the class
+    under the same name wins); they come before the ordering."""
+
+    catalogue_filters: tuple[str, ...] = ()
+
     responsible = IdsFilter(
         label=_("Responsible"), queryset=active_users(), widget=FastSelectMultiple
     )
@@ -93,3 +150,16 @@ class ItemFilterSet(django_filters.FilterSet):
     modified_at = django_filters.DateFromToRangeFilter(
         label=_("Modified"), widget=DateRangeWidget(attrs={"type": "date"})
     )
+
+    @classmethod
+    def get_filters(cls):
+        filters = super().get_filters()
+        model = getattr(getattr(cls, "_meta", None), "model", None)
+        for code in cls.catalogue_filters:
+            field = field_of_model(model, code)
+            if field is None:
+                raise LookupError(f"{cls.__name__}: the catalogue of {model} has no {code!r}")
+            filters.setdefault(code, catalogue_filter(field))
+        if "ordering" in filters:
+            filters["ordering"] = filters.pop("ordering")
+        return filters

@@ -4,6 +4,9 @@ from django import forms
 from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
+from .entities import entity_type_of
+from .fields import layout
+
 ORIGINAL_SALT = "crm.item-form.original"
 
 
@@ -34,6 +37,16 @@ class ItemForm(forms.ModelForm):
                 salt=ORIGINAL_SALT,
                 compress=True,
             )
+
+    @property
+    def sections(self) -> list[tuple[str, list[str]]]:
+        """The form's fields in the sections of the item type's layout (``crm.fields``):
+        ``(title, field names)``, only fields this form has."""
+        grouped = (
+            (section.label, [field.code for field in fields if field.code in self.fields])
+            for section, fields in layout(entity_type_of(self._meta.model).key)
+        )
+        return [(title, names) for title, names in grouped if names]
 
     def snapshot_of(self, item) -> dict[str, str]:
         raise NotImplementedError

@@ -17,6 +17,7 @@ from accessrights.rights import rights_of
 from timeline.models import Event, EventKind
 from timeline.services import event_record
 
+from .fields import field_of_model
 from .items import found_by_code
 
 
@@ -103,7 +104,7 @@ class _RenderContext:
                 found = self.references.get(_reference_key(field), {}).get(value)
                 shown[side] = found or change.get(f"{side}_label") or _plain(value)
             else:
-                shown[side] = _value_shown(field, value)
+                shown[side] = _value_shown(field, value, field_of_model(model, change["field"]))
         return shown
 
     def _legacy(self, model, change: dict) -> dict:
@@ -120,21 +121,16 @@ class _RenderContext:
         return change
 
 
-# Labels of history fields that are not model fields (a client's phones, an item's shares),
-# registered by the apps that write them; read in the reader's language.
-_extra_labels: dict[str, str] = {}
-
-
-def register_history_labels(labels: dict) -> None:
-    """Labels (lazy translations) of history fields that are not fields of the item's model."""
-    _extra_labels.update(labels)
-
-
 def _label(model, name: str) -> str:
+    """A changed field's label in the reader's language: the catalogue's (system and custom
+    fields alike), else the model field's verbose name."""
+    field = field_of_model(model, name)
+    if field is not None:
+        return str(field.label)
     try:
         return str(model._meta.get_field(name).verbose_name)
     except (AttributeError, FieldDoesNotExist):
-        return str(_extra_labels.get(name, name))
+        return name
 
 
 def _item_model(event):
@@ -166,13 +162,18 @@ def _plain(value) -> str:
     return "" if value is None else str(value)
 
 
-def _value_shown(field, value) -> str:
+def _value_shown(field, value, listed=None) -> str:
     """A raw value as the reader reads it: choices and yes/no in their language, dates in
-    their format, lists of phones or e-mails one after the other."""
+    their format, lists of phones or e-mails one after the other (``listed``: their catalogue
+    field, whose choices name the kinds of value)."""
     if value is None or value == "":
         return ""
     if isinstance(value, list):
-        return "; ".join(f"{v.get('value', '')} ({_kind(v.get('kind', ''))})" for v in value)
+        kinds = dict(listed.choices) if listed is not None else {}
+        return "; ".join(
+            f"{v.get('value', '')} ({kinds.get(v.get('kind', ''), v.get('kind', ''))})"
+            for v in value
+        )
     if field is None:
         return str(value)
     if field.choices:
@@ -186,10 +187,6 @@ def _value_shown(field, value) -> str:
     if isinstance(field, models.DecimalField):
         return formats.number_format(Decimal(value), decimal_pos=field.decimal_places)
     return str(value)
-
-
-def _kind(kind: str) -> str:
-    return str(_extra_labels.get(f"kind:{kind}", kind))
 
 
 def _related_model(event):

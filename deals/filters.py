@@ -4,11 +4,11 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from companies.filters import ClientFilterSet
-from companies.models import Company, Contact
-from crm.filters import ItemFilterSet, MoneyRangeFilter, ReadableItemFilter
+from companies.models import Contact
+from crm.filters import ItemFilterSet, ReadableItemFilter
 from crm.validators import parse_id
 from dictionaries.filters import EntryCodeFilter
-from dictionaries.models import Entry, Pipeline
+from dictionaries.models import Entry
 
 from .models import Deal, Lead
 
@@ -31,19 +31,9 @@ class DealStageFilter(EntryCodeFilter):
 
 class DealFilterSet(ItemFilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
-    pipeline = django_filters.ModelChoiceFilter(
-        label=_("Pipeline"), queryset=Pipeline.objects.all()
-    )
+    catalogue_filters = ("pipeline", "type", "source", "amount", "close_date", "company")
     stage = DealStageFilter(label=_("Stage"), list_code="DEAL_STAGE")
-    type = EntryCodeFilter(label=_("Deal type"), list_code="DEAL_TYPE")
-    source = EntryCodeFilter(label=_("Source"), list_code="SOURCE")
     closed = django_filters.BooleanFilter(label=_("Closed"))
-    amount = MoneyRangeFilter(label=_("Amount"))
-    close_date = django_filters.DateFromToRangeFilter(
-        label=_("Expected close date"),
-        widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}),
-    )
-    company = ReadableItemFilter(label=_("Company"), field_name="company", model=Company)
     contact = ReadableItemFilter(label=_("Contact"), field_name="contacts", model=Contact)
     ordering = django_filters.OrderingFilter(
         fields=(
@@ -79,8 +69,7 @@ class LeadFilterSet(ClientFilterSet):
     has_requisites = False
 
     tax_id = None
-    stage = EntryCodeFilter(label=_("Stage"), list_code="STATUS")
-    source = EntryCodeFilter(label=_("Source"), list_code="SOURCE")
+    catalogue_filters = ("stage", "source")
     closed = django_filters.BooleanFilter(label=_("Closed"))
     ordering = django_filters.OrderingFilter(
         fields=(

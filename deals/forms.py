@@ -71,12 +71,6 @@ class DealForm(ItemForm):
     contacts = forms.ModelMultipleChoiceField(
         label=_("Contacts"), queryset=Contact.objects.none(), required=False
     )
-    sections = (
-        (_("About the deal"), ("title", "stage", "type", "amount", "currency", "probability")),
-        (_("Dates"), ("begin_date", "close_date")),
-        (_("Client"), ("company", "contacts")),
-        (_("More"), ("source", "responsible", "opened", "comments")),
-    )
 
     class Meta:
         model = Deal
@@ -151,16 +145,6 @@ def currency_choices(current: str | None) -> list[tuple[str, str]]:
 class LeadForm(ClientForm):
     spec = LEAD
     currency = forms.ChoiceField(label=_("Currency"), required=False)
-    sections = (
-        (
-            _("About the lead"),
-            ("title", "honorific", "first_name", "middle_name", "last_name", "position",
-             "company_name"),
-        ),
-        (_("Contact details"), ("phones", "emails", "websites")),
-        (_("Sale"), ("stage", "amount", "currency", "source")),
-        (_("More"), ("responsible", "opened", "comments")),
-    )  # fmt: skip
 
     class Meta:
         model = LEAD.model

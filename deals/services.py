@@ -19,12 +19,12 @@ from companies.matching import LEAD_CONVERSION, ClientFacts, match_clients
 from companies.models import Company, Contact
 from companies.services import (
     CLIENT_CHANNELS,
-    COMMON_FIELDS,
     company_create,
     contact_create,
     contact_link,
     stored_channels,
 )
+from crm.fields import service_fields
 from crm.items import locked
 from crm.services import ItemSpec, item_create, item_delete, item_update
 from dictionaries.defaults import DEAL_STAGE
@@ -32,6 +32,7 @@ from dictionaries.models import Entry, Pipeline, Semantics
 from timeline.models import EventKind
 from timeline.services import event_record
 
+from .fields import DEAL_FIELDS, LEAD_FIELDS
 from .models import Deal, Lead
 
 LEAD_STAGE = "STATUS"
@@ -73,25 +74,19 @@ def _lead_prepare(lead: Lead) -> None:
 
 DEAL = ItemSpec(
     Deal,
-    (
-        "title", "pipeline", "stage", "type", "amount", "currency", "probability",
-        "begin_date", "close_date", "company", *COMMON_FIELDS,
-    ),
+    service_fields(DEAL_FIELDS),
     delete=lambda user, item: deal_delete(user=user, deal=item),
     prepare=_deal_prepare,
     before_delete=lambda user, item: _record_client_unlinks(user, item),
-)  # fmt: skip
+)
 DEAL_REFERENCES = ("pipeline", "stage", "type", "source", "company", "responsible")
 LEAD = ItemSpec(
     Lead,
-    (
-        "title", "stage", "honorific", "first_name", "last_name", "middle_name", "position",
-        "company_name", "amount", "currency", *COMMON_FIELDS,
-    ),
+    service_fields(LEAD_FIELDS),
     delete=lambda user, item: lead_delete(user=user, lead=item),
     channels=CLIENT_CHANNELS,
     prepare=_lead_prepare,
-)  # fmt: skip
+)
 
 
 def _check_readable(user, items) -> None:

@@ -7,7 +7,10 @@ class DictionariesConfig(AppConfig):
 
     def ready(self):
         from crm.entities import register_settings_tabs
+        from crm.filters import register_list_filter
 
+        from .filters import entry_filter
         from .navigation import settings_tabs
 
         register_settings_tabs("dictionaries", settings_tabs, order=10)
+        register_list_filter(entry_filter)

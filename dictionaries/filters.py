@@ -1,3 +1,4 @@
+from django.utils.text import capfirst
 from django_filters import MultipleChoiceFilter
 
 from crm.widgets import FastSelectMultiple
@@ -32,3 +33,11 @@ class EntryCodeFilter(MultipleChoiceFilter):
             )
         )
         return qs.filter(**{f"{self.field_name}__in": ids})
+
+
+def entry_filter(field) -> EntryCodeFilter:
+    """The filter of a catalogue field holding an entry of a reference list (registered with
+    ``crm.filters.register_list_filter``)."""
+    return EntryCodeFilter(
+        field_name=field.code, label=capfirst(field.label), list_code=field.reference_list
+    )
