@@ -10,7 +10,7 @@ class CompaniesConfig(AppConfig):
 
         from crm.entities import EntityType, ItemServices, register
 
-        from . import fields, services
+        from . import cards, fields, services
         from .models import Company, Contact
 
         register(EntityType(
@@ -26,3 +26,4 @@ class CompaniesConfig(AppConfig):
             bitrix24="CONTACT", order=20,
         ))  # fmt: skip
         fields.register_fields()
+        cards.register_card_values()

@@ -95,10 +95,6 @@ class CompanyListView(ItemListView):
 class CompanyView(ItemView):
     model = Company
     template_name = "companies/company.html"
-
-    select_related = (
-        "type", "industry", "employees", "source", "responsible", "created_by", "modified_by"
-    )  # fmt: skip
     prefetch_related = ("communications",)
 
     def get_context_data(self, **kwargs):
@@ -197,8 +193,6 @@ class ContactListView(ItemListView):
 class ContactView(ItemView):
     model = Contact
     template_name = "companies/contact.html"
-
-    select_related = ("honorific", "type", "source", "responsible", "created_by", "modified_by")
     prefetch_related = ("communications",)
 
     def get_context_data(self, **kwargs):

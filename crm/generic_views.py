@@ -22,7 +22,8 @@ from crm.items import EditConflict
 from timeline.models import Event
 
 from .bulk import bulk_job_start
-from .entities import services_of
+from .cards import card_sections, card_select_related, readable_links
+from .entities import entity_type_of, services_of
 from .filterspecs import spec_from_query
 from .history import comment_add, render_for_reader
 from .models import FilterPreset
@@ -135,10 +136,19 @@ class ItemListView(RestrictedItemMixin, TemplateView):
 
 
 class ItemView(RestrictedItemMixin, TemplateView):
-    """An item's card: details in sections, history and dependencies tabs."""
+    """An item's card: details in the sections of its type's layout (``crm.cards``), with the
+    linked items the reader may read (``links``), history and dependencies tabs."""
 
     template_name = ""
     tabs = ("details", "history", "dependencies")
+
+    @property
+    def entity_key(self) -> str:
+        return entity_type_of(self.model).key
+
+    @property
+    def select_related(self):
+        return card_select_related(self.entity_key)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -147,6 +157,9 @@ class ItemView(RestrictedItemMixin, TemplateView):
         if tab not in self.tabs:
             tab = "details"
         context.update(object=item, tab=tab, model_meta=self.model._meta)
+        if tab == "details":
+            links = readable_links(self.entity_key, item, self.request.user)
+            context.update(links=links, card_sections=card_sections(self.entity_key, item, links))
         if tab == "history":
             events = Event.objects.of_item(item).select_related(
                 "author", "on_behalf_of", "related_type"

@@ -317,19 +317,17 @@ class DealListView(ItemListView):
 class DealView(ItemView):
     model = Deal
     template_name = "deals/deal.html"
-    select_related = (
-        "pipeline", "stage", "type", "source", "responsible", "created_by", "modified_by",
-    )  # fmt: skip
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         deal, user = context["object"], self.request.user
-        context.update(
-            stages=Entry.objects.of_list(DEAL_STAGE, deal.pipeline),
-            company=Company.objects.restrict(user, "read").filter(pk=deal.company_id).first(),
-            contacts=deal.contacts.restrict(user, "read").order_by("last_name", "first_name"),
-            lead=Lead.objects.restrict(user, "read").filter(pk=deal.lead_id).first(),
-        )
+        context["stages"] = Entry.objects.of_list(DEAL_STAGE, deal.pipeline)
+        if context["tab"] == "dependencies":
+            context.update(
+                company=Company.objects.restrict(user, "read").filter(pk=deal.company_id).first(),
+                contacts=deal.contacts.restrict(user, "read").order_by("last_name", "first_name"),
+                lead=Lead.objects.restrict(user, "read").filter(pk=deal.lead_id).first(),
+            )
         return context
 
 
@@ -399,18 +397,18 @@ class LeadListView(ItemListView):
 class LeadView(ItemView):
     model = Lead
     template_name = "deals/lead.html"
-    select_related = ("stage", "honorific", "source", "responsible", "created_by", "modified_by")
     prefetch_related = ("communications",)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         lead, user = context["object"], self.request.user
-        context.update(
-            stages=Entry.objects.of_list(services.LEAD_STAGE),
-            company=Company.objects.restrict(user, "read").filter(pk=lead.company_id).first(),
-            contact=Contact.objects.restrict(user, "read").filter(pk=lead.contact_id).first(),
-            deals=lead.deals.restrict(user, "read").select_related("stage"),
-        )
+        context["stages"] = Entry.objects.of_list(services.LEAD_STAGE)
+        if context["tab"] == "dependencies":
+            context.update(
+                company=Company.objects.restrict(user, "read").filter(pk=lead.company_id).first(),
+                contact=Contact.objects.restrict(user, "read").filter(pk=lead.contact_id).first(),
+                deals=lead.deals.restrict(user, "read").select_related("stage"),
+            )
         return context
 
 

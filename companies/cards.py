@@ -1,0 +1,32 @@
+"""How a card shows a client's phones, e-mails and websites (``crm.cards``): each value as a
+link to call, write or open, with its kind."""
+
+from django.utils.html import format_html_join
+
+from crm.cards import EMPTY, register_card_value
+from crm.fields import FieldKind
+
+from . import communications as comms
+from .services import CHANNELS
+
+_LINKS = {
+    comms.PHONE: ('<div><a href="tel:{}">{}</a> <span class="muted small">{}</span></div>',
+                  lambda c: (c.normalized, c.value, c.get_kind_display())),
+    comms.EMAIL: ('<div><a href="mailto:{}">{}</a> <span class="muted small">{}</span></div>',
+                  lambda c: (c.value, c.value, c.get_kind_display())),
+    comms.WEB: ('<div><a href="https://{}" rel="noopener nofollow" target="_blank">{}</a></div>',
+                lambda c: (c.normalized, c.value)),
+}  # fmt: skip
+
+
+def channel_values(item, field):
+    """The values of one channel, read from the item's prefetched ``communications``."""
+    channel = CHANNELS[field.code]
+    template, parts = _LINKS[channel]
+    values = [c for c in item.communications.all() if c.channel == channel]
+    return format_html_join("", template, (parts(c) for c in values)) if values else EMPTY
+
+
+def register_card_values() -> None:
+    for kind in (FieldKind.PHONES, FieldKind.EMAILS, FieldKind.WEBSITES):
+        register_card_value(kind, channel_values)
