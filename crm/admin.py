@@ -22,7 +22,8 @@ from django.utils.translation import gettext_lazy as _
 from accessrights.restriction import restricted_relations
 from timeline.models import Event
 
-from .entities import services_of
+from .entities import entity_type_of, services_of
+from .fields import layout
 from .history import render_for_reader
 from .items import EditConflict
 from .services import ItemSpec, items_bulk_delete
@@ -99,6 +100,20 @@ class ItemAdmin(admin.ModelAdmin):
 
     def get_changelist(self, request, **kwargs):
         return ReaderChangeList
+
+    def get_fieldsets(self, request, obj=None):
+        """The admin's fields in the sections of the item type's layout (``crm.fields``),
+        then those of no section (links, bookkeeping)."""
+        names = list(self.get_fields(request, obj))
+        fieldsets = []
+        for section, fields in layout(entity_type_of(self.model).key):
+            codes = [code for f in fields for code in (f.code, f"hidden_{f.code}")]
+            members = [code for code in codes if code in names]
+            if members:
+                fieldsets.append((section.label, {"fields": members}))
+        placed = {name for _label, options in fieldsets for name in options["fields"]}
+        rest = [name for name in names if name not in placed]
+        return [*fieldsets, *([(None, {"fields": rest})] if rest else [])]
 
     def get_list_display(self, request):
         return [
