@@ -740,6 +740,12 @@ def field_of_model(model, code: str) -> CatalogueField | None:
     return next((f for f in _catalogues[entity_key] if f.code == code), None)
 
 
+def catalogue_of_model(model) -> list[CatalogueField]:
+    """The catalogue of the item type stored in ``model`` (empty when it declared none)."""
+    entity_key = _entity_of_model.get(model)
+    return list(_catalogues[entity_key]) if entity_key else []
+
+
 def layout(entity_key: str) -> list[tuple[Section, list[CatalogueField]]]:
     """The sections of ``entity_key``'s card and form, each with its fields in catalogue
     order; sections without a field are left out."""

@@ -11,7 +11,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django_filters.widgets import DateRangeWidget
 
-from .fields import CatalogueField, FieldKind, field_of_model
+from .fields import CatalogueField, FieldKind, catalogue_of_model, field_of_model
 from .models import MoneyField
 from .validators import parse_id
 from .widgets import FastSelectMultiple
@@ -134,6 +134,9 @@ def catalogue_filter(field: CatalogueField) -> django_filters.Filter:
     return _kind_filters[field.kind](field)
 
 
+_SEARCH = ("q", "phone", "email", "tax_id")  # the search box and its modes come first
+
+
 class ItemFilterSet(django_filters.FilterSet):
     """The filters of an item list. ``catalogue_filters`` names the catalogue fields of
     ``Meta.model`` it filters by, each by its kind's filter (a filter declared on the class
@@ -155,11 +158,18 @@ class ItemFilterSet(django_filters.FilterSet):
     def get_filters(cls):
         filters = super().get_filters()
         model = getattr(getattr(cls, "_meta", None), "model", None)
+        if model is None:
+            return filters
         for code in cls.catalogue_filters:
             field = field_of_model(model, code)
             if field is None:
                 raise LookupError(f"{cls.__name__}: the catalogue of {model} has no {code!r}")
             filters.setdefault(code, catalogue_filter(field))
-        if "ordering" in filters:
-            filters["ordering"] = filters.pop("ordering")
-        return filters
+        # The search and the shared filters first, then those of catalogue fields (declared
+        # or not) in catalogue order, then the type's others, the ordering last.
+        shared = [n for n in filters if n in ItemFilterSet.declared_filters or n in _SEARCH]
+        codes = [f.code for f in catalogue_of_model(model) if f.code in filters]
+        ordered = dict.fromkeys([*shared, *codes, *filters])
+        ordered.pop("ordering", None)
+        names = [*ordered, *(["ordering"] if "ordering" in filters else [])]
+        return {name: filters[name] for name in names}

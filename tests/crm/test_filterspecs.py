@@ -58,7 +58,7 @@ def test_numbers_and_flags_keep_their_exact_value():
     )
     assert spec == {"amount": {"min": "10.50", "max": "1E+3"}, "closed": False, "company": "7"}
     assert spec_to_query(spec).urlencode() == (
-        "closed=false&amount_min=10.50&amount_max=1E%2B3&company=7"
+        "amount_min=10.50&amount_max=1E%2B3&company=7&closed=false"  # in the filters' order
     )
 
 
