@@ -307,6 +307,13 @@ def _target_label(target) -> str:
     return target.get_username() if hasattr(target, "get_username") else f"group {target.name}"
 
 
+def _share_value(target, actions=None) -> dict:
+    """Whom a share names, as history stores it (raw ids, rendered for each reader by
+    ``crm.history``): ``{"user": id}`` or ``{"group": id}``, with the actions shared."""
+    value = {"group" if isinstance(target, Group) else "user": target.pk}
+    return {**value, "actions": list(actions)} if actions else value
+
+
 @transaction.atomic
 def item_share(*, user, item, target, actions=("read",)) -> None:
     """Share ``item`` with a user or a group for ``actions`` (read, update, delete) on top of
@@ -336,11 +343,8 @@ def item_share(*, user, item, target, actions=("read",)) -> None:
         item=item,
         kind=EventKind.UPDATED,
         author=user,
-        changes=[
-            {"field": "shares", "label": _("shared with"), "old": "",
-             "new": f"{_target_label(target)} ({', '.join(actions)})"}
-        ],
-    )  # fmt: skip
+        changes=[{"field": "shares", "old": None, "new": _share_value(target, actions)}],
+    )
 
 
 @transaction.atomic
@@ -361,7 +365,5 @@ def item_unshare(*, user, item, target) -> None:
         item=item,
         kind=EventKind.UPDATED,
         author=user,
-        changes=[
-            {"field": "shares", "label": _("shared with"), "old": _target_label(target), "new": ""}
-        ],
+        changes=[{"field": "shares", "old": _share_value(target), "new": None}],
     )

@@ -6,12 +6,15 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models, transaction
 from django.utils import formats
 from django.utils.translation import gettext as _
 
+from accessrights.models import Action
 from accessrights.restriction import check, is_crm_item, restricted_relations
 from accessrights.rights import rights_of
 from timeline.models import Event, EventKind
@@ -55,12 +58,17 @@ class _RenderContext:
         items: dict[type, set[int]] = {}
         codes: dict[tuple, set[str]] = {}
         self.references: dict[tuple, dict] = {}
+        shared_with: dict[str, set[int]] = {"user": set(), "group": set()}
         for event in events:
             model = _item_model(event)
             for related, pk in _links_of(event, model):
                 if pk is not None:
                     items.setdefault(related, set()).add(pk)
             for change in event.changes:
+                if _is_share(change):
+                    for holder, pk in _share_holders(change):
+                        shared_with[holder].add(pk)
+                    continue
                 field = _model_field(model, change)
                 if "label" in change or field is None or not field.many_to_one:
                     continue
@@ -70,6 +78,7 @@ class _RenderContext:
                 for side in ("old", "new"):
                     if change.get(side) is not None:
                         codes.setdefault(key, set()).add(change[side])
+        self._read_share_holders(shared_with)
         self.readable = {
             (model, pk) for model, ids in items.items() for pk in _readable(model, ids, user)
         }
@@ -84,12 +93,32 @@ class _RenderContext:
                 (row.code if by_code else row.pk): _shown_object(row) for row in rows
             }
 
+    def _read_share_holders(self, shared_with: dict[str, set[int]]) -> None:
+        users = get_user_model()._base_manager.in_bulk(shared_with["user"])
+        groups = Group.objects.in_bulk(shared_with["group"])
+        self.share_holders = {
+            **{("user", pk): _shown_object(user) for pk, user in users.items()},
+            **{("group", pk): _("group %s") % group.name for pk, group in groups.items()},
+        }
+
+    def _share(self, value) -> str:
+        if not value:
+            return ""
+        holder = next((h for h in ("user", "group") if h in value), None)
+        name = self.share_holders.get((holder, value.get(holder)), _("a deleted user or group"))
+        actions = dict(Action.choices)
+        done = ", ".join(str(actions.get(a, a)).lower() for a in value.get("actions", ()))
+        return f"{name} ({done})" if done else name
+
     def hidden(self, model, pk) -> bool:
         return pk is not None and (model, pk) not in self.readable
 
     def render(self, model, change: dict) -> dict:
         if "label" in change:
             return self._legacy(model, change)
+        if _is_share(change):
+            old, new = self._share(change.get("old")), self._share(change.get("new"))
+            return {"field": "shares", "label": _("shared with"), "old": old, "new": new}
         field = _model_field(model, change)
         shown = {"field": change["field"], "label": _label(model, change["field"])}
         for side in ("old", "new"):
@@ -131,6 +160,18 @@ def _label(model, name: str) -> str:
         return str(model._meta.get_field(name).verbose_name)
     except (AttributeError, FieldDoesNotExist):
         return name
+
+
+def _is_share(change: dict) -> bool:
+    return change.get("field") == "shares" and "label" not in change
+
+
+def _share_holders(change: dict):
+    for side in ("old", "new"):
+        value = change.get(side) or {}
+        for holder in ("user", "group"):
+            if isinstance(value.get(holder), int):
+                yield holder, value[holder]
 
 
 def _item_model(event):

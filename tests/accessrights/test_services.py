@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from accessrights import services
 from accessrights.models import Department, Role
@@ -9,6 +10,7 @@ from accessrights.rights import rights_of
 from accessrights.rules import can_change_settings
 from companies import services as company_services
 from companies.models import Company
+from crm.history import render_for_reader
 from tests.factories import UserFactory
 from tests.helpers import service_refused
 from timeline.models import Event
@@ -171,3 +173,28 @@ def test_a_share_for_update_lets_the_user_read_the_item_too(admin):
     assert list(Company.objects.restrict(stranger, "read")) == [company]
     assert list(Company.objects.restrict(stranger, "update")) == [company]
     assert not Company.objects.restrict(stranger, "delete").exists()
+
+
+def test_a_share_is_kept_in_history_as_ids_and_shown_in_the_readers_language(admin):
+    """History keeps whom an item was shared with by id: a renamed user shows their name of
+    today, a deleted one is not guessed, and the actions are rendered at read time."""
+    company = company_services.company_create(user=admin, name="Acme")
+    anna = UserFactory(first_name="Anna", last_name="Old")
+    gone = UserFactory()
+    services.item_share(user=admin, item=company, target=anna, actions=["read", "update"])
+    services.item_share(user=admin, item=company, target=gone)
+    services.item_unshare(user=admin, item=company, target=anna)
+    stored = [e.changes[0] for e in Event.objects.of_item(company) if e.changes]
+    assert stored[-1] == {"field": "shares", "old": None,
+                          "new": {"user": anna.pk, "actions": ["read", "update"]}}  # fmt: skip
+    assert stored[0] == {"field": "shares", "old": {"user": anna.pk}, "new": None}
+    anna.last_name = "New"
+    anna.save()
+    gone.delete()
+    events = [e for e in Event.objects.of_item(company) if e.changes]
+    with translation.override("en"):
+        english = [e.changes[0] for e in render_for_reader(events, admin)]
+    assert english[0]["old"] == "Anna New" and english[0]["new"] == ""
+    assert english[2]["new"] == "Anna New (read, update)"
+    assert english[1]["new"] == "a deleted user or group (read)"
+    assert english[2]["label"] == "shared with"
