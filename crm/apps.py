@@ -9,6 +9,8 @@ class CrmConfig(AppConfig):
     def ready(self):
         from crm.validators import validate_text
 
+        _register_rights_tab()
+
         # One check for every door: text that PostgreSQL cannot store (NUL, lone surrogates)
         # is refused by full_clean(), which services, model forms and the admin all run.
         # Added to the validators in use, not to the field's arguments, so no migration.
@@ -17,3 +19,22 @@ class CrmConfig(AppConfig):
                 text = isinstance(field, models.CharField | models.TextField | models.JSONField)
                 if text and validate_text not in field.validators:  # parents' fields are shared
                     field.validators.append(validate_text)
+
+
+def _register_rights_tab() -> None:
+    """The rights pages' tab of the CRM settings: registered here, where the settings tab bar
+    lives, so that the rights (below the framework's pages) import nothing of it."""
+    from django.urls import reverse
+    from django.utils.translation import gettext_lazy as _
+
+    from crm.entities import SettingsTab, register_settings_tabs
+
+    def current(request) -> bool:
+        match = request.resolver_match
+        return match is not None and match.app_name == "accessrights"
+
+    register_settings_tabs(
+        "accessrights",
+        lambda: [SettingsTab(_("Rights"), reverse("accessrights:role_index"), current)],
+        order=90,
+    )

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 from django.utils.functional import Promise
 
+from accessrights.entities import register_rights_rows
+
 
 @dataclass(frozen=True)
 class ItemServices:
@@ -70,6 +72,9 @@ def register(entity_type: EntityType) -> EntityType:
     if existing is not None and existing.model is not entity_type.model:
         raise ValueError(f"entity {entity_type.key!r} is registered already")
     _types[entity_type.key] = entity_type
+    register_rights_rows(
+        entity_type.key, (entity_type.order, entity_type.key), entity_type.grid_rows
+    )
     return entity_type
 
 
