@@ -45,7 +45,11 @@ def field_value(item, field: CatalogueField, units: dict, links: dict) -> SafeSt
         return _card_values[field.kind](item, field)
     if field.kind == FieldKind.ITEM_LINK:
         return _links(links.get(field.code, ()))
-    value = getattr(item, field.code)
+    value = (
+        (getattr(item, "custom", None) or {}).get(field.code)
+        if field.custom
+        else (getattr(item, field.code))
+    )
     if value is None or value == "":
         return EMPTY
     if field.kind == FieldKind.REFERENCE:
@@ -94,8 +98,9 @@ def _record_rows(item) -> list[tuple]:
 
 
 def link_fields(entity_key: str) -> list[CatalogueField]:
-    """The fields of ``entity_key``'s layout that link other CRM items."""
-    return [f for _s, fields in layout(entity_key) for f in fields if f.kind == FieldKind.ITEM_LINK]
+    """The declared fields of ``entity_key``'s layout that link other CRM items."""
+    sections = layout(entity_key, custom=False)
+    return [f for _s, fields in sections for f in fields if f.kind == FieldKind.ITEM_LINK]
 
 
 def readable_links(entity_key: str, item, user) -> dict[str, list]:
@@ -116,5 +121,6 @@ def card_select_related(entity_key: str) -> tuple[str, ...]:
     """The references a card shows, read with the item in one query (linked CRM items are
     read through ``restrict()`` instead)."""
     kinds = {FieldKind.REFERENCE, FieldKind.USER}
-    codes = [f.code for _s, fields in layout(entity_key) for f in fields if f.kind in kinds]
+    sections = layout(entity_key, custom=False)  # custom values are in the item's own row
+    codes = [f.code for _s, fields in sections for f in fields if f.kind in kinds]
     return (*codes, "created_by", "modified_by")

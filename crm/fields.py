@@ -19,6 +19,7 @@ fields join it as more rows of the same shape.
 """
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
@@ -303,6 +304,11 @@ class ReferenceCache:
             )
         return self._lists[key]
 
+    def user(self, name: str, label, value):
+        """An active user by id, login or e-mail for a field that is no model field (a custom
+        user field): errors name ``name``."""
+        return self._user(_Named(name, label), value)
+
     def _user(self, field, value):
         if self._users is None:
             by_id, by_login, by_email = {}, {}, {}
@@ -336,6 +342,14 @@ class ReferenceCache:
                 code="invalid_reference",
             )
         return user
+
+
+@dataclass(frozen=True)
+class _Named:
+    """What errors need of a field: its name and its label."""
+
+    name: str
+    verbose_name: str | Promise
 
 
 # The field catalogue
@@ -418,7 +432,9 @@ class CatalogueField:
     ``multiple`` an item link to several items; ``lookups`` the filter lookups (by kind when
     not given). ``section``: the key of the card and form section the field sits in by default
     (empty: on neither); ``unit``: the code of the field holding this amount's currency, shown
-    with it ("1,234.50 USD").
+    with it ("1,234.50 USD"). ``target``: the model a field without a model field refers to (a
+    custom link to companies, a custom user field); ``custom``: an admin added it (its value
+    lives in the item's ``custom`` column).
 
     What each door does with a field comes from here: ``parse`` (import, the Bitrix24 facade),
     ``render`` (export, history, cards), ``matches`` (import mapping). Custom fields join the
@@ -439,6 +455,9 @@ class CatalogueField:
     lookups: tuple[str, ...] = ()
     section: str = ""
     unit: str = ""
+    target: type | None = None
+    custom: bool = False
+    help_text: str = ""
 
     def __post_init__(self):
         model_field = self.model_field
@@ -462,6 +481,12 @@ class CatalogueField:
         services)."""
         field = self.model_field
         return field is not None and field.concrete and not field.many_to_many
+
+    @property
+    def related_model(self):
+        """The model a reference or a link points at."""
+        field = self.model_field
+        return field.related_model if field is not None else self.target
 
     @property
     def model_field(self):
@@ -566,17 +591,19 @@ class CatalogueField:
         )
 
     def _reference(self, value, references):
-        related = self.model_field.related_model
+        related = self.related_model
         if isinstance(value, related):
             return value
         if references is None:
             raise TypeError(f"{self.code}: a reference needs a ReferenceCache to parse text")
+        if self.model_field is None and related is get_user_model():
+            return references.user(self.code, self.label, value)
         if hasattr(related, "code") or related is get_user_model():
             return references.resolve(self.model, self.code, value)
         return _named_row(references, self.model_field, value)
 
     def _item_link(self, value):
-        related = self.model_field.related_model
+        related = self.related_model
         values = list(value) if self.multiple and isinstance(value, list | tuple) else [value]
         for one in values:
             if not isinstance(one, related):
@@ -687,6 +714,19 @@ def service_fields(fields) -> tuple[str, ...]:
 _catalogues: dict[str, tuple[CatalogueField, ...]] = {}
 _sections: dict[str, tuple[Section, ...]] = {}
 _entity_of_model: dict[type, str] = {}
+_sources: list[Callable[[str], list[CatalogueField]]] = []
+
+
+def register_catalogue_source(source: Callable[[str], list[CatalogueField]]) -> None:
+    """Add a source of more fields, read after the declared ones: ``source(entity_key)`` gives
+    that type's extra fields (the custom fields admins add, ``dictionaries``); it caches them
+    itself, since the catalogue is read many times per request."""
+    if source not in _sources:
+        _sources.append(source)
+
+
+def _extra(entity_key: str) -> list[CatalogueField]:
+    return [field for source in _sources for field in source(entity_key)]
 
 
 def register_catalogue(entity_key: str, fields, sections=()) -> None:
@@ -718,14 +758,14 @@ def register_catalogue(entity_key: str, fields, sections=()) -> None:
 
 
 def catalogue(entity_key: str) -> list[CatalogueField]:
-    """The fields of the item type ``entity_key``, in their declared order (KeyError for a
-    type no app declared)."""
-    return list(_catalogues[entity_key])
+    """The fields of the item type ``entity_key``: the declared ones in their order, then the
+    custom ones (KeyError for a type no app declared)."""
+    return [*_catalogues[entity_key], *_extra(entity_key)]
 
 
 def catalogue_field(entity_key: str, code: str) -> CatalogueField:
     """The field ``code`` of ``entity_key`` (KeyError when it has none)."""
-    for field in _catalogues[entity_key]:
+    for field in catalogue(entity_key):
         if field.code == code:
             return field
     raise KeyError(f"{entity_key} has no field {code!r}")
@@ -737,26 +777,39 @@ def field_of_model(model, code: str) -> CatalogueField | None:
     entity_key = _entity_of_model.get(model)
     if entity_key is None:
         return None
-    return next((f for f in _catalogues[entity_key] if f.code == code), None)
+    declared = next((f for f in _catalogues[entity_key] if f.code == code), None)
+    return declared or next((f for f in _extra(entity_key) if f.code == code), None)
 
 
-def catalogue_of_model(model) -> list[CatalogueField]:
-    """The catalogue of the item type stored in ``model`` (empty when it declared none)."""
+def catalogue_of_model(model, *, custom: bool = True) -> list[CatalogueField]:
+    """The catalogue of the item type stored in ``model`` (empty when it declared none);
+    without the custom fields when ``custom`` is false (code that runs at import time, before
+    any database is there)."""
     entity_key = _entity_of_model.get(model)
-    return list(_catalogues[entity_key]) if entity_key else []
+    if entity_key is None:
+        return []
+    return catalogue(entity_key) if custom else list(_catalogues[entity_key])
 
 
-def layout(entity_key: str) -> list[tuple[Section, list[CatalogueField]]]:
+def layout(entity_key: str, *, custom: bool = True) -> list[tuple[Section, list[CatalogueField]]]:
     """The sections of ``entity_key``'s card and form, each with its fields in catalogue
-    order; sections without a field are left out."""
-    fields = _catalogues[entity_key]
-    grouped = [(s, [f for f in fields if f.section == s.key]) for s in _sections[entity_key]]
+    order (a custom field of no known section in the last one); sections without a field are
+    left out."""
+    sections = _sections[entity_key]
+    keys = {section.key for section in sections}
+    last = sections[-1].key if sections else ""
+    fields = [*_catalogues[entity_key], *(_extra(entity_key) if custom else ())]
+
+    def section_of(field):
+        return field.section if field.section in keys or not field.custom else last
+
+    grouped = [(s, [f for f in fields if section_of(f) == s.key]) for s in sections]
     return [(section, members) for section, members in grouped if members]
 
 
 def field_for_header(entity_key: str, header) -> CatalogueField | None:
     """The field of ``entity_key`` a column under ``header`` holds (None: no field)."""
-    for field in _catalogues[entity_key]:
+    for field in catalogue(entity_key):
         if field.matches(header):
             return field
     return None

@@ -168,7 +168,7 @@ class ItemFilterSet(django_filters.FilterSet):
         # The search and the shared filters first, then those of catalogue fields (declared
         # or not) in catalogue order, then the type's others, the ordering last.
         shared = [n for n in filters if n in ItemFilterSet.declared_filters or n in _SEARCH]
-        codes = [f.code for f in catalogue_of_model(model) if f.code in filters]
+        codes = [f.code for f in catalogue_of_model(model, custom=False) if f.code in filters]
         ordered = dict.fromkeys([*shared, *codes, *filters])
         ordered.pop("ordering", None)
         names = [*ordered, *(["ordering"] if "ordering" in filters else [])]

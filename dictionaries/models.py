@@ -127,3 +127,53 @@ class Entry(models.Model):
     @property
     def can_reset(self) -> bool:
         return bool(self.original_name) and self.name != self.original_name
+
+
+class CustomField(models.Model):
+    """A field an admin added to an item type (Bitrix24's ``UF_CRM_*`` user fields).
+
+    Its values live in the items' ``custom`` JSON column under ``code``; the definition joins
+    the field catalogue (``crm.fields``), so every door reads and writes it like a system
+    field. A deleted field keeps its row (``deleted_at``): its code is never given again.
+    ``options`` of a list field are ``[{"id", "label", "sort"}]``, ids stable for ever.
+    """
+
+    class Kind(models.TextChoices):
+        STRING = "string", _("string")
+        TEXT = "text", _("text")
+        INTEGER = "integer", _("integer")
+        DECIMAL = "decimal", _("decimal number")
+        MONEY = "money", _("money")
+        DATE = "date", _("date")
+        DATETIME = "datetime", _("date and time")
+        BOOLEAN = "boolean", _("yes or no")
+        LIST = "list", _("list")
+        URL = "url", _("web address")
+        EMAIL = "email", _("e-mail")
+        PHONE = "phone", _("phone")
+        COMPANY = "company", _("company")
+        CONTACT = "contact", _("contact")
+        DEAL = "deal", _("deal")
+        USER = "user", _("user")
+
+    entity = models.CharField(_("item type"), max_length=30)
+    code = models.CharField(_("code"), max_length=50, editable=False)
+    label = models.CharField(_("label"), max_length=255, validators=[validate_text])
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    multiple = models.BooleanField(_("several values"), default=False)
+    required = models.BooleanField(_("required"), default=False)
+    default = models.JSONField(_("default value"), null=True, blank=True)
+    help_text = models.CharField(_("help text"), max_length=500, blank=True)
+    sort = models.PositiveIntegerField(_("sort"), default=500)
+    options = models.JSONField(_("options"), default=list, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    deleted_at = models.DateTimeField(_("deleted"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("custom field")
+        verbose_name_plural = _("custom fields")
+        ordering = ["entity", "sort", "id"]
+        constraints = [models.UniqueConstraint(fields=["entity", "code"], name="custom_field_code")]
+
+    def __str__(self):
+        return f"{self.label} ({self.code})"

@@ -14,6 +14,7 @@ from accessrights.defaults import install_default_roles
 from accessrights.models import Action, Role, RolePermission, Scope
 from accessrights.rights import rights_changed
 from crm.celery import app as celery_app
+from dictionaries.custom_fields import custom_fields_forget
 from dictionaries.defaults import install_defaults
 from dictionaries.models import Entry, Pipeline
 from requisites.defaults import install_presets
@@ -51,6 +52,14 @@ def examples(full: int) -> int:
 def _fast_passwords(settings):
     """Every test user gets a password; the production hasher would take most of the time."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _custom_fields_forgotten():
+    """Custom field definitions are kept per process: a test's rolled-back fields must not
+    outlive it."""
+    yield
+    custom_fields_forget()
 
 
 def require(condition: bool, reason: str) -> None:

@@ -27,6 +27,9 @@ from tests.factories import UserFactory
 
 from ..companies.helpers import entry
 
+# The catalogue holds the custom fields admins add too, read from the database.
+pytestmark = pytest.mark.django_db
+
 SPECS = {"company": COMPANY, "contact": CONTACT, "deal": DEAL, "lead": LEAD}
 
 
@@ -250,7 +253,6 @@ def test_registering_two_fields_under_one_header_is_refused():
 # Parsing
 
 
-@pytest.mark.django_db
 def test_a_reference_by_name_or_code_and_a_user_by_login_or_e_mail():
     references = ReferenceCache()
     customer = entry("COMPANY_TYPE", "CUSTOMER")
@@ -297,7 +299,6 @@ def test_a_multi_value_cell_splits_as_bitrix24_writes_it():
     assert phones.parse("") == []
 
 
-@pytest.mark.django_db
 @pytest.mark.parametrize(
     ("entity_key", "code", "value"),
     [
@@ -322,7 +323,6 @@ def test_a_bad_value_is_an_error_naming_it(entity_key, code, value):
 # Rendering
 
 
-@pytest.mark.django_db
 def test_render_for_a_reader():
     customer = entry("COMPANY_TYPE", "CUSTOMER")
     assert field("company", "type").render(customer) == "Client"
