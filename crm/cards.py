@@ -15,6 +15,7 @@ from django.utils.safestring import SafeString
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+from .custom_values import shown as custom_shown
 from .fields import CatalogueField, FieldKind, layout
 
 EMPTY = "—"
@@ -45,11 +46,11 @@ def field_value(item, field: CatalogueField, units: dict, links: dict) -> SafeSt
         return _card_values[field.kind](item, field)
     if field.kind == FieldKind.ITEM_LINK:
         return _links(links.get(field.code, ()))
-    value = (
-        (getattr(item, "custom", None) or {}).get(field.code)
-        if field.custom
-        else (getattr(item, field.code))
-    )
+    if field.custom:
+        if field.kind == FieldKind.USER:
+            return ", ".join(_person(user) for user in links.get(field.code, ())) or EMPTY
+        return custom_shown(field, (item.custom or {}).get(field.code)) or EMPTY
+    value = getattr(item, field.code)
     if value is None or value == "":
         return EMPTY
     if field.kind == FieldKind.REFERENCE:
@@ -98,17 +99,29 @@ def _record_rows(item) -> list[tuple]:
 
 
 def link_fields(entity_key: str) -> list[CatalogueField]:
-    """The declared fields of ``entity_key``'s layout that link other CRM items."""
-    sections = layout(entity_key, custom=False)
-    return [f for _s, fields in sections for f in fields if f.kind == FieldKind.ITEM_LINK]
+    """The fields of ``entity_key``'s layout that link other CRM items or users (custom)."""
+    kinds = (FieldKind.ITEM_LINK, FieldKind.USER)
+    return [
+        f for _s, fields in layout(entity_key) for f in fields
+        if f.kind == FieldKind.ITEM_LINK or (f.custom and f.kind in kinds)
+    ]  # fmt: skip
 
 
 def readable_links(entity_key: str, item, user) -> dict[str, list]:
-    """The items each link field of ``item`` points at that ``user`` may read."""
+    """The items each link field of ``item`` points at that ``user`` may read (and the users
+    a custom user field names)."""
     links = {}
     for field in link_fields(entity_key):
-        related = field.model_field.related_model
-        if field.multiple:
+        related = field.related_model
+        if field.custom:
+            ids = (item.custom or {}).get(field.code)
+            ids = ids if isinstance(ids, list) else [ids] if ids else []
+            if field.kind == FieldKind.USER:
+                rows = related._default_manager.all()
+            else:
+                rows = related.objects.restrict(user, "read")
+            links[field.code] = list(rows.filter(pk__in=ids)) if ids else []
+        elif field.multiple:
             links[field.code] = list(getattr(item, field.code).restrict(user, "read"))
         else:
             pk = getattr(item, field.model_field.attname)

@@ -434,7 +434,8 @@ class CatalogueField:
     (empty: on neither); ``unit``: the code of the field holding this amount's currency, shown
     with it ("1,234.50 USD"). ``target``: the model a field without a model field refers to (a
     custom link to companies, a custom user field); ``custom``: an admin added it (its value
-    lives in the item's ``custom`` column).
+    lives in the item's ``custom`` column), ``custom_kind`` its kind as the admin chose it
+    (``string``, ``url``, ``money``...), ``default`` the value a new item gets.
 
     What each door does with a field comes from here: ``parse`` (import, the Bitrix24 facade),
     ``render`` (export, history, cards), ``matches`` (import mapping). Custom fields join the
@@ -457,6 +458,8 @@ class CatalogueField:
     unit: str = ""
     target: type | None = None
     custom: bool = False
+    custom_kind: str = ""
+    default: object = None
     help_text: str = ""
 
     def __post_init__(self):

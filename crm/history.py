@@ -20,7 +20,8 @@ from accessrights.rights import rights_of
 from timeline.models import Event, EventKind
 from timeline.services import event_record
 
-from .fields import field_of_model
+from .custom_values import shown as custom_shown
+from .fields import FieldKind, field_of_model
 from .items import found_by_code
 
 
@@ -69,6 +70,14 @@ class _RenderContext:
                     for holder, pk in _share_holders(change):
                         shared_with[holder].add(pk)
                     continue
+                custom = _custom_field(model, change)
+                if custom is not None:
+                    for pk in _custom_ids(custom, change):
+                        if custom.kind == FieldKind.USER:
+                            shared_with["user"].add(pk)
+                        else:
+                            items.setdefault(custom.related_model, set()).add(pk)
+                    continue
                 field = _model_field(model, change)
                 if "label" in change or field is None or not field.many_to_one:
                     continue
@@ -110,6 +119,27 @@ class _RenderContext:
         done = ", ".join(str(actions.get(a, a)).lower() for a in value.get("actions", ()))
         return f"{name} ({done})" if done else name
 
+    def _custom(self, field, change: dict) -> dict:
+        """A custom field's change: its label, its values rendered; a linked item the reader
+        may not read is left out (``old_hidden``/``new_hidden``), as for system links."""
+        shown = {"field": change["field"], "label": str(field.label)}
+        for side in ("old", "new"):
+            value = change.get(side)
+            if field.kind not in (FieldKind.ITEM_LINK, FieldKind.USER) or value in (None, []):
+                shown[side] = custom_shown(field, value)
+                continue
+            names = []
+            for pk in value if isinstance(value, list) else [value]:
+                if field.kind == FieldKind.USER:
+                    names.append(self.share_holders.get(("user", pk), _("a deleted user")))
+                elif self.hidden(field.related_model, pk):
+                    shown[f"{side}_hidden"] = True
+                else:
+                    live = self.names.get(field.related_model, {}).get(pk)
+                    names.append(str(live) if live is not None else f"#{pk}")
+            shown[side] = ", ".join(names)
+        return shown
+
     def hidden(self, model, pk) -> bool:
         return pk is not None and (model, pk) not in self.readable
 
@@ -119,6 +149,9 @@ class _RenderContext:
         if _is_share(change):
             old, new = self._share(change.get("old")), self._share(change.get("new"))
             return {"field": "shares", "label": _("shared with"), "old": old, "new": new}
+        custom = _custom_field(model, change)
+        if custom is not None:
+            return self._custom(custom, change)
         field = _model_field(model, change)
         shown = {"field": change["field"], "label": _label(model, change["field"])}
         for side in ("old", "new"):
@@ -160,6 +193,21 @@ def _label(model, name: str) -> str:
         return str(model._meta.get_field(name).verbose_name)
     except (AttributeError, FieldDoesNotExist):
         return name
+
+
+def _custom_field(model, change: dict):
+    field = field_of_model(model, change.get("field")) if model is not None else None
+    return field if field is not None and field.custom else None
+
+
+def _custom_ids(field, change: dict):
+    if field.kind not in (FieldKind.ITEM_LINK, FieldKind.USER):
+        return
+    for side in ("old", "new"):
+        value = change.get(side)
+        for pk in value if isinstance(value, list) else [value]:
+            if isinstance(pk, int):
+                yield pk
 
 
 def _is_share(change: dict) -> bool:

@@ -26,6 +26,8 @@ from timeline.models import Event, EventKind
 from timeline.services import event_record, events_record_bulk
 
 from . import bulkwrite
+from .custom_values import clean_custom
+from .entities import entity_type_of
 from .fields import ReferenceCache
 from .history import render_for_reader
 from .items import EditConflict, changes_since, diff, items_bulk_set, state
@@ -130,19 +132,34 @@ def _stored_channels(spec: ItemSpec, item) -> dict:
 
 
 def _full_state(spec: ItemSpec, item, channels: dict) -> dict[str, tuple]:
-    """What history compares: the fields' raw values and the channels' lists of values."""
+    """What history compares: the fields' raw values, the channels' lists of values and the
+    custom fields' values (by code)."""
     values = state(item, spec.fields)
     for name, listed in channels.items():
         values[name] = ([{"value": v["value"], "kind": v["kind"]} for v in listed], None)
-    return values
+    return {**values, **_custom_state(item)}
+
+
+def _custom_state(item) -> dict[str, tuple]:
+    return {code: (value, None) for code, value in (getattr(item, "custom", None) or {}).items()}
+
+
+def _assign_custom(spec: ItemSpec, user, item, given, *, new: bool) -> None:
+    """The custom field values given (``{code: value}``), checked by the catalogue."""
+    if given is None and not new:
+        return
+    entity_key = entity_type_of(spec.model).key
+    item.custom = clean_custom(entity_key, user, item.custom, given, new=new)
 
 
 def item_create(spec: ItemSpec, *, user, fields: dict, channels: dict | None = None):
     """Create an item of ``spec``; its responsible person is ``user`` unless given."""
     check(user, "add", model=spec.model)
     fields.setdefault("responsible", user)
+    custom = fields.pop("custom", None)
     item = spec.model(created_by=user, modified_by=user)
     _assign(spec, item, fields)
+    _assign_custom(spec, user, item, custom, new=True)
     cleaned = _clean_channels(spec, channels or {})
     _validate(spec, item)
     check(user, "add", item)  # the item's own partition (a deal's pipeline)
@@ -181,10 +198,15 @@ def item_update(
     before = _full_state(spec, item, stored)
     stored_relations = _relation_ids(item)
     reach_before = access_key(item)
+    custom = fields.pop("custom", None)
     _assign(spec, item, fields)
+    _assign_custom(spec, user, item, custom, new=False)
     cleaned = _clean_channels(spec, channels or {})
     _validate(spec, item, stored_relations)
     after = _full_state(spec, item, {**stored, **cleaned})
+    for code in set(before) ^ set(after):  # a custom value set or emptied
+        before.setdefault(code, (None, None))
+        after.setdefault(code, (None, None))
     changes = diff(item, before, after)
     if not changes:
         return item

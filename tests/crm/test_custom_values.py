@@ -1,0 +1,166 @@
+"""Custom field values through the item services (``crm.custom_values``): stored as raw JSON
+by code, checked for every door, in history and on cards."""
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import translation
+
+from companies import services
+from companies.models import Company
+from crm.history import render_for_reader
+from dictionaries.custom_fields import custom_field_create
+from tests.factories import UserFactory
+from tests.helpers import give_role, tables_snapshot
+from timeline.models import Event
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def fields(admin):
+    def add(label, kind, **extra):
+        return custom_field_create(user=admin, entity="company", label=label, kind=kind, **extra)
+
+    return {
+        "tier": add("Tier", "list", options=[{"label": "Gold"}, {"label": "Silver"}]),
+        "budget": add("Budget", "money"),
+        "seats": add("Seats", "integer"),
+        "renewal": add("Renewal", "date"),
+        "vip": add("VIP", "boolean"),
+        "site": add("Portal", "url"),
+        "mail": add("Billing mail", "email"),
+        "partner": add("Partner", "company"),
+        "owner": add("Account owner", "user"),
+        "tags": add("Tags", "string", multiple=True),
+    }
+
+
+def test_values_of_every_kind_are_kept_raw_by_code(admin, fields):
+    partner = services.company_create(user=admin, name="Partner Ltd")
+    company = services.company_create(
+        user=admin, name="Acme",
+        custom={"UF_CRM_TIER": "silver", "UF_CRM_BUDGET": "1 234,50", "UF_CRM_SEATS": "12",
+                "UF_CRM_RENEWAL": "31.12.2026", "UF_CRM_VIP": "oui",
+                "UF_CRM_PORTAL": "https://acme.example", "UF_CRM_BILLING_MAIL": "pay@acme.example",
+                "UF_CRM_PARTNER": partner.pk, "UF_CRM_ACCOUNT_OWNER": admin.pk,
+                "UF_CRM_TAGS": ["key", "", "north"]},
+    )  # fmt: skip
+    company.refresh_from_db()
+    assert company.custom == {
+        "UF_CRM_TIER": 2, "UF_CRM_BUDGET": "1234.50", "UF_CRM_SEATS": 12,
+        "UF_CRM_RENEWAL": "2026-12-31", "UF_CRM_VIP": True,
+        "UF_CRM_PORTAL": "https://acme.example", "UF_CRM_BILLING_MAIL": "pay@acme.example",
+        "UF_CRM_PARTNER": partner.pk, "UF_CRM_ACCOUNT_OWNER": admin.pk,
+        "UF_CRM_TAGS": ["key", "north"],
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("custom", "field"),
+    [
+        ({"UF_CRM_TIER": "Platinum"}, "UF_CRM_TIER"),  # no such option
+        ({"UF_CRM_TIER": 99}, "UF_CRM_TIER"),  # an unknown option id
+        ({"UF_CRM_TIER": True}, "UF_CRM_TIER"),  # a wrong type
+        ({"UF_CRM_SEATS": "twelve"}, "UF_CRM_SEATS"),
+        ({"UF_CRM_SEATS": "1.5"}, "UF_CRM_SEATS"),
+        ({"UF_CRM_RENEWAL": "next year"}, "UF_CRM_RENEWAL"),
+        ({"UF_CRM_VIP": "perhaps"}, "UF_CRM_VIP"),
+        ({"UF_CRM_PORTAL": "javascript:alert(1)"}, "UF_CRM_PORTAL"),
+        ({"UF_CRM_BILLING_MAIL": "not an address"}, "UF_CRM_BILLING_MAIL"),
+        ({"UF_CRM_TAGS": ["x" * 100_000]}, "UF_CRM_TAGS"),
+        ({"UF_CRM_SEATS": [1, 2]}, "UF_CRM_SEATS"),  # a list for a one-value field
+        ({"UF_CRM_PARTNER": "Partner Ltd"}, "UF_CRM_PARTNER"),  # a name, not a number
+        ({"UF_CRM_ACCOUNT_OWNER": 10**9}, "UF_CRM_ACCOUNT_OWNER"),
+        ({"UF_CRM_NOPE": 1}, "UF_CRM_NOPE"),  # no such field
+    ],
+)
+def test_bad_values_are_refused_naming_the_field_and_nothing_is_written(admin, fields, custom,
+                                                                       field):  # fmt: skip
+    """Bad input: unknown options and ids, wrong types, text for numbers, dates and yes/no,
+    a javascript: address, a bad e-mail, 100,000 characters, a list for a one-value field, a
+    company by name, a user who does not exist, a code no field has."""
+    before = tables_snapshot()
+    with pytest.raises(ValidationError) as error:
+        services.company_create(user=admin, name="Acme", custom=custom)
+    assert field in error.value.message_dict
+    assert tables_snapshot() == before
+
+
+def test_a_code_of_another_item_type_is_refused(admin, fields):
+    custom_field_create(user=admin, entity="contact", label="Hobby", kind="string")
+    with pytest.raises(ValidationError) as error:
+        services.company_create(user=admin, name="Acme", custom={"UF_CRM_HOBBY": "golf"})
+    assert "UF_CRM_HOBBY" in error.value.message_dict
+    services.contact_create(user=admin, last_name="Doe", custom={"UF_CRM_HOBBY": "golf"})
+
+
+def test_a_link_to_a_company_the_writer_may_not_read_is_refused_like_a_missing_one(admin, fields):
+    hidden = services.company_create(user=admin, name="Secret", opened=False)
+    writer = UserFactory()
+    give_role(writer, {"company": {"read": "open", "add": "all", "update": "all"}})
+    with pytest.raises(ValidationError) as error:
+        services.company_create(user=writer, name="Mine", custom={"UF_CRM_PARTNER": hidden.pk})
+    missing = services.company_create
+    with pytest.raises(ValidationError) as unknown:
+        missing(user=writer, name="Mine", custom={"UF_CRM_PARTNER": hidden.pk + 1000})
+    message = error.value.message_dict["UF_CRM_PARTNER"][0]
+    assert message.replace(str(hidden.pk), "N") == unknown.value.message_dict["UF_CRM_PARTNER"][
+        0
+    ].replace(str(hidden.pk + 1000), "N")
+
+
+def test_required_fields_and_defaults(admin):
+    custom_field_create(user=admin, entity="company", label="Region code", kind="string",
+                        required=True)  # fmt: skip
+    custom_field_create(user=admin, entity="company", label="Seats", kind="integer", default=5)
+    with pytest.raises(ValidationError) as error:
+        services.company_create(user=admin, name="Acme")
+    assert list(error.value.message_dict) == ["UF_CRM_REGION_CODE"]
+    company = services.company_create(user=admin, name="Acme",
+                                      custom={"UF_CRM_REGION_CODE": "EU"})  # fmt: skip
+    assert company.custom == {"UF_CRM_REGION_CODE": "EU", "UF_CRM_SEATS": 5}
+    with pytest.raises(ValidationError):
+        services.company_update(user=admin, company=company, custom={"UF_CRM_REGION_CODE": ""})
+    services.company_update(user=admin, company=company, custom={"UF_CRM_SEATS": None})
+    company.refresh_from_db()
+    assert company.custom == {"UF_CRM_REGION_CODE": "EU"}  # the others kept
+
+
+def test_history_shows_labels_and_values_and_hides_what_the_reader_may_not_read(admin, fields):
+    hidden = services.company_create(user=admin, name="Secret partner", opened=False)
+    company = services.company_create(user=admin, name="Acme", custom={"UF_CRM_TIER": 1})
+    services.company_update(
+        user=admin, company=company,
+        custom={"UF_CRM_TIER": 2, "UF_CRM_PARTNER": hidden.pk, "UF_CRM_VIP": True},
+    )  # fmt: skip
+    event = Event.objects.of_item(company).filter(kind="updated").get()
+    with translation.override("en"):
+        (shown,) = render_for_reader([event], admin)
+    changes = {c["field"]: c for c in shown.changes}
+    assert (changes["UF_CRM_TIER"]["label"], changes["UF_CRM_TIER"]["old"],
+            changes["UF_CRM_TIER"]["new"]) == ("Tier", "Gold", "Silver")  # fmt: skip
+    assert changes["UF_CRM_VIP"]["new"] == "yes"
+    assert changes["UF_CRM_PARTNER"]["new"] == "Secret partner"
+    reader = UserFactory()
+    give_role(reader, {"company": {"read": "open"}})
+    (as_reader,) = render_for_reader([event], reader)
+    partner = next(c for c in as_reader.changes if c["field"] == "UF_CRM_PARTNER")
+    assert partner["new"] == "" and partner["new_hidden"]
+    assert "Secret" not in str(as_reader.changes)
+
+
+def test_the_card_shows_custom_values_with_links_only_if_readable(client, admin, fields):
+    hidden = services.company_create(user=admin, name="Secret partner", opened=False)
+    company = services.company_create(
+        user=admin, name="Acme",
+        custom={"UF_CRM_TIER": 1, "UF_CRM_PARTNER": hidden.pk, "UF_CRM_ACCOUNT_OWNER": admin.pk},
+    )  # fmt: skip
+    client.force_login(admin)
+    body = client.get(company.get_absolute_url()).content.decode()
+    assert "Tier" in body and "Gold" in body and "Secret partner" in body
+    reader = UserFactory()
+    give_role(reader, {"company": {"read": "open"}})
+    client.force_login(reader)
+    body = client.get(company.get_absolute_url()).content.decode()
+    assert "Gold" in body and "Secret partner" not in body
+    assert Company.objects.get(pk=company.pk).custom["UF_CRM_PARTNER"] == hidden.pk
