@@ -1,11 +1,19 @@
-"""Shared pieces of item forms: knowing which fields the person changed, and conflicts."""
+"""Shared pieces of item forms: knowing which fields the person changed, conflicts, and the
+custom fields of the item type (an input by kind; their values go to the services as
+``custom``, which check them as for every door)."""
+
+import json
+from datetime import date, datetime
+from decimal import Decimal
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
+from .custom_values import custom_fields
 from .entities import entity_type_of
-from .fields import layout
+from .fields import CatalogueField, FieldKind, layout
 
 ORIGINAL_SALT = "crm.item-form.original"
 
@@ -30,13 +38,31 @@ class ItemForm(forms.ModelForm):
     def __init__(self, *args, original: dict | None = None, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user  # the reader: the snapshot carries nothing they may not read
+        self.custom = custom_fields(entity_type_of(self._meta.model).key)
+        stored = (self.instance.custom or {}) if self.instance.pk else {}
+        for code, field in self.custom.items():
+            self.fields[code] = custom_form_field(field)
+            if not self.is_bound and code in stored:
+                self.initial[code] = stored[code]
         if not self.is_bound and self.instance.pk:
             self.initial["version"] = self.instance.version
             self.initial["original"] = signing.dumps(
-                original if original is not None else self.snapshot_of(self.instance),
+                original if original is not None else self._full_snapshot(self.instance),
                 salt=ORIGINAL_SALT,
                 compress=True,
             )
+
+    def _full_snapshot(self, item) -> dict[str, str]:
+        stored = item.custom or {}
+        return {**self.snapshot_of(item),
+                **{code: _shown(stored.get(code)) for code in self.custom}}  # fmt: skip
+
+    def full_submitted_snapshot(self) -> dict[str, str]:
+        return {**self.submitted_snapshot(),
+                **{code: _shown(self._custom_raw(code)) for code in self.custom}}  # fmt: skip
+
+    def _custom_raw(self, code: str):
+        return raw_of(self.cleaned_data.get(code))
 
     @property
     def sections(self) -> list[tuple[str, list[str]]]:
@@ -64,11 +90,80 @@ class ItemForm(forms.ModelForm):
     def changed_fields(self) -> list[str]:
         """Fields this person changed; every field when the original is unknown."""
         original = self.original_snapshot()
-        submitted = self.submitted_snapshot()
+        names = [*self.service_fields, *self.custom]
         if original is None:
-            return list(self.service_fields)
-        return [f for f in self.service_fields if submitted.get(f) != original.get(f)]
+            return names
+        submitted = self.full_submitted_snapshot()
+        return [f for f in names if submitted.get(f) != original.get(f)]
 
     def service_data(self, fields=None) -> dict:
-        fields = self.service_fields if fields is None else fields
-        return {name: self.cleaned_data[name] for name in fields}
+        """What the services take: the fields, and the custom ones as ``custom``."""
+        fields = [*self.service_fields, *self.custom] if fields is None else fields
+        data = {name: self.cleaned_data[name] for name in fields if name not in self.custom}
+        custom = {name: self._custom_raw(name) for name in fields if name in self.custom}
+        return {**data, "custom": custom} if custom else data
+
+
+def _shown(raw) -> str:
+    return json.dumps(raw, sort_keys=True)
+
+
+def raw_of(value):
+    """A form's cleaned value as the services take custom values (JSON-like)."""
+    if isinstance(value, list | tuple):
+        return [raw_of(one) for one in value]
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if hasattr(value, "pk"):
+        return value.pk
+    return None if value == "" else value
+
+
+class _LinesField(forms.CharField):
+    """Several text values, one per line."""
+
+    widget = forms.Textarea(attrs={"rows": 3})
+
+    def prepare_value(self, value):
+        return "\n".join(value) if isinstance(value, list) else value
+
+    def to_python(self, value):
+        return [line.strip() for line in str(value or "").splitlines() if line.strip()]
+
+
+def custom_form_field(field: CatalogueField) -> forms.Field:
+    """The input of a custom field, by kind (the services check the value again, for every
+    door: a linked item is given by number and must be one the writer may read)."""
+    options = {"label": field.label, "required": False, "help_text": field.help_text}
+    kind = field.kind
+    if kind == FieldKind.CHOICE:
+        choices = [(str(pk), label) for pk, label in field.choices]
+        if field.multiple:
+            return forms.TypedMultipleChoiceField(choices=choices, coerce=int, **options)
+        return forms.TypedChoiceField(choices=[("", "—"), *choices], coerce=int,
+                                      empty_value=None, **options)  # fmt: skip
+    if field.multiple:
+        return _LinesField(**options)
+    if kind == FieldKind.BOOL:  # yes, no or not said: an untouched form changes nothing
+        return forms.NullBooleanField(**options)
+    if kind == FieldKind.INTEGER:
+        return forms.IntegerField(**options)
+    if kind == FieldKind.DECIMAL:
+        return forms.DecimalField(max_digits=20, decimal_places=4, **options)
+    if kind == FieldKind.DATE:
+        return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), **options)
+    if kind == FieldKind.DATETIME:
+        widget = forms.DateTimeInput(attrs={"type": "datetime-local"})
+        return forms.DateTimeField(widget=widget, **options)
+    if kind == FieldKind.USER:
+        users = get_user_model().objects.filter(is_active=True).order_by("first_name", "username")
+        return forms.ModelChoiceField(queryset=users, **options)
+    if kind == FieldKind.ITEM_LINK:
+        help_text = field.help_text or _("The number of the %s.") % (
+            field.related_model._meta.verbose_name
+        )
+        return forms.IntegerField(min_value=1, **{**options, "help_text": help_text})
+    widget = forms.Textarea(attrs={"rows": 3}) if field.custom_kind == "text" else None
+    return forms.CharField(max_length=20_000, widget=widget, **options)

@@ -358,7 +358,7 @@ class ItemEditView(RestrictedItemMixin, TemplateView):
         try:
             return self.update(self.request.user, item, form.cleaned_data["version"], data)
         except EditConflict as conflict:
-            submitted = form.submitted_snapshot()
+            submitted = form.full_submitted_snapshot()
             conflict.clashes = {
                 field: theirs
                 for field, theirs in conflict.theirs.items()
@@ -376,7 +376,7 @@ class ItemEditView(RestrictedItemMixin, TemplateView):
 
     def render_conflict(self, form, conflict):
         fresh = self.get_object("update")
-        submitted = form.submitted_snapshot()
+        submitted = form.full_submitted_snapshot()
         mine = {field: form.cleaned_data[field] for field in conflict.changed}
         clashes = [
             {**theirs, "field": field, "mine": submitted[field]}

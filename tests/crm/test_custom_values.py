@@ -164,3 +164,26 @@ def test_the_card_shows_custom_values_with_links_only_if_readable(client, admin,
     body = client.get(company.get_absolute_url()).content.decode()
     assert "Gold" in body and "Secret partner" not in body
     assert Company.objects.get(pk=company.pk).custom["UF_CRM_PARTNER"] == hidden.pk
+
+
+def test_the_edit_form_takes_custom_fields_and_shows_their_errors(client, admin, fields):
+    hidden = services.company_create(user=admin, name="Secret partner", opened=False)
+    writer = UserFactory()
+    give_role(writer, {"company": {"read": "own", "add": "own", "update": "own"}})
+    client.force_login(writer)
+    form = client.get("/companies/add/").content.decode()
+    assert 'name="UF_CRM_TIER"' in form and ">Gold<" in form and 'name="UF_CRM_PARTNER"' in form
+    data = {"name": "Mine", "responsible": writer.pk, "UF_CRM_TIER": "2", "UF_CRM_SEATS": "7",
+            "UF_CRM_TAGS": "north\nkey", "UF_CRM_PARTNER": str(hidden.pk),
+            "confirm_duplicates": "on"}  # fmt: skip
+    before = tables_snapshot()
+    refused = client.post("/companies/add/", data)
+    assert refused.status_code == 200 and "Secret partner" not in refused.content.decode()
+    assert "that you may see" in refused.content.decode()  # next to the field
+    assert tables_snapshot() == before
+    created = client.post("/companies/add/", {**data, "UF_CRM_PARTNER": ""})
+    assert created.status_code == 302
+    company = Company.objects.get(name="Mine")
+    assert company.custom == {"UF_CRM_TIER": 2, "UF_CRM_SEATS": 7, "UF_CRM_TAGS": ["north", "key"]}
+    edit = client.get(f"/companies/{company.pk}/edit/").content.decode()
+    assert 'value="7"' in edit
