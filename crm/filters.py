@@ -2,11 +2,16 @@
 catalogue field by its kind: a FilterSet names the catalogue fields it filters by
 (``catalogue_filters``) and gets their filters, labels and lists from the catalogue."""
 
+import json
 from collections.abc import Callable
 
 import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
+from django.db import connection
+from django.db.models import DecimalField, IntegerField, Q, TextField
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django_filters.widgets import DateRangeWidget
@@ -137,12 +142,144 @@ def catalogue_filter(field: CatalogueField) -> django_filters.Filter:
 _SEARCH = ("q", "phone", "email", "tax_id")  # the search box and its modes come first
 
 
+# Filters of custom fields: values in the item's ``custom`` JSON column, by code.
+
+
+def _custom_key(code: str, output=None):
+    text = KeyTextTransform(code, "custom")
+    return Cast(text, output) if output is not None else text
+
+
+class CustomExactFilter(django_filters.Filter):
+    """Items whose custom field ``field_name`` holds the value (an option id, yes or no, a
+    number); for a field of several values, among them."""
+
+    def __init__(self, *args, multiple=False, **kwargs):
+        self.multiple = multiple
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if value in (None, ""):
+            return qs
+        if not self.multiple:
+            return qs.filter(**{f"custom__{self.field_name}": value})
+        if connection.vendor == "postgresql":
+            return qs.filter(**{f"custom__{self.field_name}__contains": [value]})
+        # Elsewhere (SQLite has no JSON containment): the list's JSON text holds the value.
+        text, alias = json.dumps(value), f"_custom_{self.field_name.lower()}"
+        qs = qs.alias(**{alias: _custom_key(self.field_name)})
+        return qs.filter(
+            Q(**{f"{alias}__contains": f"[{text}]"})
+            | Q(**{f"{alias}__contains": f"[{text},"})
+            | Q(**{f"{alias}__contains": f",{text},"})
+            | Q(**{f"{alias}__contains": f",{text}]"})
+        )
+
+
+class CustomRangeFilter(django_filters.RangeFilter):
+    """Numbers, amounts and dates from a lower and/or to an upper bound (``_min``/``_max``),
+    compared as their type (amounts are kept as text: cast)."""
+
+    def __init__(self, *args, output=None, **kwargs):
+        self.output = output
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        alias = f"_custom_{self.field_name.lower()}"
+        qs = qs.alias(**{alias: _custom_key(self.field_name, self.output)})
+        start, stop = value.start, value.stop
+        if isinstance(self.output, TextField):  # dates as ISO text, compared as text, whole days
+            start = start and start.date().isoformat()
+            stop = stop and f"{stop.date().isoformat()}\uffff"
+        if start is not None:
+            qs = qs.filter(**{f"{alias}__gte": start})
+        if stop is not None:
+            qs = qs.filter(**{f"{alias}__lte": stop})
+        return qs
+
+
+class CustomTextFilter(django_filters.CharFilter):
+    def filter(self, qs, value):
+        value = (value or "").strip()[:200]
+        if not value:
+            return qs
+        alias = f"_custom_{self.field_name.lower()}"
+        return qs.alias(**{alias: _custom_key(self.field_name)}).filter(
+            **{f"{alias}__icontains": value}
+        )
+
+
+class CustomLinkFilter(ReadableItemFilter):
+    """Items whose custom link names one item, only when the reader may read that item."""
+
+    def filter(self, qs, value):
+        if value in ([], (), {}, "", None):
+            return qs
+        user = getattr(getattr(self.parent, "request", None), "user", None)
+        if not self.related_model.objects.restrict(user, "read").filter(pk=value).exists():
+            return qs.none()
+        return CustomExactFilter(field_name=self.field_name, multiple=self.multiple).filter(
+            qs, int(value)
+        )
+
+
+def _with_field(filter_: django_filters.Filter, field_class) -> django_filters.Filter:
+    filter_.field_class = field_class  # the form field that reads the value
+    return filter_
+
+
+def custom_filter(field: CatalogueField) -> django_filters.Filter:
+    """The filter of a custom field, by kind: exact for lists, yes/no and links; ranges for
+    numbers, amounts and dates; contains for text."""
+    name, label, kind = field.code, field.label, field.kind
+    if kind == FieldKind.CHOICE:
+        choices = [(pk, option) for pk, option in field.choices]
+        exact = CustomExactFilter(field_name=name, label=label, multiple=field.multiple,
+                                  choices=choices, coerce=int)  # fmt: skip
+        return _with_field(exact, forms.TypedChoiceField)
+    if kind == FieldKind.BOOL:
+        return _with_field(CustomExactFilter(field_name=name, label=label), forms.NullBooleanField)
+    if kind == FieldKind.INTEGER:
+        return CustomRangeFilter(field_name=name, label=label, output=IntegerField())
+    if kind == FieldKind.DECIMAL:
+        output = DecimalField(max_digits=MoneyField.MAX_DIGITS, decimal_places=4)
+        amounts = CustomRangeFilter(field_name=name, label=label, output=output)
+        return _with_field(amounts, MoneyRangeField)
+    if kind in (FieldKind.DATE, FieldKind.DATETIME):
+        days = CustomRangeFilter(
+            field_name=name, label=label, output=TextField(),
+            widget=DateRangeWidget(attrs={"type": "date"}),
+        )  # fmt: skip
+        return _with_field(days, django_filters.fields.DateRangeField)
+    if kind == FieldKind.ITEM_LINK:
+        link = CustomLinkFilter(field_name=name, label=label, model=field.related_model)
+        link.multiple = field.multiple
+        return link
+    if kind == FieldKind.USER:
+        user = CustomExactFilter(field_name=name, label=label, multiple=field.multiple)
+        return _with_field(user, forms.IntegerField)
+    return CustomTextFilter(field_name=name, label=label)
+
+
 class ItemFilterSet(django_filters.FilterSet):
     """The filters of an item list. ``catalogue_filters`` names the catalogue fields of
     ``Meta.model`` it filters by, each by its kind's filter (a filter declared on the class
     under the same name wins); they come before the ordering."""
 
     catalogue_filters: tuple[str, ...] = ()
+
+    def __init__(self, *args, **kwargs):
+        """The filters of the item type's custom fields join those of the class: they come
+        and go while the class stays."""
+        super().__init__(*args, **kwargs)
+        model = self._meta.model
+        for field in catalogue_of_model(model):
+            if field.custom and field.code not in self.filters:
+                self.filters[field.code] = custom_filter(field)
+                self.filters[field.code].model = model
+                self.filters[field.code].parent = self
 
     responsible = IdsFilter(
         label=_("Responsible"), queryset=active_users(), widget=FastSelectMultiple

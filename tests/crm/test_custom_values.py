@@ -187,3 +187,59 @@ def test_the_edit_form_takes_custom_fields_and_shows_their_errors(client, admin,
     assert company.custom == {"UF_CRM_TIER": 2, "UF_CRM_SEATS": 7, "UF_CRM_TAGS": ["north", "key"]}
     edit = client.get(f"/companies/{company.pk}/edit/").content.decode()
     assert 'value="7"' in edit
+
+
+def test_lists_filter_by_custom_fields_of_every_kind(admin, fields, user_client, user):
+    partner = services.company_create(user=admin, name="Partner Ltd")
+    gold = services.company_create(
+        user=admin, name="Gold one", opened=True,
+        custom={"UF_CRM_TIER": 1, "UF_CRM_BUDGET": "1500.50", "UF_CRM_SEATS": 10,
+                "UF_CRM_RENEWAL": "2026-03-01", "UF_CRM_VIP": True, "UF_CRM_TAGS": ["north", "key"],
+                "UF_CRM_PARTNER": partner.pk, "UF_CRM_BILLING_MAIL": "pay@gold.example"},
+    )  # fmt: skip
+    silver = services.company_create(
+        user=admin, name="Silver one", opened=True,
+        custom={"UF_CRM_TIER": 2, "UF_CRM_BUDGET": "200", "UF_CRM_SEATS": 2,
+                "UF_CRM_RENEWAL": "2026-09-30", "UF_CRM_VIP": False, "UF_CRM_TAGS": ["south"]},
+    )  # fmt: skip
+    from companies.filters import CompanyFilterSet
+
+    def found(query):
+        qs = Company.objects.filter(pk__in=[gold.pk, silver.pk])
+        filterset = CompanyFilterSet(query, qs)
+        assert filterset.is_valid(), filterset.errors
+        return {company.name for company in filterset.qs}
+
+    assert found({"UF_CRM_TIER": "1"}) == {"Gold one"}
+    assert found({"UF_CRM_VIP": "false"}) == {"Silver one"}
+    assert found({"UF_CRM_BUDGET_min": "1000"}) == {"Gold one"}
+    assert found({"UF_CRM_BUDGET_max": "1000"}) == {"Silver one"}
+    assert found({"UF_CRM_SEATS_min": "3", "UF_CRM_SEATS_max": "10"}) == {"Gold one"}
+    assert found({"UF_CRM_RENEWAL_after": "2026-03-01"}) == {"Gold one", "Silver one"}
+    assert found({"UF_CRM_RENEWAL_before": "2026-03-01"}) == {"Gold one"}
+    assert found({"UF_CRM_TAGS": "nort"}) == {"Gold one"}
+    assert found({"UF_CRM_BILLING_MAIL": "GOLD"}) == {"Gold one"}
+    # Through the page, as a user who may read the open companies and the partner.
+    body = user_client.get("/companies/", {"UF_CRM_TIER": "2"}).content.decode()
+    assert "Silver one" in body and "Gold one" not in body
+    assert (
+        "Gold one"
+        in user_client.get("/companies/", {"UF_CRM_PARTNER": partner.pk}).content.decode()
+    )
+    for code, bad in (("UF_CRM_TIER", {"UF_CRM_TIER": "gold"}),
+                      ("UF_CRM_SEATS", {"UF_CRM_SEATS_min": "many"}),
+                      ("UF_CRM_RENEWAL", {"UF_CRM_RENEWAL_after": "soon"})):  # fmt: skip
+        refused = CompanyFilterSet(bad, Company.objects.all())
+        assert not refused.is_valid() and set(refused.errors) == {code}
+
+
+def test_a_custom_link_filter_cannot_probe_a_hidden_item(admin, fields, client):
+    hidden = services.company_create(user=admin, name="Secret partner", opened=False)
+    services.company_create(user=admin, name="Linked", opened=True,
+                            custom={"UF_CRM_PARTNER": hidden.pk})  # fmt: skip
+    reader = UserFactory()
+    give_role(reader, {"company": {"read": "open"}})
+    client.force_login(reader)
+    probe = client.get("/companies/", {"UF_CRM_PARTNER": hidden.pk}).content.decode()
+    missing = client.get("/companies/", {"UF_CRM_PARTNER": hidden.pk + 999}).content.decode()
+    assert "Linked" not in probe and "Linked" not in missing
