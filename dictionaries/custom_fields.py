@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from accessrights.rules import check_settings_right
 from crm.entities import entity_type, entity_types
 from crm.fields import CatalogueField, FieldKind
+from crm.filters import CustomExactFilter
 
 from .models import CustomField
 
@@ -148,7 +149,9 @@ def custom_field_update(*, user, field: CustomField, **changes) -> CustomField:
     if unknown:
         raise TypeError(f"unknown custom field attributes: {sorted(unknown)}")
     if "options" in changes:
-        field.options = _clean_options(field.kind, changes.pop("options"), field.options)
+        options = _clean_options(field.kind, changes.pop("options"), field.options)
+        _refuse_removing_used_options(field, {o["id"] for o in options})
+        field.options = options
     if "multiple" in changes and changes["multiple"] != field.multiple:
         raise ValidationError(
             {"multiple": _("Whether a field holds several values cannot change.")}
@@ -159,6 +162,26 @@ def custom_field_update(*, user, field: CustomField, **changes) -> CustomField:
     field.save()
     custom_fields_changed()
     return field
+
+
+def _refuse_removing_used_options(field: CustomField, kept: set[int]) -> None:
+    """An option that items hold cannot go (they would hold a value no one can read)."""
+    items = entity_type(field.entity).model.objects.all()
+    for option in field.options:
+        if option["id"] in kept:
+            continue
+        holding = CustomExactFilter(field_name=field.code, multiple=field.multiple)
+        count = holding.filter(items, option["id"]).count()
+        if count:
+            raise ValidationError(
+                {
+                    "options": _(
+                        "“%(label)s” is the value of %(count)d items: "
+                        "give them another value first."
+                    )
+                    % {"label": option["label"], "count": count}
+                }
+            )
 
 
 @transaction.atomic
@@ -215,7 +238,7 @@ def catalogue_field(field: CustomField) -> CatalogueField:
     return CatalogueField(
         field.code, CATALOGUE_KINDS[field.kind], label=field.label, bitrix24=field.code,
         required=field.required, multiple=field.multiple, target=target, custom=True,
-        help_text=field.help_text,
+        custom_kind=field.kind, default=field.default, help_text=field.help_text,
         choices=tuple((o["id"], o["label"]) for o in field.options),
     )  # fmt: skip
 

@@ -29,4 +29,5 @@ def settings_tabs() -> list[SettingsTab]:
         else SettingsTab(spec.name, reverse("dictionaries:dictionary", args=[spec.code]),
                          _on({"dictionary"}, list_code=spec.code))
         for spec in LISTS
-    ]  # fmt: skip
+    ] + [SettingsTab(_("Custom fields"), reverse("dictionaries:custom_fields", args=["company"]),
+                     _on({"custom_fields", "custom_field"}))]  # fmt: skip

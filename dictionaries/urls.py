@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import custom_field_views, views
 
 app_name = "dictionaries"
 
@@ -18,4 +18,13 @@ urlpatterns = [
     path("pipelines/<int:pk>/", views.pipeline_view, name="pipeline"),
     path("pipelines/<int:pk>/update/", views.pipeline_update, name="pipeline_update"),
     path("pipelines/<int:pk>/delete/", views.pipeline_delete, name="pipeline_delete"),
+    path("fields/<str:entity>/", custom_field_views.custom_fields_page, name="custom_fields"),
+    path(
+        "fields/<str:entity>/<int:pk>/", custom_field_views.custom_field_page, name="custom_field"
+    ),
+    path(
+        "fields/<str:entity>/<int:pk>/delete/",
+        custom_field_views.custom_field_delete,
+        name="custom_field_delete",
+    ),
 ]

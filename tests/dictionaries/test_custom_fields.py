@@ -131,3 +131,50 @@ def test_another_process_sees_a_change_within_a_second(admin, monkeypatch):
     monkeypatch.setitem(custom._loaded, "checked", 0.0)  # a second later
     assert "UF_CRM_TIER" not in {f.code for f in catalogue("company")}
     assert cache.get(custom.VERSION_KEY)
+
+
+def test_an_option_items_hold_cannot_be_removed(admin):
+    from companies.services import company_create
+
+    field = tier(admin)
+    company_create(user=admin, name="Acme", custom={"UF_CRM_TIER": 2})
+    service_refused(
+        lambda: custom_field_update(user=admin, field=field, options=[{"id": 1, "label": "Gold"}]),
+        field="options", match="value of 1 items",
+    )  # fmt: skip
+    kept = custom_field_update(user=admin, field=field, options=[{"id": 2, "label": "Silver"}])
+    assert [o["id"] for o in kept.options] == [2]
+
+
+def test_the_settings_page_adds_edits_and_deletes_fields(client, admin):
+    client.force_login(admin)
+    page = client.get("/settings/fields/company/")
+    assert page.status_code == 200 and "Custom fields" in page.content.decode()
+    added = client.post("/settings/fields/company/", {
+        "label": "Tier", "kind": "list", "sort": 100, "option_lines": "Gold\nSilver\n",
+    })  # fmt: skip
+    assert added.status_code == 302
+    field = CustomField.objects.get()
+    assert field.code == "UF_CRM_TIER" and [o["label"] for o in field.options] == ["Gold", "Silver"]
+    edited = client.post(f"/settings/fields/company/{field.pk}/", {
+        "label": "Level", "sort": 100, "option_lines": "Or\nArgent\nBronze", "kind": "string",
+    })  # fmt: skip
+    assert edited.status_code == 302
+    field.refresh_from_db()
+    assert field.label == "Level" and field.kind == "list"  # the kind is not editable
+    assert [(o["id"], o["label"]) for o in field.options] == [(1, "Or"), (2, "Argent"),
+                                                              (3, "Bronze")]  # fmt: skip
+    bad = client.post("/settings/fields/company/", {"label": "", "kind": "list", "sort": 1})
+    assert bad.status_code == 200 and CustomField.objects.count() == 1
+    client.post(f"/settings/fields/company/{field.pk}/delete/")
+    listed = client.get("/settings/fields/company/").content.decode()
+    assert "UF_CRM_TIER" not in listed and "No custom fields yet." in listed
+    assert client.get("/settings/fields/spaceship/").status_code == 404
+
+
+def test_the_settings_page_needs_the_settings_right(client, user):
+    client.force_login(user)
+    assert client.get("/settings/fields/company/").status_code == 403
+    refused = client.post("/settings/fields/company/", {"label": "Tier", "kind": "string",
+                                                        "sort": 1})  # fmt: skip
+    assert refused.status_code == 403 and not CustomField.objects.exists()
