@@ -177,3 +177,21 @@ class CustomField(models.Model):
 
     def __str__(self):
         return f"{self.label} ({self.code})"
+
+
+class CardLayout(models.Model):
+    """How an admin arranged an item type's card and form: ``sections`` as
+    ``[{"name", "fields": [codes]}]`` in order and the ``hidden`` codes (still in the data,
+    the API, import and export). No row: the default layout of the field catalogue."""
+
+    entity = models.CharField(_("item type"), max_length=30, unique=True)
+    sections = models.JSONField(_("sections"), default=list)
+    hidden = models.JSONField(_("hidden fields"), default=list, blank=True)
+    modified_at = models.DateTimeField(_("modified"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("card layout")
+        verbose_name_plural = _("card layouts")
+
+    def __str__(self):
+        return self.entity
