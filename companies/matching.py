@@ -27,10 +27,12 @@ Signals:
 
 Each match carries its reasons: which phone, e-mail, name or tax identifier matched.
 
-Queries: at most one per model for phones and e-mails together, and one per model and name or
-tax-id signal, whatever the number of phones and e-mails; nothing is loaded item by item. Each
-query takes at most ``limit`` items (per phone or e-mail for those), oldest or most similar
-first, and the policy's order ranks what they bring.
+Queries: one statement for every signal of both kinds, whatever the number of phones and
+e-mails (a SELECT per signal and kind joined by UNION ALL, the reader's scope compiled into
+each, items shared with the reader as subqueries of it), then one query per kind that matched
+to load its items: nothing when nothing matches, nothing loaded item by item. Each SELECT
+takes at most ``limit`` items (per phone or e-mail for those), oldest or most similar first,
+and the policy's order ranks what they bring.
 """
 
 from collections.abc import Callable, Iterable, Mapping
@@ -394,8 +396,12 @@ def _reach(model, user, scope) -> tuple[str, tuple] | None:
     for every item, None when the reader may read none."""
     if scope is SYSTEM:
         return "", ()
-    query = model.objects.restrict(user, "read", shares="subquery").query
+    readable = model.objects.restrict(user, "read", shares="subquery")
+    query = readable.query
     try:
+        if len(query.alias_map) > 1:  # a condition on joined tables: the ids, as a subquery
+            sql, params = readable.values("pk").query.sql_with_params()
+            return f"{_q(model._meta.db_table)}.{_q('id')} IN ({sql})", tuple(params)
         sql, params = query.get_compiler(connection=connection).compile(query.where)
     except EmptyResultSet:
         return None

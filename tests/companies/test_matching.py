@@ -289,6 +289,24 @@ def test_items_shared_with_the_reader_or_their_group_match_in_one_statement(admi
     assert found(facts, DUPLICATE_WARNING, user=reader) == [shared, anna]
 
 
+def test_a_scope_on_joined_tables_is_applied_as_a_subquery(user, monkeypatch):
+    from accessrights.restriction import RestrictedQuerySet
+
+    acme = company(user, "Acme", phones=["(202) 555-0143"], emails=["info@acme.com"])
+    company(user, "Acme", phones=["(202) 555-0143"])
+    restrict = RestrictedQuerySet.restrict
+
+    def through_a_join(self, user, action="read", shares=True):
+        readable = restrict(self, user, action, shares)
+        if self.model is Company:  # a scope that needs another table
+            return readable.filter(communications__normalized="info@acme.com")
+        return readable
+
+    monkeypatch.setattr(RestrictedQuerySet, "restrict", through_a_join)
+    facts = ClientFacts("company", name="Acme", phones=("+12025550143",))
+    assert found(facts, EVERYTHING, user=user) == [acme]
+
+
 def test_the_system_scope_returns_every_item(admin, reader):
     theirs = company(admin, "Acme", phones=["(202) 555-0143"])
     anna = contact(admin, "Anna", "Lee", phones=["(202) 555-0143"])
