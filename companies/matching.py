@@ -399,8 +399,9 @@ def _reach(model, user, scope) -> tuple[str, tuple] | None:
     readable = model.objects.restrict(user, "read", shares="subquery")
     query = readable.query
     try:
-        if len(query.alias_map) > 1:  # a condition on joined tables: the ids, as a subquery
-            sql, params = readable.values("pk").query.sql_with_params()
+        joined = [a for a, refs in query.alias_refcount.items() if refs and a != query.base_table]
+        if joined:  # a condition on joined tables: the ids, as a subquery
+            sql, params = readable.order_by().values("pk").query.sql_with_params()
             return f"{_q(model._meta.db_table)}.{_q('id')} IN ({sql})", tuple(params)
         sql, params = query.get_compiler(connection=connection).compile(query.where)
     except EmptyResultSet:
