@@ -28,7 +28,8 @@ class RestrictedQuerySet(models.QuerySet):
 
     def restrict(self, user, action: str = "read", shares: bool = True):
         """The rows ``user`` may ``action``, as one SQL query (``shares=False``: by their
-        roles alone, without the items shared with them)."""
+        roles alone, without the items shared with them; ``shares="subquery"``: the shared
+        items as subqueries, unless already read in this request)."""
         if action not in ACTIONS:
             raise ValueError(f"unknown action {action!r}")
         if not _is_active_user(user):

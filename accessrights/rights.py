@@ -61,11 +61,15 @@ class Rights:
             self._partitions[model] = model.access_partitions()
         return self._partitions[model]
 
-    def shared(self, model, action: str) -> list[Q]:
+    def shared(self, model, action: str, subquery: bool = False) -> list[Q]:
         """Items shared with the user for ``action``, read once per request (sharing calls
-        ``rights_changed()``)."""
+        ``rights_changed()``). ``subquery``: unless already read, as subqueries of the
+        caller's statement instead of two queries first (for a statement that finds its few
+        rows by other indexes, as the client matcher's)."""
         key = (model, action)
         if key not in self._shares:
+            if subquery:
+                return _shared(model, action, self.user_id, inline=False)
             self._shares[key] = _shared(model, action, self.user_id)
         return self._shares[key]
 
@@ -94,7 +98,7 @@ class Rights:
         A model whose rights are given per partition (deals: per pipeline) declares
         ``access_partitions()``: each partition's rows are matched with its own scopes.
         ``shares=False``: what the user's roles alone reach (what they may pass on to others,
-        and where they may hand an item to).
+        and where they may hand an item to); ``shares="subquery"``: see ``shared()``.
         """
         if not hasattr(model, "access_partitions"):
             conditions = self._scope_conditions(model, self.scopes_for(model.access_entity, action))
@@ -103,7 +107,7 @@ class Rights:
         if Q() in conditions:  # everything: Q() | Q(...) would narrow it to the Q(...)
             return Q()
         if shares:
-            conditions.extend(self.shared(model, action))
+            conditions.extend(self.shared(model, action, subquery=shares == "subquery"))
         if not conditions:
             return None
         combined = conditions[0]
@@ -168,7 +172,7 @@ class Rights:
         return conditions
 
 
-def _shared(model, action: str, user_id: int) -> list[Q]:
+def _shared(model, action: str, user_id: int, inline: bool = True) -> list[Q]:
     """Items shared with the user, or with a group of theirs, for ``action`` (django-guardian
     direct foreign-key tables); only OR-ed into a scope, never narrowing it.
 
@@ -182,9 +186,11 @@ def _shared(model, action: str, user_id: int) -> list[Q]:
     group_model = get_group_obj_perms_model(model)
     by_user = user_model.objects.filter(user_id=user_id, permission_id__in=permission_ids)
     by_group = group_model.objects.filter(group__user=user_id, permission_id__in=permission_ids)
-    ids = set(by_user.values_list("content_object_id", flat=True)[: SHARED_IDS_INLINE + 1])
-    ids |= set(by_group.values_list("content_object_id", flat=True)[: SHARED_IDS_INLINE + 1])
-    if len(ids) <= SHARED_IDS_INLINE:
+    ids = set()
+    if inline:
+        ids = set(by_user.values_list("content_object_id", flat=True)[: SHARED_IDS_INLINE + 1])
+        ids |= set(by_group.values_list("content_object_id", flat=True)[: SHARED_IDS_INLINE + 1])
+    if inline and len(ids) <= SHARED_IDS_INLINE:
         # A short list of ids lets PostgreSQL combine indexes (BitmapOr); a subquery here made
         # it guess half the table matches and scan a million rows for a user with few items.
         return [Q(pk__in=sorted(ids))] if ids else []

@@ -27,21 +27,26 @@ Signals:
 
 Each match carries its reasons: which phone, e-mail, name or tax identifier matched.
 
-Queries: at most one per model for phones and e-mails together, and one per model and name or
-tax-id signal, whatever the number of phones and e-mails; nothing is loaded item by item. Each
-query takes at most ``limit`` items (per phone or e-mail for those), oldest or most similar
-first, and the policy's order ranks what they bring.
+Queries: one statement for every signal of both kinds, whatever the number of phones and
+e-mails (a SELECT per signal and kind joined by UNION ALL, the reader's scope compiled into
+each, items shared with the reader as subqueries of it), then one query per kind that matched
+to load its items: nothing when nothing matches, nothing loaded item by item. Each SELECT
+takes at most ``limit`` items (per phone or e-mail for those), oldest or most similar first,
+and the policy's order ranks what they bring.
 """
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import Enum, StrEnum
 
-from django.contrib.postgres.search import TrigramSimilarity
-from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.exceptions import (
+    EmptyResultSet,
+    FullResultSet,
+    ImproperlyConfigured,
+    ValidationError,
+)
 from django.db import connection
-from django.db.models import Q, QuerySet
-from django.db.models.functions import Upper
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from . import communications as comms
@@ -273,71 +278,142 @@ def _order_key(order: Order):
     return oldest if order == Order.OLDEST else best
 
 
-def _channel_candidates(items, kind, signals, facts, limit):
-    values = [(Signal.PHONE, facts.phones), (Signal.EMAIL, facts.emails)]
-    values = [(signal, given) for signal, given in values if signal in signals and given]
-    if not values:
-        return
-    condition = Q()
-    for signal, given in values:
-        condition |= Q(channel=signal.value, normalized__in=given)
-    # Rows by owner, oldest first: the ``limit`` oldest owners take at most ``limit`` rows per
-    # value, so the cap never cuts one of them (Order.BEST ranks among these candidates).
-    rows = (
-        Communication.objects.filter(condition, **{f"{kind}__in": items})
-        .select_related(kind)
-        .order_by(f"{kind}_id", "id")
-    )
-    for row in rows[: limit * sum(len(given) for _signal, given in values)]:
-        yield getattr(row, kind), Reason(Signal(row.channel), row.normalized), 0.0
+# One statement for every signal of every kind: each signal is a SELECT of the same six
+# columns (branch, item id, signal, matched value, similarity, a tie-breaker), the reader's
+# scope is restrict()'s own WHERE compiled into each, and the SELECTs are joined by UNION ALL.
+# The text holds only quoted table and column names and placeholders (S608): every value is
+# a parameter. The items are loaded afterwards, only when some matched (one query per kind
+# that did). The order of the rows (signals, then per signal by owner or similarity) is the
+# order in which reasons are gathered, as it always was.
+
+_CHANNEL, _EXACT, _SIMILAR, _TAX = "channel", "exact", "similar", "tax"
 
 
-def _name_candidates(items, kind, facts, limit):
-    if kind == COMPANY and facts.name:
-        same = items.filter(name__iexact=facts.name)
-        shown = facts.name
-    elif kind == CONTACT and (facts.first_name or facts.last_name):
-        same = items.filter(first_name__iexact=facts.first_name, last_name__iexact=facts.last_name)
-        shown = " ".join(p for p in (facts.first_name, facts.last_name) if p)
+def _q(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+def _iexact(column: str) -> str:
+    """A case-insensitive equality with a parameter, as Django's ``iexact`` writes it."""
+    if connection.vendor == "postgresql":
+        return f"UPPER({column}::text) = UPPER(%s)"
+    return f"{column} LIKE %s ESCAPE '\\'"
+
+
+def _iexact_param(value: str) -> str:
+    if connection.vendor == "postgresql":
+        return value
+    return connection.ops.prep_for_iexact_query(value)
+
+
+def _branch_text(shape: tuple, reach: str) -> str:
+    """The SELECT of one signal for one kind; ``reach``: the scope's condition on the item's
+    table ("" for every item)."""
+    kind, branch, counts, exclude = shape
+    table = _q(MODELS[kind]._meta.db_table)
+    pk = f"{table}.{_q('id')}"
+    where = [f"({reach})"] if reach else []
+    if exclude:
+        where.append(f"{pk} <> %s")
+    if branch == _CHANNEL:
+        comm = _q(Communication._meta.db_table)
+        owner = f"{comm}.{_q(f'{kind}_id')}"
+        channels = " OR ".join(
+            f"({comm}.{_q('channel')} = %s AND {comm}.{_q('normalized')} IN "
+            f"({', '.join(['%s'] * count)}))"
+            for count in counts
+        )
+        text = (
+            f"SELECT %s AS branch, {owner} AS item_id, {comm}.{_q('channel')} AS signal, "  # noqa: S608
+            f"{comm}.{_q('normalized')} AS value, 0.0 AS similarity, {comm}.{_q('id')} AS tie "
+            f"FROM {comm} INNER JOIN {table} ON ({pk} = {owner}) "
+            f"WHERE ({channels}){''.join(f' AND {w}' for w in where)} "
+            f"ORDER BY {owner}, {comm}.{_q('id')} LIMIT %s"
+        )
+    elif branch == _SIMILAR:
+        # UPPER(name) % 'NAME' uses the trigram index; the similarity keeps the close ones.
+        upper = f"UPPER({table}.{_q('name')})"
+        conditions = " AND ".join([f"{upper} %% %s", f"SIMILARITY({upper}, %s) >= %s", *where])
+        text = (
+            f"SELECT %s AS branch, {pk} AS item_id, %s AS signal, %s AS value, "  # noqa: S608
+            f"SIMILARITY({upper}, %s) AS similarity, 0 AS tie FROM {table} WHERE {conditions} "
+            f"ORDER BY 5 DESC, {pk} LIMIT %s"
+        )
     else:
+        if branch == _TAX:
+            condition = f"{pk} IN ({counts[0]})"
+        elif kind == COMPANY:
+            condition = _iexact(f"{table}.{_q('name')}")
+        else:
+            condition = " AND ".join(
+                _iexact(f"{table}.{_q(name)}") for name in ("first_name", "last_name")
+            )
+        text = (
+            f"SELECT %s AS branch, {pk} AS item_id, %s AS signal, %s AS value, "  # noqa: S608
+            f"{'0.0' if branch == _TAX else '1.0'} AS similarity, 0 AS tie FROM {table} "
+            f"WHERE {' AND '.join([condition, *where])} ORDER BY {pk} LIMIT %s"
+        )
+    return text
+
+
+def _branches(kind, signals, facts, limit):
+    """(shape, parameters before the scope's, after it) of each signal's SELECT for ``kind``."""
+    exclude = (facts.pk,) if kind == facts.kind and facts.pk is not None else ()
+    given = [(s, v) for s, v in ((Signal.PHONE, facts.phones), (Signal.EMAIL, facts.emails))
+             if s in signals and v]  # fmt: skip
+    if given:
+        counts = tuple(len(values) for _signal, values in given)
+        head = [p for signal, values in given for p in (signal.value, *values)]
+        yield (_CHANNEL, counts), head, [*exclude, limit * sum(counts)]
+    if Signal.EXACT_NAME in signals:
+        if kind == COMPANY and facts.name:
+            shown = facts.name
+            head = [_iexact_param(facts.name)]
+        elif kind == CONTACT and (facts.first_name or facts.last_name):
+            shown = " ".join(p for p in (facts.first_name, facts.last_name) if p)
+            head = [_iexact_param(facts.first_name), _iexact_param(facts.last_name)]
+        else:
+            shown = None
+        if shown is not None:
+            yield (_EXACT, ()), [Signal.EXACT_NAME.value, shown, *head], [*exclude, limit]
+    if Signal.SIMILAR_NAME in signals and kind == COMPANY and facts.name:
+        if connection.vendor != "postgresql":  # no trigrams: the same name, case-insensitive
+            head = [Signal.SIMILAR_NAME.value, facts.name, _iexact_param(facts.name)]
+            yield (_EXACT, ()), head, [*exclude, limit]
+        else:
+            name = facts.name.upper()
+            head = [Signal.SIMILAR_NAME.value, facts.name, name, name, name, NAME_SIMILARITY]
+            yield (_SIMILAR, ()), head, [*exclude, limit]
+    if Signal.TAX_ID in signals and facts.tax_id:
+        owners = tax_ids().owners(kind, facts.tax_id)
+        sql, params = owners.query.get_compiler(connection=connection).as_sql()
+        yield (_TAX, (sql,)), [Signal.TAX_ID.value, facts.tax_id, *params], [*exclude, limit]
+
+
+def _reach(model, user, scope) -> tuple[str, tuple] | None:
+    """The condition on ``model``'s table of the items in the scope: ``restrict()``'s own WHERE
+    for a reader (shares as subqueries of the same statement unless already read), ("", ())
+    for every item, None when the reader may read none."""
+    if scope is SYSTEM:
+        return "", ()
+    readable = model.objects.restrict(user, "read", shares="subquery")
+    query = readable.query
+    try:
+        joined = [a for a, refs in query.alias_refcount.items() if refs and a != query.base_table]
+        if joined:  # a condition on joined tables: the ids, as a subquery
+            sql, params = readable.order_by().values("pk").query.sql_with_params()
+            return f"{_q(model._meta.db_table)}.{_q('id')} IN ({sql})", tuple(params)
+        sql, params = query.get_compiler(connection=connection).compile(query.where)
+    except EmptyResultSet:
+        return None
+    except FullResultSet:
+        return "", ()
+    return sql, tuple(params)
+
+
+def _scoped(user, scope) -> None:
+    if (scope is SYSTEM and user is None) or (scope is None and user is not None):
         return
-    for item in same.order_by("pk")[:limit]:
-        yield item, Reason(Signal.EXACT_NAME, shown), 1.0
-
-
-def _similar_candidates(items, kind, facts, limit):
-    if kind != COMPANY or not facts.name:
-        return
-    if connection.vendor != "postgresql":
-        for item in items.filter(name__iexact=facts.name).order_by("pk")[:limit]:
-            yield item, Reason(Signal.SIMILAR_NAME, facts.name), 1.0
-        return
-    # UPPER(name) % 'NAME' uses the trigram index; the similarity keeps the close ones.
-    name = facts.name.upper()
-    similar = (
-        items.annotate(upper_name=Upper("name"))
-        .filter(upper_name__trigram_similar=name)
-        .annotate(similarity=TrigramSimilarity(Upper("name"), name))
-        .filter(similarity__gte=NAME_SIMILARITY)
-        .order_by("-similarity", "pk")
-    )
-    for item in similar[:limit]:
-        yield item, Reason(Signal.SIMILAR_NAME, facts.name), item.similarity
-
-
-def _tax_id_candidates(items, kind, facts, limit):
-    if not facts.tax_id:
-        return
-    owners = tax_ids().owners(kind, facts.tax_id)
-    for item in items.filter(pk__in=owners).order_by("pk")[:limit]:
-        yield item, Reason(Signal.TAX_ID, facts.tax_id), 0.0
-
-
-def _scoped(user, scope) -> Callable[[type], QuerySet]:
-    if scope is SYSTEM and user is None:
-        return lambda model: model.objects.all()
-    if scope is None and user is not None:
-        return lambda model: model.objects.restrict(user, "read")
     raise TypeError("Match in the reader's scope (user=...) or the system's (scope=SYSTEM).")
 
 
@@ -348,29 +424,54 @@ def match_clients(facts: ClientFacts, policy: Policy, *, user=None, scope=None) 
     ``user``: the reader's scope, only items they may read (nothing of the others comes back).
     ``scope=SYSTEM``: every item; never show such matches to a person as they are. Exactly one
     of the two, or TypeError.
+
+    One SQL statement finds every signal of both kinds; then one query per kind loads the
+    items that matched (none when nothing matched, as for most clients entered).
     """
-    scoped = _scoped(user, scope)
-    found: dict[tuple[str, int], Match] = {}
+    _scoped(user, scope)
+    texts, params, kinds = [], [], []
     for kind, model in MODELS.items():
         signals = policy.signals(kind, facts.kind)
-        if not signals:
+        branches = list(_branches(kind, signals, facts, policy.limit)) if signals else []
+        if not branches:
             continue
-        items = scoped(model)
-        if kind == facts.kind and facts.pk is not None:
-            items = items.exclude(pk=facts.pk)
-        candidates = [_channel_candidates(items, kind, signals, facts, policy.limit)]
-        if Signal.EXACT_NAME in signals:
-            candidates.append(_name_candidates(items, kind, facts, policy.limit))
-        if Signal.SIMILAR_NAME in signals:
-            candidates.append(_similar_candidates(items, kind, facts, policy.limit))
-        if Signal.TAX_ID in signals:
-            candidates.append(_tax_id_candidates(items, kind, facts, policy.limit))
-        for source in candidates:
-            for item, reason, similarity in source:
-                match = found.setdefault((kind, item.pk), Match(item))
-                if reason.signal == Signal.SIMILAR_NAME and Signal.EXACT_NAME in match.signals:
-                    continue  # the same name says it already
-                if reason not in match.reasons:
-                    match.reasons.append(reason)
-                match.similarity = max(match.similarity, similarity)
+        reach = _reach(model, user, scope)
+        if reach is None:
+            continue  # the reader may read nothing of this kind: nothing of it can match
+        for (branch, counts), head, tail in branches:
+            texts.append(_branch_text((kind, branch, counts, len(tail) > 1), reach[0]))
+            params += [len(kinds), *head, *reach[1], *tail]
+            kinds.append(kind)
+    if not texts:
+        return []
+    if len(texts) == 1:
+        sql = texts[0]
+    else:
+        sql = " UNION ALL ".join(
+            f"SELECT * FROM ({text}) AS {_q(f'b{n}')}"  # noqa: S608
+            for n, text in enumerate(texts)
+        )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    # Each signal's rows in its own order: by owner (then row) for phones and e-mails, the
+    # most similar first for similar names, the oldest first for the rest.
+    rows.sort(key=lambda row: (row[0], -float(row[4]), row[1], row[5]))
+    wanted: dict[str, set[int]] = {}
+    for row in rows:
+        wanted.setdefault(kinds[row[0]], set()).add(row[1])
+    items = {kind: MODELS[kind]._default_manager.in_bulk(ids) for kind, ids in wanted.items()}
+    found: dict[tuple[str, int], Match] = {}
+    for branch, item_id, signal, value, similarity, _tie in rows:
+        kind = kinds[branch]
+        item = items[kind].get(item_id)
+        if item is None:
+            continue  # deleted meanwhile
+        match = found.setdefault((kind, item_id), Match(item))
+        reason = Reason(Signal(signal), value)
+        if reason.signal == Signal.SIMILAR_NAME and Signal.EXACT_NAME in match.signals:
+            continue  # the same name says it already
+        if reason not in match.reasons:
+            match.reasons.append(reason)
+        match.similarity = max(match.similarity, float(similarity))
     return sorted(found.values(), key=_order_key(policy.order))[: policy.limit]

@@ -74,6 +74,19 @@ class ItemForm(forms.ModelForm):
         )
         return [(title, names) for title, names in grouped if names]
 
+    def _get_validation_exclusions(self):
+        # A row chosen in a ModelChoiceField (the responsible person, a reference value) was
+        # found by the field's own query, in a queryset no wider than the model's: the model's
+        # check that it exists would ask the database a second time.
+        exclude = super()._get_validation_exclusions()
+        exclude.update(
+            name
+            for name, field in self.fields.items()
+            if isinstance(field, forms.ModelChoiceField)
+            and getattr(self, "cleaned_data", {}).get(name) is not None
+        )
+        return exclude
+
     def snapshot_of(self, item) -> dict[str, str]:
         raise NotImplementedError
 

@@ -92,6 +92,22 @@ def timed(client, url, headers) -> float:
     return elapsed
 
 
+def cpu_probe() -> float:
+    """Milliseconds of a fixed pure-Python loop: how fast the (shared) CPU is just now (the
+    same loop as bench_kanban.py's; about 40 ms when the machine is quiet)."""
+    start, total = time.perf_counter(), 0
+    for number in range(1_000_000):
+        total += number * number
+    return (time.perf_counter() - start) * 1000
+
+
+def conditions(moment: str) -> str:
+    return (
+        f"{time.strftime('%Y-%m-%d %H:%M')}: load average {os.getloadavg()[0]:.2f} and CPU probe "
+        f"{cpu_probe():.0f} ms at the {moment}."
+    )
+
+
 def summary(values: list[float]) -> tuple[float, float, float]:
     ordered = sorted(values)
     p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
@@ -105,6 +121,7 @@ def main():
     if connection.vendor != "postgresql":
         sys.exit("Run this against PostgreSQL (DATABASE_URL).")
     settings.ALLOWED_HOSTS = ["testserver"]
+    print(conditions("start"))
     random.seed(7)
     User = get_user_model()
     users = list(User.objects.filter(username__startswith="gen_user_").order_by("id"))
@@ -156,6 +173,7 @@ def main():
             raise Rollback
     except Rollback:
         pass
+    print(f"\n{conditions('end')}")
 
 
 if __name__ == "__main__":

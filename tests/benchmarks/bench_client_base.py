@@ -39,6 +39,22 @@ from companies.models import Communication, Company  # noqa: E402
 from dictionaries.models import Entry  # noqa: E402
 
 
+def cpu_probe() -> float:
+    """Milliseconds of a fixed pure-Python loop: how fast the (shared) CPU is just now (the
+    same loop as bench_kanban.py's; about 40 ms when the machine is quiet)."""
+    start, total = time.perf_counter(), 0
+    for number in range(1_000_000):
+        total += number * number
+    return (time.perf_counter() - start) * 1000
+
+
+def conditions(moment: str) -> str:
+    return (
+        f"{time.strftime('%Y-%m-%d %H:%M')}: load average {os.getloadavg()[0]:.2f} and CPU probe "
+        f"{cpu_probe():.0f} ms at the {moment}."
+    )
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
@@ -73,6 +89,7 @@ def main():
     if connection.vendor != "postgresql":
         sys.exit("Run this against PostgreSQL (DATABASE_URL).")
     settings.ALLOWED_HOSTS = ["testserver"]
+    print(conditions("start"))
 
     admin, _ = get_user_model().objects.get_or_create(
         username="bench_admin", defaults={"is_superuser": True, "is_staff": True}
@@ -127,6 +144,7 @@ def main():
             f"| {title} | {statistics.median(timings):.0f} | {percentile(timings, 0.95):.0f} "
             f"| {max(timings):.0f} |"
         )
+    print(f"\n{conditions('end')}")
 
 
 if __name__ == "__main__":

@@ -455,9 +455,13 @@ def serve(side: str) -> None:
 
 class Side:
     def __init__(self, side: str, python: str):
+        env = dict(os.environ)
+        if side != "ours":
+            # Our PYTHONPATH (a worktree's checkout) would put our crm package before the peer's.
+            env.pop("PYTHONPATH", None)
         self.process = subprocess.Popen(
             [python, str(Path(__file__).resolve()), "--runner", side],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=str(ROOT),
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=str(ROOT), env=env,
         )  # fmt: skip
         self.hello = self.receive()
 

@@ -22,6 +22,7 @@ from companies.matching import (
     Signal,
     match_clients,
 )
+from companies.models import Company
 from requisites.models import Preset, Requisite
 from tests.conftest import examples
 from tests.factories import UserFactory
@@ -263,6 +264,49 @@ def test_the_reader_scope_never_returns_nor_counts_hidden_items(admin, reader):
         assert found(facts_alone, EVERYTHING, user=reader) == []
 
 
+def test_items_shared_with_the_reader_or_their_group_match_in_one_statement(admin, reader):
+    from django.contrib.auth.models import Group
+
+    from accessrights.services import item_share
+
+    hidden = company(admin, "Acme", phones=["(202) 555-0143"])
+    shared = company(admin, "Acme", phones=["(202) 555-0143"])
+    anna = contact(admin, "Anna", "Lee", phones=["(202) 555-0143"])
+    group = Group.objects.create(name="Sales")
+    reader.groups.add(group)
+    item_share(user=admin, item=shared, target=reader)
+    item_share(user=admin, item=anna, target=group)
+    reader = type(reader).objects.get(pk=reader.pk)  # a new request: nothing read yet
+    facts = ClientFacts("company", name="Acme", phones=("+12025550143",))
+    match_clients(ClientFacts("company", phones=("+1",)), DUPLICATE_WARNING, user=reader)
+    with CaptureQueriesContext(connection) as queries:
+        matches = match_clients(facts, DUPLICATE_WARNING, user=reader)
+    assert [m.item for m in matches] == [shared, anna] and hidden not in matches
+    assert len(queries) == 3  # the statement (shares inside it), the company, the contact
+    # Shares read before in the request are used as they are.
+    reader = type(reader).objects.get(pk=reader.pk)
+    assert list(Company.objects.restrict(reader, "read")) == [shared]
+    assert found(facts, DUPLICATE_WARNING, user=reader) == [shared, anna]
+
+
+def test_a_scope_on_joined_tables_is_applied_as_a_subquery(user, monkeypatch):
+    from accessrights.restriction import RestrictedQuerySet
+
+    acme = company(user, "Acme", phones=["(202) 555-0143"], emails=["info@acme.com"])
+    company(user, "Acme", phones=["(202) 555-0143"])
+    restrict = RestrictedQuerySet.restrict
+
+    def through_a_join(self, user, action="read", shares=True):
+        readable = restrict(self, user, action, shares)
+        if self.model is Company:  # a scope that needs another table
+            return readable.filter(communications__normalized="info@acme.com")
+        return readable
+
+    monkeypatch.setattr(RestrictedQuerySet, "restrict", through_a_join)
+    facts = ClientFacts("company", name="Acme", phones=("+12025550143",))
+    assert found(facts, EVERYTHING, user=user) == [acme]
+
+
 def test_the_system_scope_returns_every_item(admin, reader):
     theirs = company(admin, "Acme", phones=["(202) 555-0143"])
     anna = contact(admin, "Anna", "Lee", phones=["(202) 555-0143"])
@@ -350,7 +394,8 @@ def test_the_number_of_queries_does_not_grow_with_the_phones(
     contact(user, "Anna", "Lee", phones=_twenty_phones()[:5])
     chosen = {"user": user} if scope == "reader" else {"scope": SYSTEM}
     match_clients(ClientFacts("company", name="x", phones=("+1",)), DUPLICATE_WARNING, **chosen)
-    # Companies: phones and e-mails, similar name; contacts: phones and e-mails.
+    # One statement for every signal (companies: phones and e-mails, similar name; contacts:
+    # phones and e-mails), then the matched company and the matched contact.
     for phones in (_twenty_phones()[:1], _twenty_phones()):
         facts = ClientFacts.build("company", name="Acme", phones=phones, emails=["info@acme.com"])
         with django_assert_num_queries(3):
@@ -376,8 +421,12 @@ def test_every_signal_is_one_query_per_model(user):
     match_clients(facts, policy, user=user)  # the user's rights, read once
     with CaptureQueriesContext(connection) as queries:
         match_clients(facts, policy, user=user)
-    # Companies: channels, exact name, similar name, tax id; contacts: channels, tax id.
-    assert len(queries) == 6
+    # One statement for every signal (companies: channels, exact name, similar name, tax id;
+    # contacts: channels, tax id), then the matched company.
+    assert len(queries) == 2
+    with CaptureQueriesContext(connection) as queries:
+        assert match_clients(ClientFacts.build("company", name="Initech"), policy, user=user) == []
+    assert len(queries) == 1  # nothing matched: nothing to load
 
 
 # Normalisation
