@@ -718,6 +718,7 @@ _catalogues: dict[str, tuple[CatalogueField, ...]] = {}
 _sections: dict[str, tuple[Section, ...]] = {}
 _entity_of_model: dict[type, str] = {}
 _sources: list[Callable[[str], list[CatalogueField]]] = []
+_layout_sources: list[Callable[[str], tuple | None]] = []
 
 
 def register_catalogue_source(source: Callable[[str], list[CatalogueField]]) -> None:
@@ -794,19 +795,60 @@ def catalogue_of_model(model, *, custom: bool = True) -> list[CatalogueField]:
     return catalogue(entity_key) if custom else list(_catalogues[entity_key])
 
 
+def register_layout_source(source: Callable[[str], tuple | None]) -> None:
+    """Add where an admin's arrangement of a card is read: ``source(entity_key)`` gives
+    ``(sections, hidden)`` (``[{"name", "fields": [codes]}]`` and hidden codes) or None for
+    the default layout (``dictionaries.card_layouts``)."""
+    if source not in _layout_sources:
+        _layout_sources.append(source)
+
+
+def _arrangement(entity_key: str):
+    for source in _layout_sources:
+        found = source(entity_key)
+        if found is not None:
+            return found
+    return None
+
+
+def hidden_fields(entity_key: str) -> set[str]:
+    """The fields an admin hid from ``entity_key``'s card and form."""
+    found = _arrangement(entity_key)
+    return set(found[1]) if found else set()
+
+
 def layout(entity_key: str, *, custom: bool = True) -> list[tuple[Section, list[CatalogueField]]]:
-    """The sections of ``entity_key``'s card and form, each with its fields in catalogue
-    order (a custom field of no known section in the last one); sections without a field are
-    left out."""
+    """The sections of ``entity_key``'s card and form, each with its fields: as an admin
+    arranged them (a field placed nowhere, such as one added since, in the last section;
+    hidden ones left out), else the catalogue's default (fields in catalogue order, a custom
+    field of no known section in the last one). ``custom`` false: the declared fields in
+    their default sections only. Sections without a field are left out."""
     sections = _sections[entity_key]
     keys = {section.key for section in sections}
-    last = sections[-1].key if sections else ""
     fields = [*_catalogues[entity_key], *(_extra(entity_key) if custom else ())]
+    on_card = [f for f in fields if f.section in keys or f.custom]
+    arrangement = _arrangement(entity_key) if custom else None
+    if arrangement is not None:
+        return _arranged(on_card, fields, *arrangement)
+    last = sections[-1].key if sections else ""
 
     def section_of(field):
-        return field.section if field.section in keys or not field.custom else last
+        return field.section if field.section in keys else last
 
-    grouped = [(s, [f for f in fields if section_of(f) == s.key]) for s in sections]
+    grouped = [(s, [f for f in on_card if section_of(f) == s.key]) for s in sections]
+    return [(section, members) for section, members in grouped if members]
+
+
+def _arranged(on_card, fields, arranged_sections, hidden):
+    by_code = {field.code: field for field in fields}
+    grouped = [
+        (Section(f"arranged-{index}", section["name"]),
+         [by_code[code] for code in section["fields"] if code in by_code])
+        for index, section in enumerate(arranged_sections)
+    ]  # fmt: skip
+    placed = {code for section in arranged_sections for code in section["fields"]} | set(hidden)
+    if grouped:
+        grouped[-1][1].extend(f for f in on_card if f.code not in placed)
     return [(section, members) for section, members in grouped if members]
 
 

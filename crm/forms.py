@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .custom_values import custom_fields
 from .entities import entity_type_of
-from .fields import CatalogueField, FieldKind, layout
+from .fields import CatalogueField, FieldKind, hidden_fields, layout
 
 ORIGINAL_SALT = "crm.item-form.original"
 
@@ -38,12 +38,18 @@ class ItemForm(forms.ModelForm):
     def __init__(self, *args, original: dict | None = None, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user  # the reader: the snapshot carries nothing they may not read
-        self.custom = custom_fields(entity_type_of(self._meta.model).key)
+        entity_key = entity_type_of(self._meta.model).key
+        hidden = hidden_fields(entity_key)
+        self.custom = {
+            code: field for code, field in custom_fields(entity_key).items() if code not in hidden
+        }
         stored = (self.instance.custom or {}) if self.instance.pk else {}
         for code, field in self.custom.items():
             self.fields[code] = custom_form_field(field)
             if not self.is_bound and code in stored:
                 self.initial[code] = stored[code]
+        for code in hidden:  # hidden from the form: not offered, so never emptied by it
+            self.fields.pop(code, None)
         if not self.is_bound and self.instance.pk:
             self.initial["version"] = self.instance.version
             self.initial["original"] = signing.dumps(
@@ -103,7 +109,7 @@ class ItemForm(forms.ModelForm):
     def changed_fields(self) -> list[str]:
         """Fields this person changed; every field when the original is unknown."""
         original = self.original_snapshot()
-        names = [*self.service_fields, *self.custom]
+        names = [n for n in (*self.service_fields, *self.custom) if n in self.fields]
         if original is None:
             return names
         submitted = self.full_submitted_snapshot()
@@ -111,7 +117,8 @@ class ItemForm(forms.ModelForm):
 
     def service_data(self, fields=None) -> dict:
         """What the services take: the fields, and the custom ones as ``custom``."""
-        fields = [*self.service_fields, *self.custom] if fields is None else fields
+        if fields is None:
+            fields = [n for n in (*self.service_fields, *self.custom) if n in self.fields]
         data = {name: self.cleaned_data[name] for name in fields if name not in self.custom}
         custom = {name: self._custom_raw(name) for name in fields if name in self.custom}
         return {**data, "custom": custom} if custom else data

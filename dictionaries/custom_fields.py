@@ -7,15 +7,10 @@ Bitrix24's ``UF_CRM_<NAME>``: from the label's Latin letters and digits, else a 
 unique per item type and never given twice (a deleted field keeps its row).
 
 The catalogue reads the definitions often (every form, card, filter and history page): they
-are kept in each process and read again when a write in this process says so
-(``custom_fields_changed``) or, at most once a second, when the version shared through the
-cache (Redis in production) shows that another process changed them.
+are kept as ``dictionaries.shared_cache.SharedSettings``.
 """
 
-import time
-
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -28,13 +23,12 @@ from crm.fields import CatalogueField, FieldKind
 from crm.filters import CustomExactFilter
 
 from .models import CustomField
+from .shared_cache import SharedSettings
 
 Kind = CustomField.Kind
 CODE_PREFIX = "UF_CRM_"
 MAX_CODE_LENGTH = 50
 MAX_OPTIONS = 500
-VERSION_KEY = "crm:custom-fields-version"
-RECHECK_SECONDS = 1.0
 
 # What each kind is in the catalogue: how it is parsed, rendered and filtered.
 CATALOGUE_KINDS = {
@@ -194,38 +188,25 @@ def custom_field_delete(*, user, field: CustomField) -> None:
 
 # The catalogue's view of the definitions
 
-_loaded: dict = {"version": None, "checked": 0.0, "fields": None}
+
+def _load_definitions() -> dict[str, list[CustomField]]:
+    by_entity: dict[str, list[CustomField]] = {}
+    for field in CustomField.objects.filter(deleted_at__isnull=True):
+        by_entity.setdefault(field.entity, []).append(field)
+    return by_entity
+
+
+definitions = SharedSettings("custom-fields", _load_definitions)
 
 
 def custom_fields_forget() -> None:
     """Forget the definitions kept in this process: read them again when next asked."""
-    _loaded.update(version=None, checked=0.0, fields=None)
+    definitions.forget()
 
 
 def custom_fields_changed() -> None:
     """Forget the definitions kept in this process, and tell the others (after commit)."""
-    custom_fields_forget()
-    transaction.on_commit(_bump_shared_version)
-
-
-def _bump_shared_version() -> None:
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:
-        cache.set(VERSION_KEY, 1, timeout=None)
-
-
-def _definitions() -> dict[str, list[CustomField]]:
-    now = time.monotonic()
-    if _loaded["fields"] is None or now - _loaded["checked"] > RECHECK_SECONDS:
-        version = cache.get(VERSION_KEY, 0)
-        if _loaded["fields"] is None or version != _loaded["version"]:
-            by_entity: dict[str, list[CustomField]] = {}
-            for field in CustomField.objects.filter(deleted_at__isnull=True):
-                by_entity.setdefault(field.entity, []).append(field)
-            _loaded.update(version=version, fields=by_entity)
-        _loaded["checked"] = now
-    return _loaded["fields"]
+    definitions.changed()
 
 
 def catalogue_field(field: CustomField) -> CatalogueField:
@@ -246,7 +227,7 @@ def catalogue_field(field: CustomField) -> CatalogueField:
 def custom_catalogue(entity_key: str) -> list[CatalogueField]:
     """The custom fields of ``entity_key`` as catalogue rows, in their order (the source the
     catalogue reads, registered in ``DictionariesConfig.ready()``)."""
-    return [catalogue_field(field) for field in _definitions().get(entity_key, ())]
+    return [catalogue_field(field) for field in definitions.get().get(entity_key, ())]
 
 
 def custom_field_entities() -> list[str]:

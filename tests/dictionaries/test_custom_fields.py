@@ -125,12 +125,12 @@ def test_another_process_sees_a_change_within_a_second(admin, monkeypatch):
     assert "UF_CRM_TIER" in {f.code for f in catalogue("company")}
     # Another process deletes the field: the row changes and the shared version moves on.
     CustomField.objects.update(deleted_at="2026-01-01T00:00Z")
-    custom._bump_shared_version()
-    monkeypatch.setitem(custom._loaded, "checked", time.monotonic())  # read just now
+    custom.definitions.bump()
+    monkeypatch.setattr(custom.definitions, "checked", time.monotonic())  # read just now
     assert "UF_CRM_TIER" in {f.code for f in catalogue("company")}  # still kept here
-    monkeypatch.setitem(custom._loaded, "checked", 0.0)  # a second later
+    monkeypatch.setattr(custom.definitions, "checked", 0.0)  # a second later
     assert "UF_CRM_TIER" not in {f.code for f in catalogue("company")}
-    assert cache.get(custom.VERSION_KEY)
+    assert cache.get(custom.definitions.version_key)
 
 
 def test_an_option_items_hold_cannot_be_removed(admin):
