@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accessrights.restriction import check
-from crm.bulkwrite import insert_rows
+from crm.bulkwrite import ids_in, insert_rows
 from crm.services import (
     BulkResult,
     ItemSpec,
@@ -119,11 +119,17 @@ def _contact_named(contact) -> None:
         raise ValidationError({"last_name": _("Give the contact a first or a last name.")})
 
 
-def _record_unlinks(user, item) -> None:
-    """A deleted company's contacts (a contact's companies) keep the unlink in their history."""
-    linked = item.contacts.all() if item._meta.model_name == "company" else item.companies.all()
-    for other in list(linked):
-        event_record(item=other, kind=EventKind.UNLINKED, author=user, related=item)
+def _linked_clients(items) -> list[tuple]:
+    """A deleted company's contacts (a contact's companies) keep the unlink in their history:
+    ``(item, other)`` pairs, each item's others newest first, in one query."""
+    own, other = ("company", "contact") if isinstance(items[0], Company) else ("contact", "company")
+    by_pk = {item.pk: item for item in items}
+    links = (
+        Contact.companies.through.objects.filter(**{f"{own}_id__in": ids_in(list(by_pk))})
+        .select_related(other)
+        .order_by(f"{own}_id", f"-{other}_id")
+    )
+    return [(by_pk[getattr(link, f"{own}_id")], getattr(link, other)) for link in links]
 
 
 COMPANY = ItemSpec(
@@ -133,9 +139,8 @@ COMPANY = ItemSpec(
         "address_city", "address_region", "address_postal_code", "address_country",
         *COMMON_FIELDS,
     ),
-    delete=lambda user, item: company_delete(user=user, company=item),
     channels=CLIENT_CHANNELS,
-    before_delete=_record_unlinks,
+    linked=_linked_clients,
 )  # fmt: skip
 CONTACT = ItemSpec(
     Contact,
@@ -143,10 +148,9 @@ CONTACT = ItemSpec(
         "honorific", "first_name", "last_name", "middle_name", "position", "type", "birthday",
         *COMMON_FIELDS,
     ),
-    delete=lambda user, item: contact_delete(user=user, contact=item),
     channels=CLIENT_CHANNELS,
     validate=_contact_named,
-    before_delete=_record_unlinks,
+    linked=_linked_clients,
 )  # fmt: skip
 
 
