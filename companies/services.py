@@ -76,9 +76,10 @@ class ClientChannels:
             for position, v in enumerate(values)
         )
 
-    def replace_many(self, items_with_values: list[tuple], *, new: bool = False) -> None:
+    def replace_many(self, items_with_values: list[tuple], *, new: bool = False, cursor=None):
         """``replace`` for many items of one model: their listed channels deleted in one
-        statement (none for ``new`` items) and the values written in one (``crm.bulk``)."""
+        statement (none for ``new`` items) and the values written in one
+        (``crm.bulkwrite``, through ``cursor`` when given)."""
         if not items_with_values:
             return
         owner = f"{items_with_values[0][0]._meta.model_name}_id"
@@ -94,7 +95,8 @@ class ClientChannels:
             for name, values in cleaned.items()
             for position, v in enumerate(values)
         ]
-        insert_rows(Communication, (owner, "channel", "kind", "value", "normalized", "sort"), rows)
+        columns = (owner, "channel", "kind", "value", "normalized", "sort")
+        insert_rows(Communication, columns, rows, cursor=cursor)
 
 
 CLIENT_CHANNELS = ClientChannels()

@@ -10,7 +10,11 @@ leaves its history event. Errors: ``ValidationError`` (by field), ``PermissionDe
 ``EditConflict``; each leaves everything unchanged (the callers' transaction rolls back).
 """
 
+import contextvars
+import functools
 from collections.abc import Callable
+from concurrent import futures
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from itertools import islice
@@ -18,7 +22,7 @@ from typing import Protocol
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils.translation import gettext as _
 
 from accessrights.restriction import access_key, check, ensure_within_reach
@@ -44,10 +48,10 @@ class Channels(Protocol):
 
     def replace(self, item, cleaned: dict[str, list], created: bool = False) -> None: ...
 
-    def replace_many(self, items_with_values: list[tuple], *, new: bool = False) -> None:
+    def replace_many(self, items_with_values: list[tuple], *, new: bool = False, cursor=None):
         """``replace`` for many items of one model at once (``(item, cleaned)`` pairs), in a
         constant number of statements; ``new``: the items were just created (nothing to
-        delete first)."""
+        delete first); ``cursor``: the one to write through (``crm.bulkwrite``)."""
         ...
 
 
@@ -515,55 +519,126 @@ def items_bulk_create(
     after a chunk's write found an item out of their reach (that chunk is rolled back).
 
     Statements per chunk (PostgreSQL): the ids from the sequence, COPY of the items, of their
-    channels and of their events, one restricted count; a savepoint around them.
+    channels and of their events, one restricted count; a savepoint around them. On
+    PostgreSQL a chunk is written by a thread of its own (``_ChunkWriter``) while this one
+    reads and validates the next chunk: the server's work and Python's overlap.
     """
     check(user, "add", model=spec.model)
     rights = rights_of(user)
     plan = _BulkPlan(spec)
     references = references if references is not None else ReferenceCache()
+    ContentType.objects.get_for_model(spec.model)  # the events' type, read here, not by the writer
     result = BulkResult()
     rows = iter(rows)
-    number = 1
-    while chunk := list(islice(rows, chunk_size)):
-        _bulk_create_chunk(plan, user, rights, references, chunk, number, result)
-        number += len(chunk)
-        if progress is not None:
-            progress(result)
+    first = 1
+
+    def next_chunk() -> _Chunk | None:
+        nonlocal first
+        given = list(islice(rows, chunk_size))
+        if not given:
+            return None
+        chunk = _Chunk(first)
+        for number, row in enumerate(given, first):
+            try:
+                item, cleaned = _bulk_item(plan, user, rights, references, row)
+            except ValidationError as exc:
+                denied = isinstance(exc, _OutOfReach)
+                chunk.rejected.append(RowError(number, _message_dict(exc), denied))
+                continue
+            chunk.items.append(item)
+            chunk.channels.append(cleaned)
+            chunk.numbers.append(number)
+        first += len(given)
+        return chunk
+
+    with _ChunkWriter() as writer:
+        chunk = next_chunk()
+        while chunk is not None:
+            chunk = _bulk_create_chunk(plan, user, writer, chunk, next_chunk, result)
+            if progress is not None:
+                progress(result)
     return result
 
 
-def _bulk_create_chunk(plan: _BulkPlan, user, rights, references, chunk, first, result) -> None:
-    spec = plan.spec
-    items, channels, numbers = [], [], []
-    for number, row in enumerate(chunk, first):
+@dataclass
+class _Chunk:
+    """The rows of a chunk validated: the items to write (unsaved) with their cleaned
+    channels and their row numbers, and the rows rejected."""
+
+    first: int
+    items: list = dataclass_field(default_factory=list)
+    channels: list[dict] = dataclass_field(default_factory=list)
+    numbers: list[int] = dataclass_field(default_factory=list)
+    rejected: list[RowError] = dataclass_field(default_factory=list)
+
+
+class _ChunkWriter:
+    """Where a chunk is written: on PostgreSQL in a thread of its own, through a cursor of
+    this thread's connection (inside its transaction), so that this thread validates the next
+    chunk meanwhile; elsewhere at once, in this thread.
+
+    Only the writer uses the connection while a write runs: the validation of rows reads
+    nothing but what the run has cached (a reference list read for the first time is waited
+    for: psycopg lets one thread at a time use a connection). The writer sees the door this
+    thread acts through (its context is copied for each write)."""
+
+    def __enter__(self):
+        self.cursor = connection.cursor()
+        self.pool = ThreadPoolExecutor(1, "bulk-write") if bulkwrite.uses_copy() else None
+        return self
+
+    def __exit__(self, *exc_info):
+        if self.pool is not None:
+            self.pool.shutdown()
+        self.cursor.close()
+
+    def submit(self, write: Callable, *args) -> Future:
+        """``write(cursor, *args)``, started; its future."""
+        context = contextvars.copy_context()
+        if self.pool is not None:
+            return self.pool.submit(context.run, write, self.cursor, *args)
+        done = Future()
         try:
-            item, cleaned = _bulk_item(plan, user, rights, references, row)
-        except ValidationError as exc:
-            denied = isinstance(exc, _OutOfReach)
-            result.rejected.append(RowError(number, _message_dict(exc), denied))
-            continue
-        items.append(item)
-        channels.append(cleaned)
-        numbers.append(number)
+            done.set_result(context.run(write, self.cursor, *args))
+        except Exception as exc:  # raised where the result is asked for, as from the thread
+            done.set_exception(exc)
+        return done
+
+
+def _bulk_create_chunk(plan: _BulkPlan, user, writer, chunk: _Chunk, next_chunk, result):
+    """Write ``chunk`` and check the rights after it, in a savepoint; the next chunk is
+    validated while the writer writes. Returns the next chunk (None: no more rows)."""
     result.chunks += 1
-    if not items:
-        return
+    result.rejected += chunk.rejected
+    if not chunk.items:
+        return next_chunk()
     with transaction.atomic():
-        bulkwrite.insert_objects(spec.model, items, new_ids=True)
-        if spec.channels is not None:
-            written = [
-                (item, cleaned) for item, cleaned in zip(items, channels, strict=True) if cleaned
-            ]
-            spec.channels.replace_many(written, new=True)
-        events_record_bulk(
-            items=items, kind=EventKind.CREATED, author=user, write=bulkwrite.insert_dicts
-        )
-        ids = [item.pk for item in items]
-        reached = spec.model.objects.restrict(user, "add", shares=False)
-        reached = reached.filter(pk__in=bulkwrite.ids_in(ids))
-        if reached.count() != len(ids):
+        written = writer.submit(_write_chunk, plan.spec, user, chunk)
+        try:
+            following = next_chunk()
+        finally:
+            futures.wait([written])  # the connection is the writer's until it is done
+        ids = written.result()
+        reached = plan.spec.model.objects.restrict(user, "add", shares=False)
+        if reached.filter(pk__in=bulkwrite.ids_in(ids)).count() != len(ids):
             raise PermissionDenied(_("You do not have the right to do this."))
-    result.created.update(zip(numbers, ids, strict=True))
+    result.created.update(zip(chunk.numbers, ids, strict=True))
+    return following
+
+
+def _write_chunk(cursor, spec: ItemSpec, user, chunk: _Chunk) -> list[int]:
+    """The chunk's items, their channels and their CREATED events, one statement each (and
+    the ids first on PostgreSQL), through ``cursor``; the new ids."""
+    items = chunk.items
+    bulkwrite.insert_objects(spec.model, items, new_ids=True, cursor=cursor)
+    if spec.channels is not None:
+        written = [
+            (item, cleaned) for item, cleaned in zip(items, chunk.channels, strict=True) if cleaned
+        ]
+        spec.channels.replace_many(written, new=True, cursor=cursor)
+    insert = functools.partial(bulkwrite.insert_dicts, cursor=cursor)
+    events_record_bulk(items=items, kind=EventKind.CREATED, author=user, write=insert)
+    return [item.pk for item in items]
 
 
 def _bulk_update_chunk(spec: ItemSpec, plan: _BulkPlan, user, ids: list[int], fields) -> None:
