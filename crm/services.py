@@ -368,8 +368,8 @@ class BulkResult:
 
 class _BulkPlan:
     """What the bulk services work out once per run for an item type: its references (which
-    the rows give as rows, checked in Python) and the fields to validate for each set of
-    given fields."""
+    the rows give as rows, checked in Python), the fields to validate for each set of given
+    fields, and the values a new item starts from."""
 
     def __init__(self, spec: ItemSpec):
         self.spec = spec
@@ -381,14 +381,35 @@ class _BulkPlan:
             if callable(limit) or not isinstance(limit, dict) or any("__" in k for k in limit):
                 raise TypeError(f"{field}: the bulk services check plain limit_choices_to only")
             self.limits[field.name] = limit
-        self.plain = [f.name for f in meta.concrete_fields if not f.many_to_one]
-        self.required = {f.name for f in meta.concrete_fields if not f.many_to_one and not f.blank}
+        self.plain = [f for f in meta.concrete_fields if not f.many_to_one]
+        self.required = {f.name for f in self.plain if not f.blank}
         self.channel_names = set(spec.channels.labels) if spec.channels is not None else set()
         self.partitioned = hasattr(spec.model, "access_partitions")
         self.owner = f"{spec.model.access_owner_field}_id"
         self.select = [name for name in spec.fields if meta.get_field(name).many_to_one]
         self.references = set(self.select)
         self._excludes: dict[frozenset, list[str]] = {}
+        self._new_values: dict[int, list] = {}
+        self._fresh_defaults = [
+            (position, field)
+            for position, field in enumerate(meta.concrete_fields)
+            if field.has_default() and callable(field.default)
+        ]
+
+    def new_item(self, user):
+        """An unsaved item made by ``user``, every other field at its default: built from
+        positional values as ``Model.from_db`` builds rows (a quarter of the cost of keyword
+        arguments), each callable default called for each item."""
+        model = self.spec.model
+        if user.pk not in self._new_values:
+            made = model(created_by=user, modified_by=user)
+            self._new_values[user.pk] = [
+                getattr(made, field.attname) for field in model._meta.concrete_fields
+            ]
+        values = list(self._new_values[user.pk])
+        for position, field in self._fresh_defaults:
+            values[position] = field.get_default()
+        return model(*values)
 
     def exclude(self, given) -> list[str]:
         """The fields ``full_clean`` skips for a row giving ``given``: the references (checked
@@ -396,7 +417,7 @@ class _BulkPlan:
         key = frozenset(given)
         if key not in self._excludes:
             cleaned = (key | self.required) - {f.name for f in self.relations}
-            self._excludes[key] = [name for name in self.plain if name not in cleaned] + [
+            self._excludes[key] = [f.name for f in self.plain if f.name not in cleaned] + [
                 f.name for f in self.relations
             ]
         return self._excludes[key]
@@ -477,7 +498,7 @@ def _bulk_item(plan: _BulkPlan, user, rights, references, row: dict):
         else:
             fields[name] = value
     fields.setdefault("responsible", user)
-    item = spec.model(created_by=user, modified_by=user)
+    item = plan.new_item(user)
     _assign(spec, item, fields)
     try:
         cleaned = _clean_channels(spec, given_channels)
