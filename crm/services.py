@@ -305,9 +305,10 @@ def items_bulk_delete(*, user, spec: ItemSpec, ids, chunk_size: int = 5000) -> i
 def _bulk_delete_chunk(spec: ItemSpec, user, ids: list[int]) -> None:
     """Statements: the rows locked through ``restrict(user, "delete")`` (the rights), read
     with what decides their reach; ``spec.linked``'s queries and the unlinks in one statement;
-    the DELETED events in one; then Django's delete of the rows with what cascades from them
-    (phones and e-mails, links, shares: one statement per related table, whatever the chunk's
-    size on PostgreSQL; SQLite splits them into batches of its 999 parameters)."""
+    the DELETED events in one; then Django's delete of the rows with what cascades from them,
+    as ``item.delete()`` does for one (phones and e-mails, links and shares: one statement per
+    related table; the rows collected, the items themselves and their requisites, in DELETEs
+    of 100 ids each, Django's batch; SQLite also splits the rest by its 999 parameters)."""
     model = spec.model
     locked_ids = list(
         model.objects.restrict(user, "delete")
