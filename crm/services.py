@@ -559,7 +559,7 @@ def items_bulk_create(
         given = list(islice(rows, chunk_size))
         if not given:
             return None
-        chunk = _Chunk(first)
+        chunk = _Chunk()
         for number, row in enumerate(given, first):
             try:
                 item, cleaned = _bulk_item(plan, user, rights, references, row)
@@ -587,7 +587,6 @@ class _Chunk:
     """The rows of a chunk validated: the items to write (unsaved) with their cleaned
     channels and their row numbers, and the rows rejected."""
 
-    first: int
     items: list = dataclass_field(default_factory=list)
     channels: list[dict] = dataclass_field(default_factory=list)
     numbers: list[int] = dataclass_field(default_factory=list)

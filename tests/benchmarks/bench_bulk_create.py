@@ -29,10 +29,11 @@ fixed pure-Python loop: slower when neighbours share the CPU) at the start and t
 companies/s overall and for each chunk, where the time goes (the CPU of this process, both
 its threads, and of its PostgreSQL backend, read from /proc: PostgreSQL runs on this machine;
 their sum above the elapsed time is what overlapped), and the SQL statements of each chunk
-(counted with a connection execute_wrapper), listed once. ``--profile FILE`` runs the whole thing under
-cProfile and prints where the time goes (the rates are then lower). Django's foreign keys are
-checked at commit (``DEFERRABLE INITIALLY DEFERRED``), which a rolled-back run never reaches:
-``--check-now`` makes them at each statement so that their cost is in the numbers too.
+(counted with a connection execute_wrapper), listed once. ``--profile FILE`` runs the whole
+thing under cProfile (the calling thread: not the one writing the chunks) and prints where the
+time goes (the rates are then lower). Django's foreign keys are checked at commit
+(``DEFERRABLE INITIALLY DEFERRED``), which a rolled-back run never reaches: ``--check-now``
+makes them at each statement so that their cost is in the numbers too.
 """
 
 import argparse
