@@ -15,6 +15,7 @@ from accessrights.restriction import RestrictedQuerySet
 from accessrights.rights import rights_changed
 from companies.models import Communication, Company
 from companies.services import COMPANY, company_bulk_create, company_create
+from crm import bulkwrite
 from crm.fields import ReferenceCache
 from crm.services import items_bulk_update
 from tests.conftest import sales_user
@@ -180,6 +181,23 @@ def test_chunks_written_before_a_refused_one_stay(manager, monkeypatch):
     with pytest.raises(PermissionDenied):
         company_bulk_create(user=manager, rows=rows(5), chunk_size=2)
     assert Company.objects.count() == 2  # the first chunk; the second rolled back whole
+    assert Communication.objects.count() == 2 * 2
+    assert Event.objects.count() == 2
+
+
+def test_a_failure_while_writing_a_chunk_rolls_it_back_whole(manager, monkeypatch):
+    real, calls = bulkwrite.insert_dicts, []
+
+    def insert_dicts(model, rows, cursor=None):
+        calls.append(model)
+        if len(calls) == 2:  # the second chunk's events, written after its items and phones
+            raise RuntimeError("the disk is full")
+        real(model, rows, cursor=cursor)
+
+    monkeypatch.setattr(bulkwrite, "insert_dicts", insert_dicts)
+    with pytest.raises(RuntimeError):
+        company_bulk_create(user=manager, rows=rows(5), chunk_size=2)
+    assert Company.objects.count() == 2  # the first chunk; nothing of the second
     assert Communication.objects.count() == 2 * 2
     assert Event.objects.count() == 2
 
