@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accessrights.restriction import check
-from crm.bulkwrite import insert_rows
+from crm.bulkwrite import ids_in, insert_rows
 from crm.fields import service_fields
 from crm.services import (
     BulkResult,
@@ -72,9 +72,10 @@ class ClientChannels:
             for position, v in enumerate(values)
         )
 
-    def replace_many(self, items_with_values: list[tuple], *, new: bool = False) -> None:
+    def replace_many(self, items_with_values: list[tuple], *, new: bool = False, cursor=None):
         """``replace`` for many items of one model: their listed channels deleted in one
-        statement (none for ``new`` items) and the values written in one (``crm.bulk``)."""
+        statement (none for ``new`` items) and the values written in one
+        (``crm.bulkwrite``, through ``cursor`` when given)."""
         if not items_with_values:
             return
         owner = f"{items_with_values[0][0]._meta.model_name}_id"
@@ -90,7 +91,8 @@ class ClientChannels:
             for name, values in cleaned.items()
             for position, v in enumerate(values)
         ]
-        insert_rows(Communication, (owner, "channel", "kind", "value", "normalized", "sort"), rows)
+        columns = (owner, "channel", "kind", "value", "normalized", "sort")
+        insert_rows(Communication, columns, rows, cursor=cursor)
 
 
 CLIENT_CHANNELS = ClientChannels()
@@ -115,27 +117,31 @@ def _contact_named(contact) -> None:
         raise ValidationError({"last_name": _("Give the contact a first or a last name.")})
 
 
-def _record_unlinks(user, item) -> None:
-    """A deleted company's contacts (a contact's companies) keep the unlink in their history."""
-    linked = item.contacts.all() if item._meta.model_name == "company" else item.companies.all()
-    for other in list(linked):
-        event_record(item=other, kind=EventKind.UNLINKED, author=user, related=item)
+def _linked_clients(items) -> list[tuple]:
+    """A deleted company's contacts (a contact's companies) keep the unlink in their history:
+    ``(item, other)`` pairs, each item's others newest first, in one query."""
+    own, other = ("company", "contact") if isinstance(items[0], Company) else ("contact", "company")
+    by_pk = {item.pk: item for item in items}
+    links = (
+        Contact.companies.through.objects.filter(**{f"{own}_id__in": ids_in(list(by_pk))})
+        .select_related(other)
+        .order_by(f"{own}_id", f"-{other}_id")
+    )
+    return [(by_pk[getattr(link, f"{own}_id")], getattr(link, other)) for link in links]
 
 
 COMPANY = ItemSpec(
     Company,
     service_fields(COMPANY_FIELDS),
-    delete=lambda user, item: company_delete(user=user, company=item),
     channels=CLIENT_CHANNELS,
-    before_delete=_record_unlinks,
+    linked=_linked_clients,
 )
 CONTACT = ItemSpec(
     Contact,
     service_fields(CONTACT_FIELDS),
-    delete=lambda user, item: contact_delete(user=user, contact=item),
     channels=CLIENT_CHANNELS,
     validate=_contact_named,
-    before_delete=_record_unlinks,
+    linked=_linked_clients,
 )
 
 

@@ -6,9 +6,12 @@ tuple of values in the order of a list of attnames (``responsible_id``, not
 ``responsible``). On PostgreSQL the new rows' ids are taken from the primary key's sequence
 first (one statement), so the rows that point at them can be written next without reading
 anything back; other databases get one ``bulk_create`` per table (SQLite splits it into
-batches of its 999 parameters).
+batches of its 999 parameters). The writers take the cursor to write through (default: a new
+one of the thread's connection): the bulk item services write a chunk in a thread of its own,
+through a cursor of the caller's connection, inside the caller's transaction.
 """
 
+import contextlib
 import functools
 import json
 from collections.abc import Iterable, Sequence
@@ -23,10 +26,12 @@ def copy_rows(cursor, model, attnames: Sequence[str], rows: Iterable[tuple]) -> 
 
     The COPY goes through the connection's execute wrappers like every other statement, so
     what counts statements sees it (Django logs it with the queries when they are logged:
-    ``DEBUG``, ``CaptureQueriesContext``, ``assertNumQueries``)."""
-    table = connection.ops.quote_name(model._meta.db_table)
+    ``DEBUG``, ``CaptureQueriesContext``, ``assertNumQueries``). The connection is the
+    cursor's (``cursor.db``), whichever thread writes through it."""
+    db = cursor.db
+    table = db.ops.quote_name(model._meta.db_table)
     columns = (model._meta.get_field(name).column for name in attnames)
-    names = ", ".join(connection.ops.quote_name(column) for column in columns)
+    names = ", ".join(db.ops.quote_name(column) for column in columns)
     sql = f"COPY {table} ({names}) FROM STDIN"
 
     def copy_them(sql, params, many, context):
@@ -35,9 +40,9 @@ def copy_rows(cursor, model, attnames: Sequence[str], rows: Iterable[tuple]) -> 
                 copy.write_row(row)
 
     executor = copy_them
-    for wrapper in reversed(connection.execute_wrappers):
+    for wrapper in reversed(db.execute_wrappers):
         executor = functools.partial(wrapper, executor)
-    executor(sql, None, False, {"connection": connection, "cursor": cursor})
+    executor(sql, None, False, {"connection": db, "cursor": cursor})
 
 
 def reserve_ids(cursor, model, count: int) -> list[int]:
@@ -66,12 +71,22 @@ def uses_copy() -> bool:
     return connection.vendor == "postgresql"
 
 
-def insert_rows(model, attnames: Sequence[str], rows: Sequence[tuple]) -> None:
+@contextlib.contextmanager
+def _writing(cursor):
+    """``cursor``, or a new cursor of the thread's connection for the time of one write."""
+    if cursor is not None:
+        yield cursor
+    else:
+        with connection.cursor() as new:
+            yield new
+
+
+def insert_rows(model, attnames: Sequence[str], rows: Sequence[tuple], cursor=None) -> None:
     """Insert ``rows`` (tuples of ``attnames``' values) in one statement."""
     if not rows:
         return
     if uses_copy():
-        with connection.cursor() as cursor:
+        with _writing(cursor) as cursor:
             copy_rows(cursor, model, attnames, rows)
         return
     model._default_manager.bulk_create(
@@ -79,7 +94,7 @@ def insert_rows(model, attnames: Sequence[str], rows: Sequence[tuple]) -> None:
     )
 
 
-def _value_getters(model, fields) -> list:
+def _value_getters(fields, db) -> list:
     """How each field's value is read from an unsaved instance for COPY: the attribute as
     it is for the plain types psycopg writes itself, Django's conversion for the rest (JSON,
     ...); ``auto_now``/``auto_now_add`` fields get their time as ``save()`` gives it."""
@@ -108,24 +123,26 @@ def _value_getters(model, fields) -> list:
         elif isinstance(field, plain):
             getters.append(lambda obj, name=field.attname: getattr(obj, name))
         else:
-            getters.append(
-                lambda obj, f=field: f.get_db_prep_save(getattr(obj, f.attname), connection)
-            )
+            getters.append(lambda obj, f=field: f.get_db_prep_save(getattr(obj, f.attname), db))
     return getters
 
 
-def insert_objects(model, objects: Sequence[models.Model], *, new_ids: bool = False) -> None:
+def insert_objects(
+    model, objects: Sequence[models.Model], *, new_ids: bool = False, cursor=None
+) -> None:
     """Insert unsaved instances of ``model`` in one statement; with ``new_ids`` each gets its
     primary key (taken from the sequence first on PostgreSQL). The instances are then saved
     ones (``_state.adding`` is False)."""
     if not objects:
         return
+    alias = connection.alias
     if not uses_copy():
         model._default_manager.bulk_create(objects)
     else:
         fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-        getters = _value_getters(model, fields)
-        with connection.cursor() as cursor:
+        with _writing(cursor) as cursor:
+            alias = cursor.db.alias
+            getters = _value_getters(fields, cursor.db)
             attnames = [f.attname for f in fields]
             if new_ids:
                 for obj, pk in zip(objects, reserve_ids(cursor, model, len(objects)), strict=True):
@@ -135,10 +152,10 @@ def insert_objects(model, objects: Sequence[models.Model], *, new_ids: bool = Fa
             copy_rows(cursor, model, attnames, (tuple(g(o) for g in getters) for o in objects))
     for obj in objects:
         obj._state.adding = False
-        obj._state.db = connection.alias
+        obj._state.db = alias
 
 
-def insert_dicts(model, rows: Sequence[dict]) -> None:
+def insert_dicts(model, rows: Sequence[dict], cursor=None) -> None:
     """Insert rows given as dicts of field values (``{"author": user, "kind": ...}``; a field
     left out takes its default) in one statement, without making an instance of each."""
     if not rows:
@@ -160,7 +177,7 @@ def insert_dicts(model, rows: Sequence[dict]) -> None:
             getters.append(lambda row, f=field: _json(f, row.get(f.name)))
         else:
             getters.append(lambda row, f=field: row[f.name] if f.name in row else f.get_default())
-    with connection.cursor() as cursor:
+    with _writing(cursor) as cursor:
         copy_rows(
             cursor,
             model,

@@ -10,14 +10,19 @@ leaves its history event. Errors: ``ValidationError`` (by field), ``PermissionDe
 ``EditConflict``; each leaves everything unchanged (the callers' transaction rolls back).
 """
 
+import contextvars
+import functools
 from collections.abc import Callable
+from concurrent import futures
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from itertools import islice
 from typing import Protocol
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils.translation import gettext as _
 
 from accessrights.restriction import access_key, check, ensure_within_reach
@@ -45,10 +50,10 @@ class Channels(Protocol):
 
     def replace(self, item, cleaned: dict[str, list], created: bool = False) -> None: ...
 
-    def replace_many(self, items_with_values: list[tuple], *, new: bool = False) -> None:
+    def replace_many(self, items_with_values: list[tuple], *, new: bool = False, cursor=None):
         """``replace`` for many items of one model at once (``(item, cleaned)`` pairs), in a
         constant number of statements; ``new``: the items were just created (nothing to
-        delete first)."""
+        delete first); ``cursor``: the one to write through (``crm.bulkwrite``)."""
         ...
 
 
@@ -59,18 +64,17 @@ class ItemSpec:
     ``fields`` are those the services may set; ``channels`` the value lists it keeps (None:
     none). Hooks: ``prepare(item)`` runs after the given fields are assigned and before
     validation (deals and leads derive their pipeline and closed flag from the stage there);
-    ``validate(item)`` adds the type's own rules; ``before_delete(user, item)`` records what a
-    deletion does to other items (the unlinks in their history); ``delete(user, item)`` is the
-    type's delete service, for bulk deletes.
+    ``validate(item)`` adds the type's own rules; ``linked(items)`` gives the other items a
+    deletion of ``items`` unlinks, as ``(item, other)`` pairs in the order their history lines
+    are written, in a constant number of queries (each ``other`` gets an "unlinked" line).
     """
 
     model: type[models.Model]
     fields: tuple[str, ...]
-    delete: Callable
     channels: Channels | None = None
     prepare: Callable | None = None
     validate: Callable | None = None
-    before_delete: Callable | None = None
+    linked: Callable | None = None
 
 
 def _assign(spec: ItemSpec, item, fields: dict) -> None:
@@ -221,14 +225,55 @@ def item_update(
 
 
 def item_delete(spec: ItemSpec, *, user, item) -> None:
-    """Delete an item, with its deletion in its history (and ``before_delete``'s lines)."""
+    """Delete an item, with its deletion in its history (and the unlinks of ``linked``)."""
     check(user, "delete", item)
-    if spec.before_delete is not None:
-        spec.before_delete(user, item)
-    owner, opened, entity = access_key(item)
-    reach = {"entity": entity or item.access_entity, "owner": owner, "opened": opened}
-    event_record(item=item, kind=EventKind.DELETED, author=user, reach=reach)
+    _record_deletions(spec, user, [item])
     item.delete()
+
+
+def _record_deletions(spec: ItemSpec, user, items: list) -> None:
+    """The history of deleting ``items``: an "unlinked" line for each item ``spec.linked``
+    names, then each item's DELETED event, keeping who reached it (``Event.reach``); one
+    statement for each kind."""
+    pairs = spec.linked(items) if spec.linked is not None else []
+    if pairs:
+        related_type = ContentType.objects.get_for_model(spec.model)
+        events_record_bulk(
+            items=[other for _item, other in pairs],
+            kind=EventKind.UNLINKED,
+            author=user,
+            write=_write_events_with(
+                [
+                    {
+                        "related_type": related_type,
+                        "related_id": item.pk,
+                        "related_label": str(item)[:255],
+                    }
+                    for item, _other in pairs
+                ]
+            ),
+        )
+    reaches = []
+    for item in items:
+        owner, opened, entity = access_key(item)
+        reaches.append(
+            {"reach": {"entity": entity or item.access_entity, "owner": owner, "opened": opened}}
+        )
+    events_record_bulk(
+        items=items, kind=EventKind.DELETED, author=user, write=_write_events_with(reaches)
+    )
+
+
+def _write_events_with(extras: list[dict]) -> Callable:
+    """A ``write`` for ``events_record_bulk`` that adds ``extras[n]`` to the n-th event's
+    fields (what differs from one event to the next: the other item of an unlink, the reach
+    of a deleted item) and inserts them in one statement."""
+
+    def write(model, rows):
+        rows = [{**row, **extra} for row, extra in zip(rows, extras, strict=True)]
+        bulkwrite.insert_dicts(model, rows)
+
+    return write
 
 
 def _selected_ids(ids) -> list[int]:
@@ -253,14 +298,6 @@ def _refuse_missing(ids, found) -> None:
         )
 
 
-def restricted_by_ids(spec: ItemSpec, user, action: str, ids) -> list:
-    """The items of ``ids`` the user may ``action``; all of them or a ValidationError."""
-    ids = _selected_ids(ids)
-    items = list(spec.model.objects.restrict(user, action).filter(pk__in=ids).order_by("pk"))
-    _refuse_missing(ids, [item.pk for item in items])
-    return items
-
-
 @transaction.atomic
 def items_bulk_update(*, user, spec: ItemSpec, ids, chunk_size: int = 5000, **fields) -> int:
     """Change the same fields on many items of one kind (the list pages' bulk actions); all
@@ -277,12 +314,39 @@ def items_bulk_update(*, user, spec: ItemSpec, ids, chunk_size: int = 5000, **fi
 
 
 @transaction.atomic
-def items_bulk_delete(*, user, spec: ItemSpec, ids) -> int:
-    """Delete many items of one kind; all of them or none."""
-    items = restricted_by_ids(spec, user, "delete", ids)
-    for item in items:
-        spec.delete(user, item)
-    return len(items)
+def items_bulk_delete(*, user, spec: ItemSpec, ids, chunk_size: int = 5000) -> int:
+    """Delete many items of one kind; all of them or none. The same rights and history as
+    ``item_delete`` in a constant number of statements per chunk of ``chunk_size`` items
+    (see ``_bulk_delete_chunk``)."""
+    ids = _selected_ids(ids)
+    for start in range(0, len(ids), chunk_size):
+        _bulk_delete_chunk(spec, user, ids[start : start + chunk_size])
+    return len(ids)
+
+
+def _bulk_delete_chunk(spec: ItemSpec, user, ids: list[int]) -> None:
+    """Statements: the rows locked through ``restrict(user, "delete")`` (the rights), read
+    with what decides their reach; ``spec.linked``'s queries and the unlinks in one statement;
+    the DELETED events in one; then Django's delete of the rows with what cascades from them,
+    as ``item.delete()`` does for one (phones and e-mails, links and shares: one statement per
+    related table; the rows collected, the items themselves and their requisites, in DELETEs
+    of 100 ids each, Django's batch; SQLite also splits the rest by its 999 parameters)."""
+    model = spec.model
+    locked_ids = list(
+        model.objects.restrict(user, "delete")
+        .filter(pk__in=bulkwrite.ids_in(ids))
+        .select_for_update()
+        .values_list("pk", flat=True)
+    )
+    _refuse_missing(ids, locked_ids)
+    references = [name for name in spec.fields if model._meta.get_field(name).many_to_one]
+    items = list(
+        model.objects.filter(pk__in=bulkwrite.ids_in(ids))
+        .select_related(*references)  # a deal's pipeline decides its reach
+        .order_by("pk")
+    )
+    _record_deletions(spec, user, items)
+    model.objects.filter(pk__in=bulkwrite.ids_in(ids)).delete()
 
 
 # Bulk variants: many items in a constant number of statements per chunk.
@@ -327,8 +391,8 @@ class BulkResult:
 
 class _BulkPlan:
     """What the bulk services work out once per run for an item type: its references (which
-    the rows give as rows, checked in Python) and the fields to validate for each set of
-    given fields."""
+    the rows give as rows, checked in Python), the fields to validate for each set of given
+    fields, and the values a new item starts from."""
 
     def __init__(self, spec: ItemSpec):
         self.spec = spec
@@ -340,14 +404,35 @@ class _BulkPlan:
             if callable(limit) or not isinstance(limit, dict) or any("__" in k for k in limit):
                 raise TypeError(f"{field}: the bulk services check plain limit_choices_to only")
             self.limits[field.name] = limit
-        self.plain = [f.name for f in meta.concrete_fields if not f.many_to_one]
-        self.required = {f.name for f in meta.concrete_fields if not f.many_to_one and not f.blank}
+        self.plain = [f for f in meta.concrete_fields if not f.many_to_one]
+        self.required = {f.name for f in self.plain if not f.blank}
         self.channel_names = set(spec.channels.labels) if spec.channels is not None else set()
         self.partitioned = hasattr(spec.model, "access_partitions")
         self.owner = f"{spec.model.access_owner_field}_id"
         self.select = [name for name in spec.fields if meta.get_field(name).many_to_one]
         self.references = set(self.select)
         self._excludes: dict[frozenset, list[str]] = {}
+        self._new_values: dict[int, list] = {}
+        self._fresh_defaults = [
+            (position, field)
+            for position, field in enumerate(meta.concrete_fields)
+            if field.has_default() and callable(field.default)
+        ]
+
+    def new_item(self, user):
+        """An unsaved item made by ``user``, every other field at its default: built from
+        positional values as ``Model.from_db`` builds rows (a quarter of the cost of keyword
+        arguments), each callable default called for each item."""
+        model = self.spec.model
+        if user.pk not in self._new_values:
+            made = model(created_by=user, modified_by=user)
+            self._new_values[user.pk] = [
+                getattr(made, field.attname) for field in model._meta.concrete_fields
+            ]
+        values = list(self._new_values[user.pk])
+        for position, field in self._fresh_defaults:
+            values[position] = field.get_default()
+        return model(*values)
 
     def exclude(self, given) -> list[str]:
         """The fields ``full_clean`` skips for a row giving ``given``: the references (checked
@@ -355,7 +440,7 @@ class _BulkPlan:
         key = frozenset(given)
         if key not in self._excludes:
             cleaned = (key | self.required) - {f.name for f in self.relations}
-            self._excludes[key] = [name for name in self.plain if name not in cleaned] + [
+            self._excludes[key] = [f.name for f in self.plain if f.name not in cleaned] + [
                 f.name for f in self.relations
             ]
         return self._excludes[key]
@@ -436,7 +521,7 @@ def _bulk_item(plan: _BulkPlan, user, rights, references, row: dict):
         else:
             fields[name] = value
     fields.setdefault("responsible", user)
-    item = spec.model(created_by=user, modified_by=user)
+    item = plan.new_item(user)
     _assign(spec, item, fields)
     try:
         cleaned = _clean_channels(spec, given_channels)
@@ -478,55 +563,125 @@ def items_bulk_create(
     after a chunk's write found an item out of their reach (that chunk is rolled back).
 
     Statements per chunk (PostgreSQL): the ids from the sequence, COPY of the items, of their
-    channels and of their events, one restricted count; a savepoint around them.
+    channels and of their events, one restricted count; a savepoint around them. On
+    PostgreSQL a chunk is written by a thread of its own (``_ChunkWriter``) while this one
+    reads and validates the next chunk: the server's work and Python's overlap.
     """
     check(user, "add", model=spec.model)
     rights = rights_of(user)
     plan = _BulkPlan(spec)
     references = references if references is not None else ReferenceCache()
+    ContentType.objects.get_for_model(spec.model)  # the events' type, read here, not by the writer
     result = BulkResult()
     rows = iter(rows)
-    number = 1
-    while chunk := list(islice(rows, chunk_size)):
-        _bulk_create_chunk(plan, user, rights, references, chunk, number, result)
-        number += len(chunk)
-        if progress is not None:
-            progress(result)
+    first = 1
+
+    def next_chunk() -> _Chunk | None:
+        nonlocal first
+        given = list(islice(rows, chunk_size))
+        if not given:
+            return None
+        chunk = _Chunk()
+        for number, row in enumerate(given, first):
+            try:
+                item, cleaned = _bulk_item(plan, user, rights, references, row)
+            except ValidationError as exc:
+                denied = isinstance(exc, _OutOfReach)
+                chunk.rejected.append(RowError(number, _message_dict(exc), denied))
+                continue
+            chunk.items.append(item)
+            chunk.channels.append(cleaned)
+            chunk.numbers.append(number)
+        first += len(given)
+        return chunk
+
+    with _ChunkWriter() as writer:
+        chunk = next_chunk()
+        while chunk is not None:
+            chunk = _bulk_create_chunk(plan, user, writer, chunk, next_chunk, result)
+            if progress is not None:
+                progress(result)
     return result
 
 
-def _bulk_create_chunk(plan: _BulkPlan, user, rights, references, chunk, first, result) -> None:
-    spec = plan.spec
-    items, channels, numbers = [], [], []
-    for number, row in enumerate(chunk, first):
+@dataclass
+class _Chunk:
+    """The rows of a chunk validated: the items to write (unsaved) with their cleaned
+    channels and their row numbers, and the rows rejected."""
+
+    items: list = dataclass_field(default_factory=list)
+    channels: list[dict] = dataclass_field(default_factory=list)
+    numbers: list[int] = dataclass_field(default_factory=list)
+    rejected: list[RowError] = dataclass_field(default_factory=list)
+
+
+class _ChunkWriter:
+    """Where a chunk is written: on PostgreSQL in a thread of its own, through a cursor of
+    this thread's connection (inside its transaction), so that this thread validates the next
+    chunk meanwhile; elsewhere at once, in this thread.
+
+    Only the writer uses the connection while a write runs: the validation of rows reads
+    nothing but what the run has cached (a reference list read for the first time is waited
+    for: psycopg lets one thread at a time use a connection). The writer sees the door this
+    thread acts through (its context is copied for each write)."""
+
+    def __enter__(self):
+        self.cursor = connection.cursor()
+        self.pool = ThreadPoolExecutor(1, "bulk-write") if bulkwrite.uses_copy() else None
+        return self
+
+    def __exit__(self, *exc_info):
+        if self.pool is not None:
+            self.pool.shutdown()
+        self.cursor.close()
+
+    def submit(self, write: Callable, *args) -> Future:
+        """``write(cursor, *args)``, started; its future."""
+        context = contextvars.copy_context()
+        if self.pool is not None:
+            return self.pool.submit(context.run, write, self.cursor, *args)
+        done = Future()
         try:
-            item, cleaned = _bulk_item(plan, user, rights, references, row)
-        except ValidationError as exc:
-            denied = isinstance(exc, _OutOfReach)
-            result.rejected.append(RowError(number, _message_dict(exc), denied))
-            continue
-        items.append(item)
-        channels.append(cleaned)
-        numbers.append(number)
+            done.set_result(context.run(write, self.cursor, *args))
+        except Exception as exc:  # raised where the result is asked for, as from the thread
+            done.set_exception(exc)
+        return done
+
+
+def _bulk_create_chunk(plan: _BulkPlan, user, writer, chunk: _Chunk, next_chunk, result):
+    """Write ``chunk`` and check the rights after it, in a savepoint; the next chunk is
+    validated while the writer writes. Returns the next chunk (None: no more rows)."""
     result.chunks += 1
-    if not items:
-        return
+    result.rejected += chunk.rejected
+    if not chunk.items:
+        return next_chunk()
     with transaction.atomic():
-        bulkwrite.insert_objects(spec.model, items, new_ids=True)
-        if spec.channels is not None:
-            written = [
-                (item, cleaned) for item, cleaned in zip(items, channels, strict=True) if cleaned
-            ]
-            spec.channels.replace_many(written, new=True)
-        events_record_bulk(
-            items=items, kind=EventKind.CREATED, author=user, write=bulkwrite.insert_dicts
-        )
-        ids = [item.pk for item in items]
-        reached = spec.model.objects.restrict(user, "add", shares=False)
-        reached = reached.filter(pk__in=bulkwrite.ids_in(ids))
-        if reached.count() != len(ids):
+        written = writer.submit(_write_chunk, plan.spec, user, chunk)
+        try:
+            following = next_chunk()
+        finally:
+            futures.wait([written])  # the connection is the writer's until it is done
+        ids = written.result()
+        reached = plan.spec.model.objects.restrict(user, "add", shares=False)
+        if reached.filter(pk__in=bulkwrite.ids_in(ids)).count() != len(ids):
             raise PermissionDenied(_("You do not have the right to do this."))
-    result.created.update(zip(numbers, ids, strict=True))
+    result.created.update(zip(chunk.numbers, ids, strict=True))
+    return following
+
+
+def _write_chunk(cursor, spec: ItemSpec, user, chunk: _Chunk) -> list[int]:
+    """The chunk's items, their channels and their CREATED events, one statement each (and
+    the ids first on PostgreSQL), through ``cursor``; the new ids."""
+    items = chunk.items
+    bulkwrite.insert_objects(spec.model, items, new_ids=True, cursor=cursor)
+    if spec.channels is not None:
+        written = [
+            (item, cleaned) for item, cleaned in zip(items, chunk.channels, strict=True) if cleaned
+        ]
+        spec.channels.replace_many(written, new=True, cursor=cursor)
+    insert = functools.partial(bulkwrite.insert_dicts, cursor=cursor)
+    events_record_bulk(items=items, kind=EventKind.CREATED, author=user, write=insert)
+    return [item.pk for item in items]
 
 
 def _bulk_update_chunk(spec: ItemSpec, plan: _BulkPlan, user, ids: list[int], fields) -> None:

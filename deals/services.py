@@ -24,6 +24,7 @@ from companies.services import (
     contact_link,
     stored_channels,
 )
+from crm.bulkwrite import ids_in
 from crm.fields import service_fields
 from crm.items import locked
 from crm.services import ItemSpec, item_create, item_delete, item_update
@@ -72,18 +73,31 @@ def _lead_prepare(lead: Lead) -> None:
     lead.title = (lead.title or "").strip() or lead.full_name or lead.company_name
 
 
+def _linked_clients(deals) -> list[tuple]:
+    """A deleted deal's company and contacts keep an "unlinked" line in their history:
+    ``(deal, client)`` pairs, each deal's company first, then its contacts newest first (one
+    query for the contacts, and one for the companies unless read with the deals)."""
+    contacts: dict[int, list] = {}
+    links = Deal.contacts.through.objects.filter(deal_id__in=ids_in([deal.pk for deal in deals]))
+    for link in links.select_related("contact").order_by("-contact_id"):
+        contacts.setdefault(link.deal_id, []).append(link.contact)
+    pairs = []
+    for deal in deals:
+        clients = [deal.company] if deal.company_id else []
+        pairs += [(deal, client) for client in [*clients, *contacts.get(deal.pk, ())]]
+    return pairs
+
+
 DEAL = ItemSpec(
     Deal,
     service_fields(DEAL_FIELDS),
-    delete=lambda user, item: deal_delete(user=user, deal=item),
     prepare=_deal_prepare,
-    before_delete=lambda user, item: _record_client_unlinks(user, item),
+    linked=_linked_clients,
 )
 DEAL_REFERENCES = ("pipeline", "stage", "type", "source", "company", "responsible")
 LEAD = ItemSpec(
     Lead,
     service_fields(LEAD_FIELDS),
-    delete=lambda user, item: lead_delete(user=user, lead=item),
     channels=CLIENT_CHANNELS,
     prepare=_lead_prepare,
 )
@@ -188,13 +202,6 @@ def stage_by_code(list_code: str, code) -> Entry:
 
 def deal_stage_by_code(code) -> Entry:
     return stage_by_code(DEAL_STAGE, code)
-
-
-def _record_client_unlinks(user, deal: Deal) -> None:
-    """A deleted deal's company and contacts keep an "unlinked" line in their history."""
-    clients = [deal.company] if deal.company_id else []
-    for other in [*clients, *deal.contacts.all()]:
-        event_record(item=other, kind=EventKind.UNLINKED, author=user, related=deal)
 
 
 @transaction.atomic

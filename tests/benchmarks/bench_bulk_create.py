@@ -26,11 +26,14 @@ CREATED history event.
 
 It prints the machine, the data already in the tables, the load average and a CPU probe (a
 fixed pure-Python loop: slower when neighbours share the CPU) at the start and the end,
-companies/s overall and for each chunk, and the SQL statements of each chunk (counted with a
-connection execute_wrapper), listed once. ``--profile FILE`` runs the whole thing under
-cProfile and prints where the time goes (the rates are then lower). Django's foreign keys are
-checked at commit (``DEFERRABLE INITIALLY DEFERRED``), which a rolled-back run never reaches:
-``--check-now`` makes them at each statement so that their cost is in the numbers too.
+companies/s overall and for each chunk, where the time goes (the CPU of this process, both
+its threads, and of its PostgreSQL backend, read from /proc: PostgreSQL runs on this machine;
+their sum above the elapsed time is what overlapped), and the SQL statements of each chunk
+(counted with a connection execute_wrapper), listed once. ``--profile FILE`` runs the whole
+thing under cProfile (the calling thread: not the one writing the chunks) and prints where the
+time goes (the rates are then lower). Django's foreign keys are checked at commit
+(``DEFERRABLE INITIALLY DEFERRED``), which a rolled-back run never reaches: ``--check-now``
+makes them at each statement so that their cost is in the numbers too.
 """
 
 import argparse
@@ -169,6 +172,16 @@ def table_rows(model) -> int:
     return max(found[0], 0) if found else 0
 
 
+def server_cpu() -> float:
+    """Seconds of CPU the PostgreSQL backend of this connection has used (it runs on this
+    machine: its /proc entry)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def make_manager():
     """A generated user with the default Manager role (add: own)."""
     role = Role.objects.filter(name=MANAGER_ROLE).first()
@@ -206,6 +219,7 @@ def run(text: str, chunk_size: int, count: int, check_now: bool):
             manager = make_manager()
             references = ReferenceCache()
             with connection.execute_wrapper(counter):
+                server = server_cpu()
                 start, cpu = time.perf_counter(), time.process_time()
                 marks["time"], marks["statements"] = start, counter.count
                 counter.listed.clear()
@@ -217,6 +231,7 @@ def run(text: str, chunk_size: int, count: int, check_now: bool):
                     progress=progress,
                 )
                 elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
+                server = server_cpu() - server
             created = len(result.created)
             assert created == count, (created, result.rejected[:5])
             assert (
@@ -226,10 +241,10 @@ def run(text: str, chunk_size: int, count: int, check_now: bool):
                 Event.objects.filter(item_id__in=result.ids[-100:], kind="created").count() == 100
             )
             assert Communication.objects.filter(company_id__in=result.ids[-100:]).count() == 300
-            raise Rollback(result, elapsed, cpu, references.queries)
+            raise Rollback(result, (elapsed, cpu, server), references.queries)
     except Rollback as done:
-        result, elapsed, cpu, reference_queries = done.args
-    return result, elapsed, cpu, chunk_times, chunk_statements, first_listing, reference_queries
+        result, times, reference_queries = done.args
+    return result, times, chunk_times, chunk_statements, first_listing, reference_queries
 
 
 def main():
@@ -274,7 +289,7 @@ def main():
     profiler = cProfile.Profile() if args.profile else None
     if profiler:
         profiler.enable()
-    result, elapsed, cpu, chunks, statements, listing, reference_queries = run(
+    result, (elapsed, cpu, server), chunks, statements, listing, reference_queries = run(
         text, args.chunk_size, args.companies, args.check_now
     )
     if profiler:
@@ -282,6 +297,7 @@ def main():
         profiler.dump_stats(args.profile)
 
     rates = [done / seconds for done, seconds in chunks]
+    count = len(result.created)
     print(
         f"\n{len(result.created):,} companies (each with 2 phones, 1 e-mail and its CREATED "
         f"event) in {elapsed:.2f} s: {len(result.created) / elapsed:,.0f} companies/s "
@@ -294,9 +310,11 @@ def main():
     print("Per chunk: " + ", ".join(f"{rate:,.0f}" for rate in rates))
     print(
         f"Where the time goes: {cpu:.1f} s of CPU in this Python process (reading the file, "
-        f"parsing, validating, normalising, rights, building the COPY rows), "
-        f"{max(elapsed - cpu, 0):.1f} s waiting for PostgreSQL (writing the rows and their "
-        "indexes, the counts)."
+        f"parsing, validating, normalising, rights, building the COPY rows: "
+        f"{cpu / count * 1e6:.0f} µs a company), {server:.1f} s of CPU in its PostgreSQL "
+        f"backend (writing the rows and their indexes, the counts: "
+        f"{server / count * 1e6:.0f} µs a company); {elapsed:.1f} s in all, so "
+        f"{max(cpu + server - elapsed, 0):.1f} s of the two overlapped."
     )
     print(
         f"SQL statements per chunk: {sorted(set(statements))} (the first chunk also reads the "

@@ -3,9 +3,10 @@ rights, validation and history of the one-item services (``crm.services.items_bu
 ``items_bulk_update``; ``companies.services.company_bulk_create``)."""
 
 import re
+from decimal import Decimal
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -14,6 +15,7 @@ from accessrights.restriction import RestrictedQuerySet
 from accessrights.rights import rights_changed
 from companies.models import Communication, Company
 from companies.services import COMPANY, company_bulk_create, company_create
+from crm import bulkwrite
 from crm.fields import ReferenceCache
 from crm.services import items_bulk_update
 from tests.conftest import sales_user
@@ -183,6 +185,23 @@ def test_chunks_written_before_a_refused_one_stay(manager, monkeypatch):
     assert Event.objects.count() == 2
 
 
+def test_a_failure_while_writing_a_chunk_rolls_it_back_whole(manager, monkeypatch):
+    real, calls = bulkwrite.insert_dicts, []
+
+    def insert_dicts(model, rows, cursor=None):
+        calls.append(model)
+        if len(calls) == 2:  # the second chunk's events, written after its items and phones
+            raise RuntimeError("the disk is full")
+        real(model, rows, cursor=cursor)
+
+    monkeypatch.setattr(bulkwrite, "insert_dicts", insert_dicts)
+    with pytest.raises(RuntimeError):
+        company_bulk_create(user=manager, rows=rows(5), chunk_size=2)
+    assert Company.objects.count() == 2  # the first chunk; nothing of the second
+    assert Communication.objects.count() == 2 * 2
+    assert Event.objects.count() == 2
+
+
 def _statements(call) -> list[str]:
     with CaptureQueriesContext(connection) as captured:
         call()
@@ -279,3 +298,56 @@ def test_bulk_update_may_not_hand_items_out_of_reach(manager):
         ),
         PermissionDenied,
     )
+
+
+# The same rules as the one-item service: the bulk path validates in Python only the fields a
+# row gives (and the required ones), so each rule is checked against ``company_create``.
+
+BAD_VALUES = [
+    {"name": ""},
+    {"name": "x" * 256},
+    {"currency": "usd"},
+    {"currency": "XYZ"},
+    {"revenue": Decimal("-1")},
+    {"revenue": Decimal("12345678901234.00")},
+    {"revenue": Decimal("1.234")},
+    {"address_postal_code": "1" * 21},
+    {"opened": None},
+]
+
+
+@pytest.mark.parametrize("bad", BAD_VALUES, ids=lambda bad: next(iter(bad)))
+def test_a_value_the_one_item_service_refuses_is_refused_with_the_same_message(manager, bad):
+    fields = {"name": "Acme", **bad}
+    with pytest.raises(ValidationError) as one:
+        company_create(user=manager, **fields)
+    result = company_bulk_create(user=manager, rows=[fields])
+    (rejected,) = result.rejected
+    assert rejected.errors == one.value.message_dict
+    assert not Company.objects.exists()
+
+
+def test_a_company_created_in_bulk_is_the_one_the_one_item_service_creates(manager):
+    given = {
+        "name": " Acme ",
+        "revenue": Decimal("1234.50"),
+        "currency": "EUR",
+        "opened": False,
+        "comments": "Met at the fair",
+        "address_city": "Lyon",
+        "phones": [phone("+33 4 78 00 00 00")],
+        "emails": [{"value": "Info@Acme.example"}],
+    }
+    one = company_create(user=manager, type=entry("COMPANY_TYPE", "CUSTOMER"), **given)
+    (bulk_id,) = company_bulk_create(user=manager, rows=[{**given, "type": "Client"}]).ids
+    skipped = {"id", "created_at", "modified_at"}
+    names = [f.attname for f in Company._meta.concrete_fields if f.attname not in skipped]
+    values = Company.objects.filter(pk__in=[one.pk, bulk_id]).order_by("pk").values_list(*names)
+    assert values[0] == values[1]
+    channels = Communication.objects.order_by("company_id", "channel", "sort")
+    by_company = {}
+    for comm in channels:
+        by_company.setdefault(comm.company_id, []).append(
+            (comm.channel, comm.kind, comm.value, comm.normalized, comm.sort)
+        )
+    assert by_company[one.pk] == by_company[bulk_id]
