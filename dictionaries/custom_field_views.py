@@ -51,7 +51,7 @@ class CustomFieldForm(forms.ModelForm):
         return given
 
 
-def _entity_or_404(entity: str):
+def entity_or_404(entity: str):
     try:
         return entity_type(entity)
     except KeyError:
@@ -60,7 +60,7 @@ def _entity_or_404(entity: str):
 
 @settings_right_required
 def custom_fields_page(request, entity: str):
-    item_type = _entity_or_404(entity)
+    item_type = entity_or_404(entity)
     form = CustomFieldForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in CustomFieldForm.Meta.fields}
@@ -85,7 +85,7 @@ def custom_fields_page(request, entity: str):
 
 @settings_right_required
 def custom_field_page(request, entity: str, pk: int):
-    item_type = _entity_or_404(entity)
+    item_type = entity_or_404(entity)
     field = get_object_or_404(CustomField, pk=pk, entity=entity, deleted_at__isnull=True)
     form = CustomFieldForm(request.POST or None, instance=field)
     if request.method == "POST" and form.is_valid():

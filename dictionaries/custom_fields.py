@@ -199,11 +199,6 @@ def _load_definitions() -> dict[str, list[CustomField]]:
 definitions = SharedSettings("custom-fields", _load_definitions)
 
 
-def custom_fields_forget() -> None:
-    """Forget the definitions kept in this process: read them again when next asked."""
-    definitions.forget()
-
-
 def custom_fields_changed() -> None:
     """Forget the definitions kept in this process, and tell the others (after commit)."""
     definitions.changed()

@@ -29,5 +29,9 @@ def settings_tabs() -> list[SettingsTab]:
         else SettingsTab(spec.name, reverse("dictionaries:dictionary", args=[spec.code]),
                          _on({"dictionary"}, list_code=spec.code))
         for spec in LISTS
-    ] + [SettingsTab(_("Custom fields"), reverse("dictionaries:custom_fields", args=["company"]),
-                     _on({"custom_fields", "custom_field"}))]  # fmt: skip
+    ] + [
+        SettingsTab(_("Custom fields"), reverse("dictionaries:custom_fields", args=["company"]),
+                    _on({"custom_fields", "custom_field"})),
+        SettingsTab(_("Card layouts"), reverse("dictionaries:card_layout", args=["company"]),
+                    _on({"card_layout"})),
+    ]  # fmt: skip

@@ -14,10 +14,19 @@ RECHECK_SECONDS = 1.0
 class SharedSettings:
     """What ``load()`` reads from the database, kept as described above."""
 
+    every: list["SharedSettings"] = []
+
     def __init__(self, name: str, load: Callable[[], object]):
         self.version_key = f"crm:{name}-version"
         self.load = load
         self.forget()
+        SharedSettings.every.append(self)
+
+    @classmethod
+    def forget_all(cls) -> None:
+        """Forget every kept setting in this process (tests: a rolled-back change)."""
+        for settings in cls.every:
+            settings.forget()
 
     def forget(self) -> None:
         """Read again when next asked (this process only)."""

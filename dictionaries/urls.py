@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import custom_field_views, views
+from . import card_layout_views, custom_field_views, views
 
 app_name = "dictionaries"
 
@@ -27,4 +27,5 @@ urlpatterns = [
         custom_field_views.custom_field_delete,
         name="custom_field_delete",
     ),
+    path("cards/<str:entity>/", card_layout_views.card_layout_page, name="card_layout"),
 ]

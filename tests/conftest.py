@@ -14,9 +14,9 @@ from accessrights.defaults import install_default_roles
 from accessrights.models import Action, Role, RolePermission, Scope
 from accessrights.rights import rights_changed
 from crm.celery import app as celery_app
-from dictionaries.custom_fields import custom_fields_forget
 from dictionaries.defaults import install_defaults
 from dictionaries.models import Entry, Pipeline
+from dictionaries.shared_cache import SharedSettings
 from requisites.defaults import install_presets
 from requisites.models import Preset, PresetField
 from tests.helpers import entity_keys
@@ -55,11 +55,11 @@ def _fast_passwords(settings):
 
 
 @pytest.fixture(autouse=True)
-def _custom_fields_forgotten():
-    """Custom field definitions are kept per process: a test's rolled-back fields must not
-    outlive it."""
+def _shared_settings_forgotten():
+    """Custom fields and card layouts are kept per process: a test's rolled-back settings
+    must not outlive it."""
     yield
-    custom_fields_forget()
+    SharedSettings.forget_all()
 
 
 def require(condition: bool, reason: str) -> None:

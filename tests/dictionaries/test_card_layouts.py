@@ -90,3 +90,28 @@ def test_card_and_form_follow_the_layout_and_the_form_never_empties_a_hidden_fie
     assert saved.status_code == 302
     company = Company.objects.get(pk=company.pk)
     assert company.name == "Acme Corp" and company.comments == "Keep me"
+
+
+def test_the_settings_page_arranges_hides_deletes_sections_and_resets(client, admin, user):
+    client.force_login(user)
+    assert client.get("/settings/cards/company/").status_code == 403
+    client.force_login(admin)
+    page = client.get("/settings/cards/company/").content.decode()
+    assert 'name="section-0" value="About the company"' in page and 'name="place-name"' in page
+    sections = len([s for s, _f in layout("company")]) + 1
+    data = {"sections": sections, "section-0": "Main", "section-1": "", "section-2": "",
+            "section-3": "", "section-4": "Extra"}  # fmt: skip
+    data.update({"place-name": "0", "order-name": "-1", "place-phones": "0", "order-phones": "-2",
+                 "place-comments": "hidden", "place-type": "4"})  # fmt: skip
+    assert client.post("/settings/cards/company/", data).status_code == 302
+    arranged = codes()
+    assert [name for name, _fields in arranged] == ["Main", "Extra"]
+    assert arranged[0][1][:2] == ["phones", "name"]
+    assert arranged[1][1] == ["type"]  # every other field was in a deleted section: first one
+    assert "comments" not in str(arranged) and CardLayout.objects.get().hidden == ["comments"]
+    refused = client.post("/settings/cards/company/", {**data, "place-name": "hidden"},
+                          follow=True)  # fmt: skip
+    assert "cannot be hidden" in refused.content.decode()
+    assert CardLayout.objects.get().hidden == ["comments"]
+    client.post("/settings/cards/company/", {"reset": "1"})
+    assert not CardLayout.objects.exists()
