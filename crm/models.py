@@ -51,7 +51,9 @@ class CrmItem(models.Model):
     comments = models.TextField(_("comments"), blank=True, max_length=20_000)
     # The values of the custom fields admins add, by code (``crm.custom_values``): adding or
     # removing a field rewrites no row.
-    custom = models.JSONField(_("custom fields"), default=dict, blank=True, editable=False)
+    custom = models.JSONField(
+        _("custom fields"), default=dict, db_default={}, blank=True, editable=False
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
     modified_at = models.DateTimeField(_("modified"), auto_now=True, db_index=True)
     created_by = models.ForeignKey(
