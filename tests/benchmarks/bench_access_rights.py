@@ -38,6 +38,7 @@ from rest_framework.authtoken.models import Token  # noqa: E402
 from accessrights.models import Department, Role, RolePermission  # noqa: E402
 from accessrights.rights import rights_changed  # noqa: E402
 from companies.models import Company, CompanyUserShare  # noqa: E402
+from tests.benchmarks.probe import conditions  # noqa: E402
 
 DEPARTMENTS = 50
 SHARES = 10_000
@@ -90,22 +91,6 @@ def timed(client, url, headers) -> float:
     elapsed = (time.perf_counter() - start) * 1000
     assert response.status_code == 200, (url, response.status_code)
     return elapsed
-
-
-def cpu_probe() -> float:
-    """Milliseconds of a fixed pure-Python loop: how fast the (shared) CPU is just now (the
-    same loop as bench_kanban.py's; about 40 ms when the machine is quiet)."""
-    start, total = time.perf_counter(), 0
-    for number in range(1_000_000):
-        total += number * number
-    return (time.perf_counter() - start) * 1000
-
-
-def conditions(moment: str) -> str:
-    return (
-        f"{time.strftime('%Y-%m-%d %H:%M')}: load average {os.getloadavg()[0]:.2f} and CPU probe "
-        f"{cpu_probe():.0f} ms at the {moment}."
-    )
 
 
 def summary(values: list[float]) -> tuple[float, float, float]:

@@ -67,6 +67,7 @@ from companies.management.commands.generate_clients import phone_number  # noqa:
 from companies.models import Communication, Company  # noqa: E402
 from companies.services import company_bulk_create  # noqa: E402
 from crm.fields import ReferenceCache, parse_bool, parse_decimal  # noqa: E402
+from tests.benchmarks.probe import cpu_probe  # noqa: E402
 from timeline.models import Event  # noqa: E402
 
 MANAGER_ROLE = "Manager"  # the default role: add own
@@ -86,14 +87,6 @@ COLUMNS = ("Name", "Phone", "Mobile", "E-mail", "Type", "Revenue", "Open")
 
 class Rollback(Exception):
     """Leaves the benchmark database as it was."""
-
-
-def cpu_probe() -> float:
-    """Milliseconds of a fixed pure-Python loop: how fast the (shared) CPU is just now."""
-    start, total = time.perf_counter(), 0
-    for number in range(1_000_000):
-        total += number * number
-    return (time.perf_counter() - start) * 1000
 
 
 def revenue_text(rng: random.Random) -> str:

@@ -37,22 +37,7 @@ from rest_framework.authtoken.models import Token  # noqa: E402
 
 from companies.models import Communication, Company  # noqa: E402
 from dictionaries.models import Entry  # noqa: E402
-
-
-def cpu_probe() -> float:
-    """Milliseconds of a fixed pure-Python loop: how fast the (shared) CPU is just now (the
-    same loop as bench_kanban.py's; about 40 ms when the machine is quiet)."""
-    start, total = time.perf_counter(), 0
-    for number in range(1_000_000):
-        total += number * number
-    return (time.perf_counter() - start) * 1000
-
-
-def conditions(moment: str) -> str:
-    return (
-        f"{time.strftime('%Y-%m-%d %H:%M')}: load average {os.getloadavg()[0]:.2f} and CPU probe "
-        f"{cpu_probe():.0f} ms at the {moment}."
-    )
+from tests.benchmarks.probe import conditions  # noqa: E402
 
 
 def percentile(values: list[float], share: float) -> float:

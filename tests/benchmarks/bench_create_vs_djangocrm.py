@@ -55,6 +55,8 @@ import uuid
 from html.parser import HTMLParser
 from pathlib import Path
 
+from tests.benchmarks.probe import cpu_probe
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 OUR_PYTHON = os.environ.get("OUR_PYTHON", str(ROOT / ".venv" / "bin" / "python"))
@@ -73,14 +75,6 @@ SYLLABLES = [c + v for c in "bdfgklmnprstvz" for v in "aeiou"] + ["qua", "xen", 
 NO_SEARCH = "ours, superuser, no duplicate search"
 MAIL_DOMAIN = "benchcreate.example"  # marks what the script made: deleted at start and end
 AREA_CODES = (202, 212, 303, 312, 415, 617, 702, 713, 805, 907)  # +1 NPA 555-01XX: fictional
-
-
-def cpu_probe() -> float:
-    """Milliseconds of a fixed pure-Python loop: how fast the (shared) CPU is just now."""
-    start, total = time.perf_counter(), 0
-    for number in range(1_000_000):
-        total += number * number
-    return (time.perf_counter() - start) * 1000
 
 
 def p95_of(values: list[float]) -> float:

@@ -60,6 +60,7 @@ from companies.models import Company  # noqa: E402
 from deals.models import Deal  # noqa: E402
 from dictionaries.defaults import DEAL_STAGE  # noqa: E402
 from dictionaries.models import Entry, Pipeline, Semantics  # noqa: E402
+from tests.benchmarks.probe import cpu_probe  # noqa: E402
 
 WARM_UPS = 3
 SEARCH_WORD = "Consulting"  # one of generate_deals' products, in about 1 title in 20
@@ -78,14 +79,6 @@ def p95_of(values: list[float]) -> float:
 
 def summary(values: list[float]) -> str:
     return f"{statistics.median(values):.0f} / {p95_of(values):.0f} / {max(values):.0f}"
-
-
-def cpu_probe() -> float:
-    """Milliseconds of a fixed pure-Python loop: how fast the (shared) CPU is just now."""
-    start, total = time.perf_counter(), 0
-    for number in range(1_000_000):
-        total += number * number
-    return (time.perf_counter() - start) * 1000
 
 
 # Requests
