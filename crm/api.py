@@ -18,6 +18,7 @@ from django.db.models import Prefetch
 from django.db.models.constants import LOOKUP_SEP
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -78,6 +79,7 @@ def exception_handler(exc, context):
     return drf_exception_handler(exc, context)
 
 
+@csrf_exempt  # a refusal, like every API answer, whatever cookies come with it
 def not_found(request, path=""):
     """The answer to an address under /api/ that names no endpoint: JSON like every other
     refusal of the API, not Django's HTML page."""
@@ -112,6 +114,15 @@ def _conflict_response(exc: EditConflict, context) -> Response:
         {"detail": str(exc), "current": current, "changes": exc.theirs},
         status=status.HTTP_409_CONFLICT,
     )
+
+
+def query_parameters(request, serializer_class) -> dict:
+    """The query parameters ``serializer_class`` declares (also what the schema documents,
+    ``extend_schema(parameters=[serializer_class])``), parsed as typed: a 400 otherwise.
+    A plain DRF serializer: query parameters are text, to be parsed."""
+    serializer = serializer_class(data=request.query_params)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
 
 
 class ServiceWriteMixin:
@@ -352,6 +363,7 @@ def code_filters(**list_codes) -> list[OpenApiParameter]:
             str,
             many=True,
             explode=True,
+            allow_blank=True,  # as every filter of the list page: empty is no filter
             description=f"Codes of entries of the {list_code} reference list.",
         )
         for name, list_code in list_codes.items()

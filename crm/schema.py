@@ -109,6 +109,13 @@ class ContractAutoSchema(AutoSchema):
             )
         return operation
 
+    def _get_filter_parameters(self):
+        parameters = super()._get_filter_parameters()
+        for parameter in parameters:
+            # The FilterSet is the list page's too, whose forms send empty fields: no filter.
+            parameter["allowEmptyValue"] = True
+        return parameters
+
     def refusals(self, operation: dict) -> list[str]:
         locations = {parameter["in"] for parameter in operation.get("parameters", ())}
         has_body = self.method in _BODY_METHODS

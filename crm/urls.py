@@ -43,5 +43,5 @@ urlpatterns = [
     ),
     # Last: an API address no route above answers (ending in a slash, so that APPEND_SLASH
     # still sends /api/v1/companies to /api/v1/companies/).
-    re_path(r"^api/(?P<path>.*/)?$", api.not_found),
+    re_path(r"^api/(?P<path>[\s\S]*/)?$", api.not_found),
 ]
