@@ -141,8 +141,8 @@ class CheckedCursorPagination(CursorPagination):
 
     A cursor whose position is not a value of the first sort key is refused like any invalid
     cursor (404 "Invalid cursor"): a tampered cursor never reaches the database. A
-    ``page_size`` that is not an integer from 1 to ``max_page_size`` is a 400, as the schema
-    says (DRF would silently use the default).
+    ``page_size`` that is no whole number from 1 is a 400, as the schema says (DRF would
+    silently use the default); one above ``max_page_size`` is served as that maximum.
     """
 
     page_size = 50
@@ -158,21 +158,21 @@ class CheckedCursorPagination(CursorPagination):
         if given is None:
             return self.page_size
         size = parse_id(given)
-        if size is None or size > self.max_page_size:
+        if size is None:
+            message = _("Give a whole number from 1 (at most %(max)d are served).")
             raise exceptions.ValidationError(
-                {
-                    self.page_size_query_param: [
-                        _("Give a whole number from 1 to %(max)d.") % {"max": self.max_page_size}
-                    ]
-                }
+                {self.page_size_query_param: [message % {"max": self.max_page_size}]}
             )
-        return size
+        return min(size, self.max_page_size)
 
     def get_schema_operation_parameters(self, view):
         parameters = super().get_schema_operation_parameters(view)
         for parameter in parameters:
             if parameter["name"] == self.page_size_query_param:
-                parameter["schema"].update(minimum=1, maximum=self.max_page_size)
+                parameter["schema"]["minimum"] = 1
+                parameter["description"] = _(
+                    "Number of results per page, at most %(max)d (a larger one is served as %(max)d)."
+                ) % {"max": self.max_page_size}
         return parameters
 
     def decode_cursor(self, request):

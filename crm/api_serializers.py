@@ -34,7 +34,7 @@ _NAMES = {
     int: _("an integer"),
     float: _("a number"),
     str: _("a string"),
-    list: _("an array"),
+    list: _("a list"),
     dict: _("an object"),
 }
 
