@@ -171,7 +171,7 @@ class CheckedCursorPagination(CursorPagination):
             if parameter["name"] == self.page_size_query_param:
                 parameter["schema"]["minimum"] = 1
                 parameter["description"] = _(
-                    "Number of results per page, at most %(max)d (a larger one is served as %(max)d)."
+                    "Results per page, at most %(max)d (a larger number is served as %(max)d)."
                 ) % {"max": self.max_page_size}
         return parameters
 
