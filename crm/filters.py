@@ -1,5 +1,7 @@
 """The filters every CRM item list shares: responsible person, dates, ordering."""
 
+from decimal import Decimal
+
 import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
@@ -64,11 +66,54 @@ class IdsFilter(django_filters.ModelMultipleChoiceFilter):
     field_class = IdsField
 
 
+class IdField(forms.DecimalField):
+    """An id: a whole number a column can hold; ``0.5``, ``-5`` or 21 digits are refused.
+    A Decimal, as the NumberFilter it narrows gave, so saved filter specs keep their form."""
+
+    default_error_messages = {"invalid": _("Enter a whole number.")}
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        pk = parse_id(value)
+        if pk is None:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return Decimal(pk)
+
+
+class _StrictNullBooleanSelect(forms.NullBooleanSelect):
+    """Django's yes/no/unknown select, handing text it does not know to the field (which
+    refuses it) instead of reading it as "unknown"."""
+
+    def value_from_datadict(self, data, files, name):
+        value = data.get(name)
+        known = super().value_from_datadict(data, files, name)
+        return value if known is None and value not in (None, "", "unknown") else known
+
+
+class StrictNullBooleanField(forms.NullBooleanField):
+    widget = _StrictNullBooleanSelect
+    default_error_messages = {"invalid": _("Give true or false.")}
+
+    def to_python(self, value):
+        if isinstance(value, str) and value not in ("True", "true", "1", "False", "false", "0"):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
+
+
+class BooleanFilter(django_filters.BooleanFilter):
+    """Yes, no or either (empty); ``?closed=maybe`` is an error, not a filter ignored."""
+
+    field_class = StrictNullBooleanField
+
+
 class ReadableItemFilter(django_filters.NumberFilter):
     """Items linked to one CRM item given by id (``?company=7``), and only when the reader
     may read that item: a hidden item's id finds nothing, exactly as an unknown id does, so
     that ids cannot be probed. Needs the FilterSet's ``request``; without one it finds
     nothing."""
+
+    field_class = IdField
 
     def __init__(self, *args, model, **kwargs):
         super().__init__(*args, **kwargs)

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from companies.filters import ClientFilterSet
 from companies.models import Company, Contact
-from crm.filters import ItemFilterSet, MoneyRangeFilter, ReadableItemFilter
+from crm.filters import BooleanFilter, ItemFilterSet, MoneyRangeFilter, ReadableItemFilter
 from crm.validators import parse_id
 from dictionaries.filters import EntryCodeFilter
 from dictionaries.models import Entry, Pipeline
@@ -37,7 +37,7 @@ class DealFilterSet(ItemFilterSet):
     stage = DealStageFilter(label=_("Stage"), list_code="DEAL_STAGE")
     type = EntryCodeFilter(label=_("Deal type"), list_code="DEAL_TYPE")
     source = EntryCodeFilter(label=_("Source"), list_code="SOURCE")
-    closed = django_filters.BooleanFilter(label=_("Closed"))
+    closed = BooleanFilter(label=_("Closed"))
     amount = MoneyRangeFilter(label=_("Amount"))
     close_date = django_filters.DateFromToRangeFilter(
         label=_("Expected close date"),
@@ -81,7 +81,7 @@ class LeadFilterSet(ClientFilterSet):
     tax_id = None
     stage = EntryCodeFilter(label=_("Stage"), list_code="STATUS")
     source = EntryCodeFilter(label=_("Source"), list_code="SOURCE")
-    closed = django_filters.BooleanFilter(label=_("Closed"))
+    closed = BooleanFilter(label=_("Closed"))
     ordering = django_filters.OrderingFilter(
         fields=(
             ("title", "title"),
