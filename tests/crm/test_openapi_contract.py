@@ -24,7 +24,7 @@ from tests.factories import UserFactory
 
 SEED = 20
 CI = hypothesis_settings.get_current_profile_name() == "ci"
-EXAMPLES = 20 if CI else 5  # per operation, in the fuzzing phase; stateful scenarios as many
+EXAMPLES = 10 if CI else 5  # per operation, in the fuzzing phase; stateful scenarios as many
 PHASES = "examples,coverage,fuzzing,stateful" if CI else "examples,fuzzing,stateful"
 SCHEMATHESIS = str(Path(sys.executable).with_name("schemathesis"))
 # schemathesis.toml next to this file: every check on, the reasons for each setting.
