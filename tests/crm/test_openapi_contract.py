@@ -60,3 +60,4 @@ def test_the_api_keeps_its_schema_contract(live_server, superuser_token, tmp_pat
         command, capture_output=True, text=True, timeout=1800, env={**os.environ, "NO_COLOR": "1"}
     )
     assert run.returncode == 0, run.stdout[-30_000:] + run.stderr[-5_000:]
+    print(run.stdout[run.stdout.rfind("SUMMARY") :])  # shown with pytest -rP: what was tried
