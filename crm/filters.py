@@ -82,13 +82,12 @@ class IdField(forms.DecimalField):
 
 
 class _StrictNullBooleanSelect(forms.NullBooleanSelect):
-    """Django's yes/no/unknown select, handing text it does not know to the field (which
-    refuses it) instead of reading it as "unknown"."""
+    """Django's yes/no/unknown select, handing what it is given to the field (which refuses
+    what is no boolean) instead of reading unknown text, or its legacy "2" and "3", itself."""
 
     def value_from_datadict(self, data, files, name):
         value = data.get(name)
-        known = super().value_from_datadict(data, files, name)
-        return value if known is None and value not in (None, "", "unknown") else known
+        return None if value in (None, "", "unknown") else value
 
 
 class StrictNullBooleanField(forms.NullBooleanField):
