@@ -155,7 +155,7 @@ def _values(field):
     if isinstance(field, forms.NullBooleanField):
         return st.booleans()
     if isinstance(field, IdField):
-        return st.integers(min_value=1, max_value=2**63 - 1).map(str)
+        return st.integers(min_value=1, max_value=10**18 - 1).map(str)  # parse_id: 18 digits
     if isinstance(field, forms.DecimalField):
         return st.decimals(allow_nan=False, allow_infinity=False).map(str)
     if isinstance(field, forms.CharField):
