@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test lint format install install-dev migrate demo worker benchmark clean
+.PHONY: run test lint format install install-dev migrate demo worker benchmark schema clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,11 @@ lint: install-dev
 format: install-dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# The API's contract, committed: regenerate after a reviewed change (tests/crm/test_schema.py
+# fails until then) and add a note to the README's "API schema changes".
+schema: install-dev
+	$(BIN)/python manage.py spectacular --lang en --validate --fail-on-warn --file docs/openapi.yaml
 
 benchmark: install-dev
 	$(BIN)/pytest tests/benchmarks

@@ -16,8 +16,9 @@ from django.core.exceptions import (
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from django.db.models.constants import LOOKUP_SEP
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -30,10 +31,12 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
 from accessrights.api.shares import ItemSharesMixin
+from crm.api_serializers import ModelSerializer, Serializer
 from crm.entities import ItemServices, services_of
 from crm.history import comment_add, render_for_reader
 from crm.items import EditConflict
-from timeline.api import CommentSerializer, EventSerializer
+from crm.validators import parse_id
+from timeline.api import EventSerializer
 from timeline.models import Event
 
 
@@ -76,6 +79,13 @@ def exception_handler(exc, context):
     return drf_exception_handler(exc, context)
 
 
+@csrf_exempt  # a refusal, like every API answer, whatever cookies come with it
+def not_found(request, path=""):
+    """The answer to an address under /api/ that names no endpoint: JSON like every other
+    refusal of the API, not Django's HTML page."""
+    return JsonResponse({"detail": str(exceptions.NotFound.default_detail)}, status=404)
+
+
 def _said_once(messages):
     """A field's messages without repeats: a serializer field and its model column (see
     crm.apps) both refuse a NUL character, with the same words."""
@@ -106,23 +116,64 @@ def _conflict_response(exc: EditConflict, context) -> Response:
     )
 
 
+def query_parameters(request, serializer_class) -> dict:
+    """The query parameters ``serializer_class`` declares (also what the schema documents,
+    ``extend_schema(parameters=[serializer_class])``), parsed as typed: a 400 otherwise.
+    A plain DRF serializer: query parameters are text, to be parsed."""
+    serializer = serializer_class(data=request.query_params)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
 class ServiceWriteMixin:
     """For viewsets whose writes go through services: shape-check the input with a serializer."""
 
-    def validated_input(self, serializer_class) -> dict:
-        serializer = serializer_class(data=self.request.data, context=self.get_serializer_context())
+    def validated_input(self, serializer_class, partial: bool = False) -> dict:
+        serializer = serializer_class(
+            data=self.request.data, partial=partial, context=self.get_serializer_context()
+        )
         serializer.is_valid(raise_exception=True)
         return serializer.validated_data
 
 
 class CheckedCursorPagination(CursorPagination):
-    """Cursor pagination that refuses, like any invalid cursor (404 "Invalid cursor"), a cursor
-    whose position is not a value of the first sort key: a tampered cursor never reaches the
-    database."""
+    """Cursor pagination that checks what it is given before any query.
+
+    A cursor whose position is not a value of the first sort key is refused like any invalid
+    cursor (404 "Invalid cursor"): a tampered cursor never reaches the database. A
+    ``page_size`` that is no whole number from 1 is a 400, as the schema says (DRF would
+    silently use the default); one above ``max_page_size`` is served as that maximum.
+    """
+
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
 
     def paginate_queryset(self, queryset, request, view=None):
         self.model = queryset.model
         return super().paginate_queryset(queryset, request, view)
+
+    def get_page_size(self, request):
+        given = request.query_params.get(self.page_size_query_param)
+        if given is None:
+            return self.page_size
+        size = parse_id(given)
+        if size is None:
+            message = _("Give a whole number from 1 (at most %(max)d are served).")
+            raise exceptions.ValidationError(
+                {self.page_size_query_param: [message % {"max": self.max_page_size}]}
+            )
+        return min(size, self.max_page_size)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"]["minimum"] = 1
+                parameter["description"] = _(
+                    "Results per page, at most %(max)d (a larger number is served as %(max)d)."
+                ) % {"max": self.max_page_size}
+        return parameters
 
     def decode_cursor(self, request):
         cursor = super().decode_cursor(request)
@@ -144,9 +195,6 @@ class FilterSetCursorPagination(CheckedCursorPagination):
     """
 
     ordering = "-id"
-    page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = 200
 
     def get_ordering(self, request, queryset, view):
         requested = _requested_ordering(request, getattr(view, "filterset_class", None))
@@ -315,6 +363,7 @@ def code_filters(**list_codes) -> list[OpenApiParameter]:
             str,
             many=True,
             explode=True,
+            allow_blank=True,  # as every filter of the list page: empty is no filter
             description=f"Codes of entries of the {list_code} reference list.",
         )
         for name, list_code in list_codes.items()
@@ -323,9 +372,10 @@ def code_filters(**list_codes) -> list[OpenApiParameter]:
 
 class TimelinePagination(CheckedCursorPagination):
     ordering = ("-created_at", "-id")
-    page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = 200
+
+
+class CommentSerializer(Serializer):
+    text = serializers.CharField(max_length=20_000)
 
 
 class ItemTimelineViewSet(ItemSharesMixin, ServiceWriteMixin, ItemViewSet):
@@ -361,7 +411,7 @@ def active_users():
 ITEM_READ_ONLY = ["id", "created_at", "modified_at", "created_by", "modified_by"]
 
 
-class ItemSerializer(serializers.ModelSerializer):
+class ItemSerializer(ModelSerializer):
     """What every CRM item's serializer has: its responsible person and its version."""
 
     responsible = serializers.PrimaryKeyRelatedField(

@@ -4,6 +4,7 @@ catalogue field by its kind: a FilterSet names the catalogue fields it filters b
 
 import json
 from collections.abc import Callable
+from decimal import Decimal
 
 import django_filters
 from django import forms
@@ -75,11 +76,53 @@ class IdsFilter(django_filters.ModelMultipleChoiceFilter):
     field_class = IdsField
 
 
+class IdField(forms.DecimalField):
+    """An id: a whole number a column can hold; ``0.5``, ``-5`` or 21 digits are refused.
+    A Decimal, as the NumberFilter it narrows gave, so saved filter specs keep their form."""
+
+    default_error_messages = {"invalid": _("Enter a whole number.")}
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        pk = parse_id(value)
+        if pk is None:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return Decimal(pk)
+
+
+class _StrictNullBooleanSelect(forms.NullBooleanSelect):
+    """Django's yes/no/unknown select, handing what it is given to the field (which refuses
+    what is no boolean) instead of reading unknown text, or its legacy "2" and "3", itself."""
+
+    def value_from_datadict(self, data, files, name):
+        value = data.get(name)
+        return None if value in (None, "", "unknown") else value
+
+
+class StrictNullBooleanField(forms.NullBooleanField):
+    widget = _StrictNullBooleanSelect
+    default_error_messages = {"invalid": _("Give true or false.")}
+
+    def to_python(self, value):
+        if isinstance(value, str) and value not in ("True", "true", "1", "False", "false", "0"):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
+
+
+class BooleanFilter(django_filters.BooleanFilter):
+    """Yes, no or either (empty); ``?closed=maybe`` is an error, not a filter ignored."""
+
+    field_class = StrictNullBooleanField
+
+
 class ReadableItemFilter(django_filters.NumberFilter):
     """Items linked to one CRM item given by id (``?company=7``), and only when the reader
     may read that item: a hidden item's id finds nothing, exactly as an unknown id does, so
     that ids cannot be probed. Needs the FilterSet's ``request``; without one it finds
     nothing."""
+
+    field_class = IdField
 
     def __init__(self, *args, model, **kwargs):
         super().__init__(*args, **kwargs)
@@ -117,7 +160,7 @@ def _item_link(field: CatalogueField):
 
 
 _kind_filters: dict[FieldKind, Callable[[CatalogueField], django_filters.Filter]] = {
-    FieldKind.BOOL: lambda f: django_filters.BooleanFilter(f.code, label=capfirst(f.label)),
+    FieldKind.BOOL: lambda f: BooleanFilter(f.code, label=capfirst(f.label)),
     FieldKind.DECIMAL: lambda f: MoneyRangeFilter(f.code, label=capfirst(f.label)),
     FieldKind.DATE: _date_range,
     FieldKind.ITEM_LINK: _item_link,
@@ -240,7 +283,7 @@ def custom_filter(field: CatalogueField) -> django_filters.Filter:
                                   choices=choices, coerce=int)  # fmt: skip
         return _with_field(exact, forms.TypedChoiceField)
     if kind == FieldKind.BOOL:
-        return _with_field(CustomExactFilter(field_name=name, label=label), forms.NullBooleanField)
+        return _with_field(CustomExactFilter(field_name=name, label=label), StrictNullBooleanField)
     if kind == FieldKind.INTEGER:
         return CustomRangeFilter(field_name=name, label=label, output=IntegerField())
     if kind == FieldKind.DECIMAL:

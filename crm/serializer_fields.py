@@ -21,10 +21,10 @@ class BoundedListField(serializers.ListField):
         return super().to_internal_value(data)
 
 
-@extend_schema_field({"type": "array", "items": {"type": "integer"}})
+@extend_schema_field({"type": "array", "items": {"type": "integer", "minimum": 1}})
 class IdListField(BoundedListField):
-    """A list of ids (at most ``max_length``, 1,000 unless told), each an integer or a string of
-    ASCII digits; with a ``queryset``, resolved to its rows in one query, in the order given.
+    """A list of ids (at most ``max_length``, 1,000 unless told), each a JSON integer; with a
+    ``queryset``, resolved to its rows in one query, in the order given.
 
     Refused with one message, before any query, when the list is too long or holds something
     that is not an id; after the query, when ids are missing from the queryset (named, up to
@@ -64,7 +64,7 @@ class IdListField(BoundedListField):
             self.fail("min_length", min_length=self.min_length)
         ids = []
         for index, value in enumerate(data):
-            pk = parse_id(value)
+            pk = None if isinstance(value, str) else parse_id(value)  # JSON types are strict
             if pk is None:
                 self.fail("not_an_id", n=index + 1, value=str(value)[:40])
             ids.append(pk)

@@ -1,10 +1,10 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from . import views
+from . import api, views
 from .schema import CachedSchemaGenerator
 
 api_v1 = [
@@ -41,4 +41,7 @@ urlpatterns = [
         login_required(SpectacularSwaggerView.as_view(url_name="api-schema")),
         name="api-docs",
     ),
+    # Last: an API address no route above answers (ending in a slash, so that APPEND_SLASH
+    # still sends /api/v1/companies to /api/v1/companies/).
+    re_path(r"^api/(?P<path>[\s\S]*/)?$", api.not_found),
 ]

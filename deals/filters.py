@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from companies.filters import ClientFilterSet
 from companies.models import Contact
-from crm.filters import ItemFilterSet, ReadableItemFilter
+from crm.filters import BooleanFilter, ItemFilterSet, ReadableItemFilter
 from crm.validators import parse_id
 from dictionaries.filters import EntryCodeFilter
 from dictionaries.models import Entry
@@ -33,7 +33,7 @@ class DealFilterSet(ItemFilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     catalogue_filters = ("pipeline", "type", "source", "amount", "close_date", "company")
     stage = DealStageFilter(label=_("Stage"), list_code="DEAL_STAGE")
-    closed = django_filters.BooleanFilter(label=_("Closed"))
+    closed = BooleanFilter(label=_("Closed"))
     contact = ReadableItemFilter(label=_("Contact"), field_name="contacts", model=Contact)
     ordering = django_filters.OrderingFilter(
         fields=(
@@ -70,7 +70,7 @@ class LeadFilterSet(ClientFilterSet):
 
     tax_id = None
     catalogue_filters = ("stage", "source")
-    closed = django_filters.BooleanFilter(label=_("Closed"))
+    closed = BooleanFilter(label=_("Closed"))
     ordering = django_filters.OrderingFilter(
         fields=(
             ("title", "title"),

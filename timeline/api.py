@@ -86,7 +86,3 @@ class EventSerializer(serializers.ModelSerializer):
             "id": None if getattr(event, "related_hidden", False) else event.related_id,
             "label": event.related_label,
         }
-
-
-class CommentSerializer(serializers.Serializer):
-    text = serializers.CharField(max_length=20_000)

@@ -1,11 +1,14 @@
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils.translation import gettext as _
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from rest_framework import serializers
 
 from accessrights.entities import rights_entities
 from accessrights.models import Action, Department, Role, Scope
 from accessrights.rights import SHARE_VERBS
+from crm.api_serializers import ModelSerializer, Serializer
+from crm.entities import entity_types
 from crm.serializer_fields import BoundedListField, IdListField
 
 MAX_CELLS = 2000  # a grid of 300 pipelines, with room for repeated cells
@@ -26,7 +29,7 @@ class CodeField(serializers.ChoiceField):
 # Departments
 
 
-class DepartmentSerializer(serializers.ModelSerializer):
+class DepartmentSerializer(ModelSerializer):
     parent = serializers.PrimaryKeyRelatedField(
         queryset=Department.objects.all(),
         required=False,
@@ -69,19 +72,27 @@ class EntityField(CodeField):
         return super().to_internal_value(data)
 
 
-class PermissionCellSerializer(serializers.Serializer):
+class EntityFieldSchema(OpenApiSerializerFieldExtension):
+    """The entity codes as the schema is built, when every app has registered its types: a
+    type's key, or ``<key>:<id>`` for a type whose rows are partitions (deals by pipeline,
+    which come and go, hence a pattern and not a list)."""
+
+    target_class = EntityField
+
+    def map_serializer_field(self, auto_schema, direction):
+        keys = [entity_type.key for entity_type in entity_types()]
+        partitioned = [t.key for t in entity_types() if t.rights_rows]
+        schema = {"type": "string", "description": EntityField.__doc__.strip()}
+        if not partitioned:
+            return {**schema, "enum": keys}
+        pattern = "^({}):[0-9]+$".format("|".join(partitioned))
+        return {**schema, "anyOf": [{"enum": keys}, {"pattern": pattern}]}
+
+
+class PermissionCellSerializer(Serializer):
     entity = EntityField()
     action = CodeField(choices=Action.choices)
     scope = CodeField(choices=Scope.choices)
-
-    def validate(self, data):
-        # A PATCH of the role relaxes required fields all the way down; a cell stays whole.
-        missing = {key: [self.fields[key].error_messages["required"]] for key in self.fields}
-        for key in data:
-            missing.pop(key)
-        if missing:
-            raise serializers.ValidationError(missing)
-        return data
 
 
 class PermissionGridField(BoundedListField):
@@ -129,7 +140,7 @@ def _cell_messages(errors: dict) -> list[str]:
     return messages
 
 
-class RoleSerializer(serializers.ModelSerializer):
+class RoleSerializer(ModelSerializer):
     permissions = PermissionGridField(
         required=False,
         help_text="The grid: entity x action -> scope. Written whole: cells left out mean none.",
@@ -156,7 +167,7 @@ class RoleSerializer(serializers.ModelSerializer):
 # Shares of single items
 
 
-class ShareSerializer(serializers.Serializer):
+class ShareSerializer(Serializer):
     user = serializers.PrimaryKeyRelatedField(
         queryset=get_user_model().objects.filter(is_active=True),
         required=False,

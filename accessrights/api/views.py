@@ -7,7 +7,7 @@ from rest_framework.response import Response
 
 from accessrights import services
 from accessrights.models import Department, Role
-from crm.api import CheckedCursorPagination
+from crm.api import TimelinePagination
 from crm.entities import ItemServices
 from timeline.api import EventSerializer
 from timeline.models import Event
@@ -80,13 +80,6 @@ class DepartmentViewSet(_SettingsViewSet):
     )
 
 
-class HistoryPagination(CheckedCursorPagination):
-    ordering = ("-created_at", "-id")
-    page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = 200
-
-
 class RoleViewSet(_SettingsViewSet):
     """Roles: their grid of permissions (entity x action -> scope), the settings right, and the
     users and departments holding them. ``permissions`` is written whole: cells left out mean
@@ -106,7 +99,7 @@ class RoleViewSet(_SettingsViewSet):
     )
 
     @extend_schema(responses=EventSerializer(many=True))
-    @action(detail=True, methods=["get"], pagination_class=HistoryPagination)
+    @action(detail=True, methods=["get"], pagination_class=TimelinePagination)
     def history(self, request, pk=None):
         """The role's history, newest first; a grid change names its cells (``company.read``)."""
         events = Event.objects.of_item(self.get_object()).select_related("author", "on_behalf_of")

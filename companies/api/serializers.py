@@ -5,11 +5,12 @@ from rest_framework import serializers
 from companies import communications as comms
 from companies.models import Communication, Company, Contact
 from crm.api import ITEM_READ_ONLY, ItemSerializer
+from crm.api_serializers import Serializer
 from crm.serializer_fields import BoundedListField, ReadableIdsField
 from dictionaries.api.fields import EntryCodeField
 
 
-class CommunicationSerializer(serializers.Serializer):
+class CommunicationSerializer(Serializer):
     value = serializers.CharField(max_length=comms.MAX_VALUE_LENGTH, allow_blank=True)
     kind = serializers.ChoiceField(choices=Communication.Kind.choices, default="work")
     normalized = serializers.CharField(read_only=True)
@@ -136,5 +137,5 @@ class ContactCreateSerializer(ContactSerializer):
     )
 
 
-class ContactLinkSerializer(serializers.Serializer):
+class ContactLinkSerializer(Serializer):
     company = ReadableCompanyField(help_text="Id of the company to link the contact to.")

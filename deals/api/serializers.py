@@ -6,6 +6,7 @@ from rest_framework import serializers
 from companies.api.serializers import ClientSerializer, ReadableCompanyField
 from companies.models import Contact
 from crm.api import ITEM_READ_ONLY, ItemSerializer
+from crm.api_serializers import Serializer
 from crm.serializer_fields import ReadableIdsField
 from deals.models import Deal, Lead
 from dictionaries.api.fields import EntryCodeField
@@ -120,7 +121,7 @@ class DealSerializer(ItemSerializer):
         read_only_fields = [*ITEM_READ_ONLY, "closed"]
 
 
-class DealMoveSerializer(serializers.Serializer):
+class DealMoveSerializer(Serializer):
     stage = serializers.CharField(
         max_length=50, help_text="Code of the deal stage to move to (of any pipeline)."
     )
@@ -178,7 +179,7 @@ class LeadSerializer(ClientSerializer):
         return stage
 
 
-class LeadConvertSerializer(serializers.Serializer):
+class LeadConvertSerializer(Serializer):
     contact = serializers.BooleanField(
         default=False, help_text="Create a contact (or link the one with the lead's phone/e-mail)."
     )
@@ -194,7 +195,7 @@ class LeadConvertSerializer(serializers.Serializer):
     )
 
 
-class LeadConvertResultSerializer(serializers.Serializer):
+class LeadConvertResultSerializer(Serializer):
     lead = LeadSerializer()
     contact = serializers.IntegerField(allow_null=True, help_text="Id of the contact, if any.")
     company = serializers.IntegerField(allow_null=True, help_text="Id of the company, if any.")

@@ -1,11 +1,12 @@
 from rest_framework import serializers
 
+from crm.api_serializers import ModelSerializer, Serializer
 from crm.serializer_fields import IdListField
 from dictionaries.defaults import DEFAULT_COLOR
 from dictionaries.models import Entry, Pipeline, Semantics
 
 
-class ListSerializer(serializers.Serializer):
+class ListSerializer(Serializer):
     code = serializers.CharField()
     name = serializers.CharField()
     is_stage_list = serializers.BooleanField()
@@ -17,7 +18,7 @@ class ListSerializer(serializers.Serializer):
         return request.build_absolute_uri(f"/api/v1/dictionaries/{spec.code}/entries/")
 
 
-class EntrySerializer(serializers.ModelSerializer):
+class EntrySerializer(ModelSerializer):
     class Meta:
         model = Entry
         fields = [
@@ -34,7 +35,7 @@ class EntrySerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class EntryCreateSerializer(serializers.Serializer):
+class EntryCreateSerializer(Serializer):
     name = serializers.CharField(max_length=100)
     code = serializers.CharField(max_length=50, required=False, default="")
     color = serializers.CharField(max_length=7, required=False, default=DEFAULT_COLOR)
@@ -44,12 +45,12 @@ class EntryCreateSerializer(serializers.Serializer):
     )
 
 
-class EntryUpdateSerializer(serializers.Serializer):
+class EntryUpdateSerializer(Serializer):
     name = serializers.CharField(max_length=100, required=False)
     color = serializers.CharField(max_length=7, required=False)
 
 
-class ReorderSerializer(serializers.Serializer):
+class ReorderSerializer(Serializer):
     ids = IdListField(allow_empty=False, max_length=10_000)
 
 
@@ -59,7 +60,7 @@ class EntryReorderSerializer(ReorderSerializer):
     )
 
 
-class PipelineSerializer(serializers.ModelSerializer):
+class PipelineSerializer(ModelSerializer):
     stages = EntrySerializer(many=True, read_only=True)
 
     class Meta:
@@ -68,5 +69,5 @@ class PipelineSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "sort", "is_default", "stages"]
 
 
-class PipelineWriteSerializer(serializers.Serializer):
+class PipelineWriteSerializer(Serializer):
     name = serializers.CharField(max_length=100)

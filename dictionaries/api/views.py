@@ -121,8 +121,10 @@ class PipelineViewSet(
 
     @extend_schema(request=PipelineWriteSerializer, responses=PipelineSerializer)
     def partial_update(self, request, pk):
-        data = self.validated_input(PipelineWriteSerializer)
-        pipeline = services.pipeline_update(user=request.user, pipeline=self.get_object(), **data)
+        data = self.validated_input(PipelineWriteSerializer, partial=request.method == "PATCH")
+        pipeline = self.get_object()
+        if data:  # a PATCH without a name keeps it
+            pipeline = services.pipeline_update(user=request.user, pipeline=pipeline, **data)
         return Response(self._read(pipeline))
 
     @extend_schema(request=PipelineWriteSerializer, responses=PipelineSerializer)

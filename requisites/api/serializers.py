@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from crm.api_serializers import ModelSerializer, Serializer
 from crm.validators import validate_country
 from requisites.identifiers import Kind
 from requisites.models import BankAccount, Preset, PresetField, Requisite
@@ -36,7 +37,7 @@ def _max_length(model, name: str) -> int:
 # Presets
 
 
-class PresetFieldSerializer(serializers.Serializer):
+class PresetFieldSerializer(Serializer):
     code = serializers.SlugField(max_length=_max_length(PresetField, "code"))
     label = serializers.CharField(max_length=_max_length(PresetField, "label"))
     kind = serializers.ChoiceField(
@@ -59,7 +60,7 @@ class CountryField(serializers.CharField):
         return super().to_internal_value(data).upper()
 
 
-class PresetSerializer(serializers.ModelSerializer):
+class PresetSerializer(ModelSerializer):
     country = CountryField(
         max_length=2,
         validators=[validate_country],
@@ -86,7 +87,7 @@ class PresetSerializer(serializers.ModelSerializer):
 # Requisites
 
 
-class AddressSerializer(serializers.Serializer):
+class AddressSerializer(Serializer):
     street = serializers.CharField(
         max_length=_max_length(Requisite, "address_street"), allow_blank=True, required=False
     )
@@ -106,7 +107,7 @@ class AddressSerializer(serializers.Serializer):
     )
 
 
-class BankAccountSerializer(serializers.Serializer):
+class BankAccountSerializer(Serializer):
     bank_name = serializers.CharField(
         max_length=_max_length(BankAccount, "bank_name"), allow_blank=True, required=False
     )
@@ -194,7 +195,7 @@ def _clean_values(values: dict) -> dict:
     return cleaned
 
 
-class RequisiteSerializer(serializers.ModelSerializer):
+class RequisiteSerializer(ModelSerializer):
     """Requisites of a company or a contact. On update, ``values``, ``address`` and
     ``accounts`` each replace the whole of what they hold when given, and keep it when left
     out."""

@@ -10,19 +10,18 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import exceptions, mixins, status, viewsets
+from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
 from accessrights.api import SettingsRightOrReadOnly
 from accessrights.rules import can_change_settings
 from companies.models import Company, Contact
+from crm.api import query_parameters
 from requisites import services
 from requisites.models import Preset, Requisite
 
 from .serializers import PresetSerializer, RequisiteSerializer
-
-TRUE = {"1", "true", "yes", "on"}
 
 
 def _write(service, **arguments):
@@ -145,17 +144,13 @@ class ContactRequisiteViewSet(_OwnerRequisiteViewSet):
     owner_field = "contact"
 
 
-@extend_schema_view(
-    list=extend_schema(
-        parameters=[
-            OpenApiParameter(
-                "all",
-                bool,
-                description="Include inactive presets (for users with the settings right).",
-            )
-        ]
+class PresetListParameters(serializers.Serializer):
+    all = serializers.BooleanField(
+        default=False, help_text="Include inactive presets (for users with the settings right)."
     )
-)
+
+
+@extend_schema_view(list=extend_schema(parameters=[PresetListParameters]))
 class PresetViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -180,7 +175,7 @@ class PresetViewSet(
         return presets
 
     def _all_asked(self) -> bool:
-        asked = self.request.query_params.get("all", "").lower() in TRUE
+        asked = query_parameters(self.request, PresetListParameters)["all"]
         return asked and can_change_settings(self.request.user)
 
     def create(self, request, *args, **kwargs):
