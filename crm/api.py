@@ -33,8 +33,10 @@ from rest_framework.views import set_rollback
 from accessrights.api.shares import ItemSharesMixin
 from crm.api_serializers import ModelSerializer, Serializer
 from crm.entities import ItemServices, services_of
+from crm.fields import catalogue_of_model
 from crm.history import comment_add, render_for_reader
 from crm.items import EditConflict
+from crm.serializer_fields import list_entry_field
 from crm.validators import parse_id
 from timeline.api import EventSerializer
 from timeline.models import Event
@@ -411,8 +413,25 @@ def active_users():
 ITEM_READ_ONLY = ["id", "created_at", "modified_at", "created_by", "modified_by"]
 
 
+def item_api_fields(model, *extra: str) -> list[str]:
+    """An item serializer's ``Meta.fields``: its id, the fields of its catalogue (the
+    declared ones), ``extra`` (read-only links such as a lead's conversion results), and its
+    version and bookkeeping."""
+    codes = [field.code for field in catalogue_of_model(model, custom=False)]
+    return ["id", *codes, *extra, "version", *ITEM_READ_ONLY[1:]]
+
+
 class ItemSerializer(ModelSerializer):
-    """What every CRM item's serializer has: its responsible person and its version."""
+    """What every CRM item's serializer has: its responsible person and its version; a field
+    holding a reference-list entry is given and shown by its code (from the catalogue), unless
+    the serializer declares it."""
+
+    def build_relational_field(self, field_name, relation_info):
+        declared = catalogue_of_model(self.Meta.model, custom=False)
+        field = next((f for f in declared if f.code == field_name), None)
+        if field is not None and field.reference_list and list_entry_field(field):
+            return list_entry_field(field)
+        return super().build_relational_field(field_name, relation_info)
 
     responsible = serializers.PrimaryKeyRelatedField(
         queryset=active_users(), required=False, help_text="Id of an active user."

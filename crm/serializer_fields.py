@@ -96,3 +96,19 @@ class ReadableIdsField(IdListField):
 
     def get_queryset(self):
         return self.model.objects.restrict(self.context["request"].user, "read")
+
+
+_list_fields: list = []
+
+
+def register_list_serializer_field(factory) -> None:
+    """How the API gives and shows a field holding an entry of a reference list:
+    ``factory(catalogue_field)`` gives ``(field class, its arguments)`` (the app keeping the
+    lists registers it: the framework does not know their table)."""
+    _list_fields[:] = [factory]
+
+
+def list_entry_field(field) -> tuple | None:
+    """The serializer field of a catalogue field holding a reference-list entry (None: no
+    app registered one)."""
+    return _list_fields[0](field) if _list_fields else None

@@ -9,7 +9,9 @@ class DictionariesConfig(AppConfig):
         from crm.entities import register_settings_tabs
         from crm.fields import register_catalogue_source, register_layout_source
         from crm.filters import register_list_filter
+        from crm.serializer_fields import register_list_serializer_field
 
+        from .api.fields import entry_code_field
         from .card_layouts import arranged
         from .custom_fields import custom_catalogue
         from .filters import entry_filter
@@ -17,5 +19,6 @@ class DictionariesConfig(AppConfig):
 
         register_settings_tabs("dictionaries", settings_tabs, order=10)
         register_list_filter(entry_filter)
+        register_list_serializer_field(entry_code_field)
         register_catalogue_source(custom_catalogue)
         register_layout_source(arranged)

@@ -4,10 +4,9 @@ from rest_framework import serializers
 
 from companies import communications as comms
 from companies.models import Communication, Company, Contact
-from crm.api import ITEM_READ_ONLY, ItemSerializer
+from crm.api import ITEM_READ_ONLY, ItemSerializer, item_api_fields
 from crm.api_serializers import Serializer
 from crm.serializer_fields import BoundedListField, ReadableIdsField
-from dictionaries.api.fields import EntryCodeField
 
 
 class CommunicationSerializer(Serializer):
@@ -41,51 +40,19 @@ class CommunicationsField(BoundedListField):
 class ClientSerializer(ItemSerializer):
     """An item with a source and phones, e-mails and websites (companies, contacts, leads)."""
 
-    source = EntryCodeField("SOURCE")
     phones = CommunicationsField(comms.PHONE)
     emails = CommunicationsField(comms.EMAIL)
     websites = CommunicationsField(comms.WEB)
 
 
 class CompanySerializer(ClientSerializer):
-    type = EntryCodeField("COMPANY_TYPE")
-    industry = EntryCodeField("INDUSTRY")
-    employees = EntryCodeField("EMPLOYEES")
-
     class Meta:
         model = Company
-        fields = [
-            "id",
-            "name",
-            "type",
-            "industry",
-            "employees",
-            "revenue",
-            "currency",
-            "address_street",
-            "address_city",
-            "address_region",
-            "address_postal_code",
-            "address_country",
-            "source",
-            "comments",
-            "responsible",
-            "opened",
-            "phones",
-            "emails",
-            "websites",
-            "version",
-            "created_at",
-            "modified_at",
-            "created_by",
-            "modified_by",
-        ]
+        fields = item_api_fields(Company)
         read_only_fields = ITEM_READ_ONLY
 
 
 class ContactSerializer(ClientSerializer):
-    honorific = EntryCodeField("HONORIFIC")
-    type = EntryCodeField("CONTACT_TYPE")
     companies = serializers.PrimaryKeyRelatedField(
         many=True,
         read_only=True,
@@ -94,29 +61,7 @@ class ContactSerializer(ClientSerializer):
 
     class Meta:
         model = Contact
-        fields = [
-            "id",
-            "honorific",
-            "first_name",
-            "last_name",
-            "middle_name",
-            "position",
-            "type",
-            "birthday",
-            "source",
-            "comments",
-            "responsible",
-            "opened",
-            "phones",
-            "emails",
-            "websites",
-            "companies",
-            "version",
-            "created_at",
-            "modified_at",
-            "created_by",
-            "modified_by",
-        ]
+        fields = item_api_fields(Contact)
         read_only_fields = ITEM_READ_ONLY
 
 

@@ -5,7 +5,7 @@ from rest_framework import serializers
 
 from companies.api.serializers import ClientSerializer, ReadableCompanyField
 from companies.models import Contact
-from crm.api import ITEM_READ_ONLY, ItemSerializer
+from crm.api import ITEM_READ_ONLY, ItemSerializer, item_api_fields
 from crm.api_serializers import Serializer
 from crm.serializer_fields import ReadableIdsField
 from deals.models import Deal, Lead
@@ -43,11 +43,6 @@ class DealStageField(serializers.Field):
         )
 
 
-# What every deal and lead ends with: who and whether everyone sees it, and its bookkeeping.
-ITEM_TAIL = ["responsible", "opened", "comments", "version", "created_at", "modified_at",
-             "created_by", "modified_by"]  # fmt: skip
-
-
 class _ShownIfReadable:
     """A link the viewset prefetches through ``restrict()``: shown from the prefetched object
     (null when the reader may not read it), not from the raw id column."""
@@ -81,14 +76,14 @@ class ContactIdsField(ReadableIdsField):
 
 
 class DealSerializer(ItemSerializer):
-    source = EntryCodeField("SOURCE")
+    """A deal: its stage (which decides its pipeline), amount, dates and client."""
+
     pipeline = serializers.PrimaryKeyRelatedField(
         queryset=Pipeline.objects.all(),
         required=False,
         help_text="Id of the pipeline. Given without a stage: the first stage of that pipeline.",
     )
     stage = DealStageField()
-    type = EntryCodeField("DEAL_TYPE")
     company = DealCompanyField(
         required=False,
         allow_null=True,
@@ -100,24 +95,7 @@ class DealSerializer(ItemSerializer):
 
     class Meta:
         model = Deal
-        fields = [
-            "id",
-            "title",
-            "pipeline",
-            "stage",
-            "type",
-            "source",
-            "amount",
-            "currency",
-            "probability",
-            "begin_date",
-            "close_date",
-            "company",
-            "contacts",
-            "closed",
-            "lead",
-            *ITEM_TAIL,
-        ]
+        fields = item_api_fields(Deal, "closed", "lead")
         read_only_fields = [*ITEM_READ_ONLY, "closed"]
 
 
@@ -144,33 +122,12 @@ class LeadSerializer(ClientSerializer):
         allow_null=False,
         help_text="Code of a lead stage (STATUS list); CONVERTED is reached by converting.",
     )
-    honorific = EntryCodeField("HONORIFIC")
     company = LinkedIdField(help_text="Id of the company the conversion produced or found.")
     contact = LinkedIdField(help_text="Id of the contact the conversion produced or found.")
 
     class Meta:
         model = Lead
-        fields = [
-            "id",
-            "title",
-            "stage",
-            "honorific",
-            "first_name",
-            "last_name",
-            "middle_name",
-            "position",
-            "company_name",
-            "amount",
-            "currency",
-            "source",
-            "phones",
-            "emails",
-            "websites",
-            "company",
-            "contact",
-            "closed",
-            *ITEM_TAIL,
-        ]
+        fields = item_api_fields(Lead, "company", "contact", "closed")
         read_only_fields = [*ITEM_READ_ONLY, "closed"]
 
     def validate_stage(self, stage):

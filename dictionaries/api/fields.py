@@ -34,3 +34,9 @@ class EntryCodeField(serializers.Field):
             _("“%(code)s” is not a code of the %(list)s list; use one of: %(allowed)s.")
             % {"code": code, "list": self.list_code, "allowed": allowed}
         )
+
+
+def entry_code_field(field) -> tuple:
+    """A catalogue field's entry, given and shown as its code (registered with
+    ``crm.serializer_fields.register_list_serializer_field``)."""
+    return EntryCodeField, {"list_code": field.reference_list}
