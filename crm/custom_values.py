@@ -89,7 +89,8 @@ def _linked_id(field: CatalogueField, value, user) -> int:
     return pk
 
 
-def _value(field: CatalogueField, value, user):
+def clean_value(field: CatalogueField, value, user):
+    """One field's value (or values) as the column keeps it; ValidationError otherwise."""
     if _blank(value):
         return [] if field.multiple else None
     if field.multiple:
@@ -113,13 +114,13 @@ def clean_custom(entity_key: str, user, current: dict, given, *, new: bool) -> d
     fields = custom_fields(entity_key)
     errors: dict[str, list[str]] = {}
     result = {code: value for code, value in (current or {}).items() if code in fields}
-    for code, value in given.items():
+    for code, given_value in given.items():
         field = fields.get(code)
         if field is None:
             errors[str(code)[:60]] = [_("This item type has no field %s.") % str(code)[:60]]
             continue
         try:
-            result[code] = _value(field, value, user)
+            result[code] = clean_value(field, given_value, user)
         except ValidationError as error:
             errors[code] = error.messages
     for code, field in fields.items():

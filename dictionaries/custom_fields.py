@@ -18,6 +18,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from accessrights.rules import check_settings_right
+from crm.custom_values import clean_value
 from crm.entities import entity_type, entity_types
 from crm.fields import CatalogueField, FieldKind
 from crm.filters import CustomExactFilter
@@ -99,6 +100,11 @@ def _clean_options(kind: str, given, existing: list[dict]) -> list[dict]:
     return options
 
 
+def _shape(field: CustomField) -> dict:
+    return {name: getattr(field, name) for name in ("entity", "label", "kind", "multiple",
+                                                    "required", "help_text")}  # fmt: skip
+
+
 def _validate(field: CustomField) -> None:
     try:
         entity_type(field.entity)
@@ -107,6 +113,15 @@ def _validate(field: CustomField) -> None:
     if field.multiple and field.kind in (Kind.BOOLEAN,):
         raise ValidationError({"multiple": _("A yes-or-no field holds one value.")})
     field.full_clean(exclude=["code"])
+    if field.default is not None:
+        if field.kind in LINK_KINDS or field.kind == Kind.USER:
+            raise ValidationError({"default": _("A link or a user has no default.")})
+        options = list(field.options or ())
+        row = catalogue_field(CustomField(**{**_shape(field), "options": options, "code": "X"}))
+        try:
+            field.default = clean_value(row, field.default, None)
+        except ValidationError as error:
+            raise ValidationError({"default": error.messages}) from None
 
 
 @transaction.atomic

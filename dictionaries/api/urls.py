@@ -1,5 +1,6 @@
 from rest_framework.routers import SimpleRouter
 
+from .catalogue import FieldViewSet, LayoutViewSet
 from .views import DictionaryViewSet, EntryViewSet, PipelineViewSet
 
 router = SimpleRouter()
@@ -8,5 +9,7 @@ router.register(
     r"dictionaries/(?P<list_code>[A-Z_]+)/entries", EntryViewSet, basename="dictionary-entry"
 )
 router.register("pipelines", PipelineViewSet, basename="pipeline")
+router.register(r"fields/(?P<entity>[a-z_]+)", FieldViewSet, basename="catalogue-field")
+router.register("layouts", LayoutViewSet, basename="layout")
 
 urlpatterns = router.urls
