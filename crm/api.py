@@ -36,7 +36,7 @@ from crm.entities import ItemServices, services_of
 from crm.fields import catalogue_of_model
 from crm.history import comment_add, render_for_reader
 from crm.items import EditConflict
-from crm.serializer_fields import list_entry_field
+from crm.serializer_fields import CustomValuesField, list_entry_field
 from crm.validators import parse_id
 from timeline.api import EventSerializer
 from timeline.models import Event
@@ -415,16 +415,18 @@ ITEM_READ_ONLY = ["id", "created_at", "modified_at", "created_by", "modified_by"
 
 def item_api_fields(model, *extra: str) -> list[str]:
     """An item serializer's ``Meta.fields``: its id, the fields of its catalogue (the
-    declared ones), ``extra`` (read-only links such as a lead's conversion results), and its
-    version and bookkeeping."""
+    declared ones), ``custom`` (the custom values), ``extra`` (read-only links such as a lead's
+    conversion results), and its version and bookkeeping."""
     codes = [field.code for field in catalogue_of_model(model, custom=False)]
-    return ["id", *codes, *extra, "version", *ITEM_READ_ONLY[1:]]
+    return ["id", *codes, "custom", *extra, "version", *ITEM_READ_ONLY[1:]]
 
 
 class ItemSerializer(ModelSerializer):
     """What every CRM item's serializer has: its responsible person and its version; a field
     holding a reference-list entry is given and shown by its code (from the catalogue), unless
     the serializer declares it."""
+
+    custom = CustomValuesField()
 
     def build_relational_field(self, field_name, relation_info):
         declared = catalogue_of_model(self.Meta.model, custom=False)

@@ -17,7 +17,7 @@ from django.core.validators import EmailValidator, URLValidator
 from django.utils import formats
 from django.utils.translation import gettext as _
 
-from .fields import CatalogueField, FieldKind, catalogue
+from .fields import CatalogueField, FieldKind, catalogue, catalogue_of_model
 
 MAX_TEXT = 20_000
 MAX_VALUES = 100
@@ -151,3 +151,28 @@ def shown(field: CatalogueField, raw) -> str:
     if field.kind in (FieldKind.DECIMAL, FieldKind.INTEGER):
         return formats.number_format(Decimal(str(raw)), force_grouping=True)
     return str(raw)
+
+
+def readable_custom(model, stored: dict, user) -> dict:
+    """``stored`` as ``user`` may read it: only fields that exist, and of a link to another
+    CRM item only the items they may read (one query per link field holding values)."""
+    fields = {f.code: f for f in catalogue_of_model(model) if f.custom}
+    shown = {}
+    for code, raw in stored.items():
+        field = fields.get(code)
+        if field is None:
+            continue
+        if field.kind == FieldKind.ITEM_LINK and raw not in (None, []):
+            ids = raw if isinstance(raw, list) else [raw]
+            readable = set(
+                field.related_model.objects.restrict(user, "read")
+                .filter(pk__in=ids)
+                .values_list("pk", flat=True)
+            )
+            raw = (
+                [pk for pk in ids if pk in readable]
+                if field.multiple
+                else (raw if raw in readable else None)
+            )
+        shown[code] = raw
+    return shown

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from crm.custom_values import readable_custom
 from crm.validators import parse_id
 
 MAX_IDS = 1000
@@ -112,3 +113,29 @@ def list_entry_field(field) -> tuple | None:
     """The serializer field of a catalogue field holding a reference-list entry (None: no
     app registered one)."""
     return _list_fields[0](field) if _list_fields else None
+
+
+@extend_schema_field(
+    {"type": "object", "additionalProperties": True,
+     "description": "Custom field values by code (UF_CRM_...): list values as option ids, "
+                    "links as ids of items you may read, users as user ids; see "
+                    "/api/v1/fields/{entity}/. Given codes are written, the others kept."}
+)  # fmt: skip
+class CustomValuesField(serializers.Field):
+    """An item's custom field values (its ``custom`` column): shown for the fields that exist,
+    a linked item the reader may not read left out; given as an object that the item services
+    check code by code (``crm.custom_values``)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def to_representation(self, stored):
+        model = self.parent.Meta.model
+        request = self.context.get("request")
+        return readable_custom(model, stored or {}, getattr(request, "user", None))
+
+    def to_internal_value(self, data):
+        if not isinstance(data, dict):
+            raise serializers.ValidationError(_("Give custom fields as an object of codes."))
+        return data

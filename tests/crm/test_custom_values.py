@@ -243,3 +243,28 @@ def test_a_custom_link_filter_cannot_probe_a_hidden_item(admin, fields, client):
     probe = client.get("/companies/", {"UF_CRM_PARTNER": hidden.pk}).content.decode()
     missing = client.get("/companies/", {"UF_CRM_PARTNER": hidden.pk + 999}).content.decode()
     assert "Linked" not in probe and "Linked" not in missing
+
+
+def test_the_api_takes_and_shows_custom_values(admin, fields):
+    from tests.conftest import token_client
+    from tests.helpers import refused
+
+    api = token_client(admin)
+    hidden = services.company_create(user=admin, name="Secret partner", opened=False)
+    created = api.post("/api/v1/companies/", {
+        "name": "Acme", "custom": {"UF_CRM_TIER": 2, "UF_CRM_SEATS": 12,
+                                   "UF_CRM_PARTNER": hidden.pk}}, format="json")  # fmt: skip
+    assert created.status_code == 201, created.content
+    body = created.json()
+    assert body["custom"] == {"UF_CRM_TIER": 2, "UF_CRM_SEATS": 12, "UF_CRM_PARTNER": hidden.pk}
+    url = f"/api/v1/companies/{body['id']}/"
+    patched = api.patch(url, {"custom": {"UF_CRM_SEATS": 13}}, format="json")
+    assert patched.json()["custom"] == {"UF_CRM_TIER": 2, "UF_CRM_SEATS": 13,
+                                        "UF_CRM_PARTNER": hidden.pk}  # fmt: skip
+    refused(api, "patch", url, 400, {"custom": {"UF_CRM_TIER": 99}}, field="UF_CRM_TIER")
+    refused(api, "patch", url, 400, {"custom": {"UF_CRM_HOBBY": "golf"}}, field="UF_CRM_HOBBY")
+    refused(api, "patch", url, 400, {"custom": ["UF_CRM_TIER"]}, field="custom")
+    reader = UserFactory()
+    give_role(reader, {"company": {"read": "open"}})
+    seen = token_client(reader).get(url).json()["custom"]
+    assert seen == {"UF_CRM_TIER": 2, "UF_CRM_SEATS": 13, "UF_CRM_PARTNER": None}
