@@ -268,3 +268,19 @@ def test_the_api_takes_and_shows_custom_values(admin, fields):
     give_role(reader, {"company": {"read": "open"}})
     seen = token_client(reader).get(url).json()["custom"]
     assert seen == {"UF_CRM_TIER": 2, "UF_CRM_SEATS": 13, "UF_CRM_PARTNER": None}
+
+
+def test_the_api_lists_filter_by_custom_fields(admin, fields):
+    from tests.conftest import token_client
+
+    api = token_client(admin)
+    gold = {"UF_CRM_TIER": 1, "UF_CRM_BUDGET": "1500"}
+    services.company_create(user=admin, name="Gold one", custom=gold)
+    services.company_create(user=admin, name="Silver one", custom={"UF_CRM_TIER": 2})
+
+    def names(query):
+        return {c["name"] for c in api.get("/api/v1/companies/", query).json()["results"]}
+
+    assert names({"UF_CRM_TIER": 2}) == {"Silver one"}
+    assert names({"UF_CRM_BUDGET_min": 1000}) == {"Gold one"}
+    assert api.get("/api/v1/companies/", {"UF_CRM_TIER": "gold"}).status_code == 400
