@@ -27,6 +27,10 @@ class CustomFieldForm(forms.ModelForm):
         label=gettext_lazy("Options, one per line"), required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
     )  # fmt: skip
+    default_value = forms.CharField(
+        label=gettext_lazy("Default value"), required=False, max_length=255,
+        help_text=gettext_lazy("What a new item gets: as you would type it (an option's name)."),
+    )  # fmt: skip
 
     class Meta:
         model = CustomField
@@ -38,6 +42,15 @@ class CustomFieldForm(forms.ModelForm):
             for fixed in ("kind", "multiple"):  # a field's shape never changes
                 self.fields[fixed].disabled = True
             self.initial["option_lines"] = "\n".join(o["label"] for o in self.instance.options)
+            self.initial["default_value"] = self._shown_default()
+
+    def _shown_default(self) -> str:
+        default = self.instance.default
+        labels = {o["id"]: o["label"] for o in self.instance.options}
+        return "" if default is None else str(labels.get(default, default))
+
+    def default(self):
+        return self.cleaned_data["default_value"].strip() or None
 
     def options(self) -> list[dict]:
         lines = [line.strip() for line in self.cleaned_data["option_lines"].splitlines()]
@@ -66,7 +79,11 @@ def custom_fields_page(request, entity: str):
         data = {name: form.cleaned_data[name] for name in CustomFieldForm.Meta.fields}
         try:
             field = services.custom_field_create(
-                user=request.user, entity=entity, options=form.options(), **data
+                user=request.user,
+                entity=entity,
+                options=form.options(),
+                default=form.default(),
+                **data,
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -91,6 +108,7 @@ def custom_field_page(request, entity: str, pk: int):
     if request.method == "POST" and form.is_valid():
         changes = {name: form.cleaned_data[name]
                    for name in ("label", "required", "help_text", "sort")}  # fmt: skip
+        changes["default"] = form.default()
         if field.kind == CustomField.Kind.LIST:
             changes["options"] = form.options()
         try:

@@ -105,11 +105,15 @@ def _shape(field: CustomField) -> dict:
                                                     "required", "help_text")}  # fmt: skip
 
 
-def _validate(field: CustomField) -> None:
+def _check_entity(entity: str) -> None:
     try:
-        entity_type(field.entity)
+        entity_type(entity)
     except KeyError:
-        raise ValidationError({"entity": _("There is no item type “%s”.") % field.entity}) from None
+        raise ValidationError({"entity": _("There is no item type “%s”.") % entity}) from None
+
+
+def _validate(field: CustomField) -> None:
+    _check_entity(field.entity)
     if field.multiple and field.kind in (Kind.BOOLEAN,):
         raise ValidationError({"multiple": _("A yes-or-no field holds one value.")})
     field.full_clean(exclude=["code"])
@@ -134,8 +138,9 @@ def custom_field_create(*, user, entity: str, label: str, kind: str, multiple: b
         entity=entity, label=str(label).strip(), kind=kind, multiple=multiple,
         required=required, default=default, help_text=help_text, sort=sort,
     )  # fmt: skip
-    _validate(field)
+    _check_entity(entity)
     field.options = _clean_options(kind, list(options or ()), [])
+    _validate(field)
     field.code = _code_for(entity, field.label)
     field.save()
     custom_fields_changed()

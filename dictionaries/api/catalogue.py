@@ -74,6 +74,7 @@ class CatalogueFieldSerializer(Serializer):
     list = serializers.CharField(allow_blank=True, help_text="The reference list's code.")
     options = OptionSerializer(many=True, help_text="A custom list's options.")
     help_text = serializers.CharField(allow_blank=True)
+    default = serializers.JSONField(allow_null=True, help_text="What a new item gets.")
     usable_in = UsableInSerializer()
 
 
@@ -106,6 +107,7 @@ def field_data(field, hidden: set[str]) -> dict:
         "list": field.reference_list,
         "options": options,
         "help_text": field.help_text,
+        "default": field.default,
         "usable_in": usable_in,
     }
 
@@ -118,6 +120,10 @@ class CustomFieldWriteSerializer(Serializer):
     help_text = serializers.CharField(max_length=500, required=False, default="", allow_blank=True)
     sort = serializers.IntegerField(min_value=0, max_value=1_000_000, required=False, default=500)
     options = OptionSerializer(many=True, required=False, default=list)
+    default = serializers.JSONField(
+        required=False, allow_null=True, default=None,
+        help_text="What a new item gets, as a value of the field (an option's id or label).",
+    )  # fmt: skip
 
 
 class CustomFieldChangeSerializer(Serializer):
@@ -126,6 +132,7 @@ class CustomFieldChangeSerializer(Serializer):
     help_text = serializers.CharField(max_length=500, required=False, allow_blank=True)
     sort = serializers.IntegerField(min_value=0, max_value=1_000_000, required=False)
     options = OptionSerializer(many=True, required=False)
+    default = serializers.JSONField(required=False, allow_null=True)
 
 
 def _item_type(entity: str):

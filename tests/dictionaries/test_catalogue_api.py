@@ -95,3 +95,18 @@ def test_a_layout_is_read_set_refused_with_its_reason_and_reset(admin_api):
     assert admin_api.delete(url).status_code == 204
     assert not CardLayout.objects.exists()
     assert admin_api.get("/api/v1/layouts/spaceship/").status_code == 404
+
+
+def test_defaults_are_checked_like_values_and_given_to_new_items(admin_api, client, admin):
+    created = admin_api.post("/api/v1/fields/company/", {**TIER, "default": "Silver"},
+                             format="json")  # fmt: skip
+    assert created.status_code == 201 and created.json()["default"] == 2
+    seats = {"label": "Seats", "kind": "integer", "default": "many"}
+    refused(admin_api, "post", "/api/v1/fields/company/", 400, seats, field="default")
+    company = admin_api.post("/api/v1/companies/", {"name": "Acme"}, format="json").json()
+    assert company["custom"] == {"UF_CRM_TIER": 2}
+    client.force_login(admin)
+    page = client.post("/settings/fields/company/", {"label": "Seats", "kind": "integer",
+                                                     "sort": 1, "default_value": "5"})  # fmt: skip
+    assert page.status_code == 302
+    assert CustomField.objects.get(code="UF_CRM_SEATS").default == 5
