@@ -20,5 +20,16 @@ class DictionariesConfig(AppConfig):
         register_settings_tabs("dictionaries", settings_tabs, order=10)
         register_list_filter(entry_filter)
         register_list_serializer_field(entry_code_field)
+        _register_job_kinds()
         register_catalogue_source(custom_catalogue)
         register_layout_source(arranged)
+
+
+def _register_job_kinds() -> None:
+    from django.utils.translation import gettext_lazy as _
+
+    from crm.jobs import KINDS, JobKind
+
+    KINDS["custom_field.purge"] = JobKind(
+        "dictionaries.tasks.purge_custom_values_job", _("Purge a deleted field's values")
+    )

@@ -22,6 +22,7 @@ from crm.custom_values import clean_value
 from crm.entities import entity_type, entity_types
 from crm.fields import CatalogueField, FieldKind
 from crm.filters import CustomExactFilter
+from crm.jobs import job_start
 
 from .models import CustomField
 from .shared_cache import SharedSettings
@@ -200,10 +201,13 @@ def _refuse_removing_used_options(field: CustomField, kept: set[int]) -> None:
 
 @transaction.atomic
 def custom_field_delete(*, user, field: CustomField) -> None:
-    """Hide the field everywhere at once; its code stays taken."""
+    """Hide the field everywhere at once (its code stays taken); its values are purged from
+    the items by a background job, started once this commits."""
     check_settings_right(user)
     CustomField.objects.filter(pk=field.pk).update(deleted_at=timezone.now())
     custom_fields_changed()
+    job_start(user=user, kind="custom_field.purge",
+              parameters={"entity": field.entity, "code": field.code})  # fmt: skip
 
 
 # The catalogue's view of the definitions

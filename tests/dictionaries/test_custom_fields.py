@@ -178,3 +178,26 @@ def test_the_settings_page_needs_the_settings_right(client, user):
     refused = client.post("/settings/fields/company/", {"label": "Tier", "kind": "string",
                                                         "sort": 1})  # fmt: skip
     assert refused.status_code == 403 and not CustomField.objects.exists()
+
+
+def test_a_deleted_fields_values_are_purged_by_a_job(
+    admin, settings, django_capture_on_commit_callbacks
+):
+    from companies.models import Company
+    from companies.services import company_create
+    from crm.models import Job
+
+    settings.JOB_CHUNK_SIZE = 2  # three chunks for five companies
+    field = tier(admin)
+    other = custom_field_create(user=admin, entity="company", label="Seats", kind="integer")
+    for number in range(5):
+        company_create(user=admin, name=f"C{number}",
+                       custom={"UF_CRM_TIER": 1, other.code: number})  # fmt: skip
+    company_create(user=admin, name="Without")
+    with django_capture_on_commit_callbacks(execute=True):  # the job starts once committed
+        custom_field_delete(user=admin, field=field)
+    job = Job.objects.get(kind="custom_field.purge")
+    assert (job.status, job.done, job.total) == ("done", 5, 5)
+    assert all("UF_CRM_TIER" not in c.custom for c in Company.objects.all())
+    assert sorted(c.custom.get(other.code) for c in Company.objects.exclude(name="Without")) == [
+        0, 1, 2, 3, 4]  # fmt: skip
