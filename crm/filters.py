@@ -204,10 +204,13 @@ class CustomExactFilter(django_filters.Filter):
     def filter(self, qs, value):
         if value in (None, ""):
             return qs
+        if connection.vendor == "postgresql":
+            # JSON containment (custom @> '{"CODE": value}'), which the GIN index of each item
+            # table's custom column serves.
+            held = [value] if self.multiple else value
+            return qs.filter(custom__contains={self.field_name: held})
         if not self.multiple:
             return qs.filter(**{f"custom__{self.field_name}": value})
-        if connection.vendor == "postgresql":
-            return qs.filter(**{f"custom__{self.field_name}__contains": [value]})
         # Elsewhere (SQLite has no JSON containment): the list's JSON text holds the value.
         text, alias = json.dumps(value), f"_custom_{self.field_name.lower()}"
         qs = qs.alias(**{alias: _custom_key(self.field_name)})

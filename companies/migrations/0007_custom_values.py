@@ -3,6 +3,27 @@
 from django.db import migrations, models
 
 
+# PostgreSQL only: the list filters of custom fields ask for containment (custom @> '{...}'),
+# which a GIN index serves; SQLite (laptops) does without.
+TABLES = ('companies_company', 'companies_contact')
+
+
+def create_indexes(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        for table in TABLES:
+            schema_editor.execute(
+                f"CREATE INDEX IF NOT EXISTS {table}_custom_gin ON {table} "
+                "USING gin (custom jsonb_path_ops)"
+            )
+
+
+def drop_indexes(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        for table in TABLES:
+            schema_editor.execute(f"DROP INDEX IF EXISTS {table}_custom_gin")
+
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -20,4 +41,5 @@ class Migration(migrations.Migration):
             name='custom',
             field=models.JSONField(blank=True, db_default={}, default=dict, editable=False, verbose_name='custom fields'),
         ),
+        migrations.RunPython(create_indexes, drop_indexes),
     ]

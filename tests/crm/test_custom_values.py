@@ -284,3 +284,21 @@ def test_the_api_lists_filter_by_custom_fields(admin, fields):
     assert names({"UF_CRM_TIER": 2}) == {"Silver one"}
     assert names({"UF_CRM_BUDGET_min": 1000}) == {"Gold one"}
     assert api.get("/api/v1/companies/", {"UF_CRM_TIER": "gold"}).status_code == 400
+
+
+def test_on_postgresql_a_custom_list_filter_can_use_the_gin_index(admin, fields):
+    from django.db import connection
+
+    from companies.filters import CompanyFilterSet
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the GIN index of custom values is PostgreSQL's")
+    services.company_create(user=admin, name="Gold one", custom={"UF_CRM_TIER": 1})
+    filtered = CompanyFilterSet({"UF_CRM_TIER": "1"}, Company.objects.all()).qs
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # a tiny table: make the plan show it
+        sql, params = filtered.query.sql_with_params()
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "companies_company_custom_gin" in plan, plan
+    assert [c.name for c in filtered] == ["Gold one"]
