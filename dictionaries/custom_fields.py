@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from accessrights.rules import check_settings_right
 from crm.custom_values import clean_value
-from crm.entities import entity_type, entity_types
+from crm.entities import entity_type
 from crm.fields import CatalogueField, FieldKind
 from crm.filters import CustomExactFilter
 from crm.jobs import job_start
@@ -101,11 +101,6 @@ def _clean_options(kind: str, given, existing: list[dict]) -> list[dict]:
     return options
 
 
-def _shape(field: CustomField) -> dict:
-    return {name: getattr(field, name) for name in ("entity", "label", "kind", "multiple",
-                                                    "required", "help_text")}  # fmt: skip
-
-
 def _check_entity(entity: str) -> None:
     try:
         entity_type(entity)
@@ -121,8 +116,7 @@ def _validate(field: CustomField) -> None:
     if field.default is not None:
         if field.kind in LINK_KINDS or field.kind == Kind.USER:
             raise ValidationError({"default": _("A link or a user has no default.")})
-        options = list(field.options or ())
-        row = catalogue_field(CustomField(**{**_shape(field), "options": options, "code": "X"}))
+        row = catalogue_row(field)  # its options are set: the default is checked against them
         try:
             field.default = clean_value(row, field.default, None)
         except ValidationError as error:
@@ -228,7 +222,7 @@ def custom_fields_changed() -> None:
     definitions.changed()
 
 
-def catalogue_field(field: CustomField) -> CatalogueField:
+def catalogue_row(field: CustomField) -> CatalogueField:
     """The catalogue's row for a custom field."""
     target = None
     if field.kind in LINK_KINDS:
@@ -246,9 +240,4 @@ def catalogue_field(field: CustomField) -> CatalogueField:
 def custom_catalogue(entity_key: str) -> list[CatalogueField]:
     """The custom fields of ``entity_key`` as catalogue rows, in their order (the source the
     catalogue reads, registered in ``DictionariesConfig.ready()``)."""
-    return [catalogue_field(field) for field in definitions.get().get(entity_key, ())]
-
-
-def custom_field_entities() -> list[str]:
-    """The item types custom fields can be added to: every registered one."""
-    return [registered.key for registered in entity_types()]
+    return [catalogue_row(field) for field in definitions.get().get(entity_key, ())]

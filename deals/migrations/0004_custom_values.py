@@ -2,26 +2,15 @@
 
 from django.db import migrations, models
 
+from crm.pg_indexes import postgres_indexes
+
 
 # PostgreSQL only: the list filters of custom fields ask for containment (custom @> '{...}'),
-# which a GIN index serves; SQLite (laptops) does without.
-TABLES = ('deals_deal', 'deals_lead')
-
-
-def create_indexes(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        for table in TABLES:
-            schema_editor.execute(
-                f"CREATE INDEX IF NOT EXISTS {table}_custom_gin ON {table} "
-                "USING gin (custom jsonb_path_ops)"
-            )
-
-
-def drop_indexes(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        for table in TABLES:
-            schema_editor.execute(f"DROP INDEX IF EXISTS {table}_custom_gin")
-
+# which a GIN index serves.
+GIN_INDEXES = {
+    "deals_deal_custom_gin": "deals_deal USING gin (custom jsonb_path_ops)",
+    "deals_lead_custom_gin": "deals_lead USING gin (custom jsonb_path_ops)",
+}
 
 
 class Migration(migrations.Migration):
@@ -41,5 +30,5 @@ class Migration(migrations.Migration):
             name='custom',
             field=models.JSONField(blank=True, db_default={}, default=dict, editable=False, verbose_name='custom fields'),
         ),
-        migrations.RunPython(create_indexes, drop_indexes),
+        postgres_indexes(GIN_INDEXES),
     ]
