@@ -30,12 +30,12 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
-from accessrights.api.shares import ItemSharesMixin
 from crm.api_serializers import ModelSerializer, Serializer
 from crm.entities import ItemServices, services_of
 from crm.fields import catalogue_of_model
 from crm.history import comment_add, render_for_reader
 from crm.items import EditConflict
+from crm.rights_api.shares import ItemSharesMixin
 from crm.serializer_fields import CustomValuesField, list_entry_field
 from crm.validators import parse_id
 from timeline.api import EventSerializer

@@ -10,7 +10,7 @@ from .schema import CachedSchemaGenerator
 api_v1 = [
     path("", include("dictionaries.api.urls")),
     path("", include("companies.api.urls")),
-    path("", include("accessrights.api.urls")),
+    path("", include("crm.rights_api.urls")),
     path("", include("requisites.api.urls")),
     path("", include("deals.api.urls")),
 ]

@@ -1,8 +1,6 @@
-"""The REST API of access rights: departments, roles and their grids, shares of single items.
+"""The permission classes of the REST API: who may change the CRM settings.
 
-``permissions`` holds the permission classes other apps' APIs use; ``views`` and ``urls`` the
-departments and roles endpoints; ``shares`` a viewset mixin giving any restricted CRM item
-viewset its ``/<id>/shares/`` endpoints.
+The rights endpoints themselves (departments, roles, shares) are in ``crm.rights_api``.
 """
 
 from .permissions import SettingsRight, SettingsRightOrReadOnly

@@ -6,13 +6,13 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from accessrights import services
+from accessrights.api import SettingsRight
 from accessrights.models import Department, Role
 from crm.api import TimelinePagination
 from crm.entities import ItemServices
 from timeline.api import EventSerializer
 from timeline.models import Event
 
-from .permissions import SettingsRight
 from .serializers import DepartmentSerializer, RoleSerializer
 
 
