@@ -9,7 +9,6 @@ from functools import partial
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -72,17 +71,17 @@ class CompanyListView(ItemListView):
     filterset_class = CompanyFilterSet
     list_name = "companies"
     bulk_url_name = "companies:company_bulk"
-    select_related = ("type", "industry", "responsible")
     prefetch_related = ("communications",)
-    row_template = "companies/_company_row.html"
-    columns = (
-        (gettext_lazy("Name"), "name"),
-        (gettext_lazy("Type"), ""),
-        (gettext_lazy("Industry"), ""),
-        (gettext_lazy("Phones and e-mails"), ""),
-        (gettext_lazy("Responsible"), ""),
-        (gettext_lazy("Created"), "created"),
-        (gettext_lazy("Modified"), "modified"),
+    title_label = gettext_lazy("Name")
+    title_fields = ("name",)
+    default_columns = (
+        "type",
+        "industry",
+        "phones",
+        "emails",
+        "responsible",
+        "created_at",
+        "modified_at",
     )
 
     def get_context_data(self, **kwargs):
@@ -166,22 +165,13 @@ class ContactListView(ItemListView):
     filterset_class = ContactFilterSet
     list_name = "contacts"
     bulk_url_name = "companies:contact_bulk"
-    select_related = ("type", "responsible")
     prefetch_related = ("communications",)
-    row_template = "companies/_contact_row.html"
-    columns = (
-        (gettext_lazy("Name"), "name"),
-        (gettext_lazy("Companies"), ""),
-        (gettext_lazy("Type"), ""),
-        (gettext_lazy("Phones and e-mails"), ""),
-        (gettext_lazy("Responsible"), ""),
-        (gettext_lazy("Created"), "created"),
-        (gettext_lazy("Modified"), "modified"),
-    )
-
-    def get_queryset(self):
-        readable = Company.objects.restrict(self.request.user, "read").order_by("name")
-        return super().get_queryset().prefetch_related(Prefetch("companies", queryset=readable))
+    title_label = gettext_lazy("Name")
+    title_fields = ("last_name", "first_name", "middle_name")
+    default_columns = (
+        "position", "companies", "type", "phones", "emails", "responsible", "created_at",
+        "modified_at",
+    )  # fmt: skip
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

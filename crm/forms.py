@@ -3,6 +3,7 @@ custom fields of the item type (an input by kind; their values go to the service
 ``custom``, which check them as for every door)."""
 
 import json
+import math
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -187,3 +188,13 @@ def custom_form_field(field: CatalogueField) -> forms.Field:
         return forms.IntegerField(min_value=1, **{**options, "help_text": help_text})
     widget = forms.Textarea(attrs={"rows": 3}) if field.custom_kind == "text" else None
     return forms.CharField(max_length=20_000, widget=widget, **options)
+
+
+def posted_position(data, name: str, default: float) -> float:
+    """The position a page's arrange widget posted as ``name`` (a number; anything else,
+    infinities and NaN included, keeps ``default``)."""
+    try:
+        position = float(data.get(name, default))
+    except ValueError:
+        return default
+    return position if math.isfinite(position) else default

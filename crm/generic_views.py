@@ -21,10 +21,12 @@ from accessrights.restriction import check
 from crm.items import EditConflict
 from timeline.models import Event
 
+from . import list_columns
 from .bulk import bulk_job_start
 from .cards import card_sections, card_select_related, readable_links
 from .entities import entity_type_of, services_of
 from .filterspecs import spec_from_query
+from .forms import posted_position
 from .history import comment_add, render_for_reader
 from .models import FilterPreset
 from .pagination import CappedCountPaginator, PeekPage, capped_count
@@ -86,12 +88,31 @@ class ItemListView(RestrictedItemMixin, TemplateView):
     template_name = "generic/item_list.html"
     filterset_class = None
     list_name = ""  # key of saved filter presets, e.g. "companies"
-    row_template = ""  # the <td> cells of one item
-    columns: tuple = ()  # (label, ordering key or "") per cell
+    title_label = ""  # the first column: the item itself, linked to its card
+    title_fields: tuple[str, ...] = ()  # the catalogue fields it shows (not columns of their own)
+    default_columns: tuple[str, ...] = ()  # catalogue codes (and created_at, modified_at)
     bulk_url_name = ""
 
+    @property
+    def entity_key(self) -> str:
+        return entity_type_of(self.model).key
+
+    def columns(self) -> list:
+        if not hasattr(self, "_columns"):
+            self._columns = list_columns.columns_for(
+                self.request.user, self.entity_key, self.filterset_class,
+                default=self.default_columns, exclude=self.title_fields,
+            )  # fmt: skip
+        return self._columns
+
     def get_queryset(self) -> QuerySet:
-        return self.restricted().order_by("-id")
+        columns = self.columns()
+        return (
+            self.restricted()
+            .select_related(*list_columns.select_related(columns))
+            .prefetch_related(*list_columns.prefetches(columns, self.request.user))
+            .order_by("-id")
+        )
 
     def page_size(self) -> int:
         try:
@@ -111,12 +132,18 @@ class ItemListView(RestrictedItemMixin, TemplateView):
         if "count" in self.request.GET:
             context["count"], context["count_is_capped"] = capped_count(filterset.qs)
             return context
+        page = PeekPage(filterset.qs, self.request.GET.get("page"), self.page_size())
+        columns = self.columns()
+        keys = list_columns.sort_keys(self.filterset_class)
         context.update(
             filterset=filterset,
-            page=PeekPage(filterset.qs, self.request.GET.get("page"), self.page_size()),
-            columns=self.columns,
+            page=page,
+            columns=columns,
+            rows=list_columns.rows(list(page), columns, self.request.user),
+            title_column=(self.title_label, keys.get(self.title_fields[0], "")),
+            column_choices=self.column_choices(columns),
+            column_groups=(("shown", _("Shown columns")), ("hidden", _("Other fields"))),
             filter_skip=("q", "ordering"),
-            row_template=self.row_template,
             ordering=self.request.GET.get("ordering", ""),
             query=query.urlencode(),
             page_sizes=PAGE_SIZES,
@@ -126,6 +153,45 @@ class ItemListView(RestrictedItemMixin, TemplateView):
             model_meta=self.model._meta,
         )
         return context
+
+    def post(self, request, *args, **kwargs):
+        """Keeps the columns the user chose in the columns chooser (each field's place and
+        position), or forgets them (``reset``); then back to the list."""
+        back = redirect(safe_next(request, request.path))
+        if "reset" in request.POST:
+            list_columns.columns_reset(user=request.user, entity_key=self.entity_key)
+            messages.success(request, _("The list shows its default columns again."))
+            return back
+        available = list_columns.available_columns(
+            self.entity_key, self.filterset_class, self.title_fields
+        )
+        shown = []
+        for position, column in enumerate(available):
+            if request.POST.get(f"place-{column.code}") != "shown":
+                continue
+            order = posted_position(request.POST, f"order-{column.code}", position)
+            shown.append((order, position, column.code))
+        try:
+            list_columns.columns_set(
+                user=request.user, entity_key=self.entity_key,
+                codes=[code for *_order, code in sorted(shown)],
+                filterset_class=self.filterset_class, exclude=self.title_fields,
+            )  # fmt: skip
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Columns saved."))
+        return back
+
+    def column_choices(self, columns) -> list:
+        """Every column this list can show, the shown ones first in their order:
+        ``[(column, "shown" or "hidden"), ...]`` for the columns chooser."""
+        shown = {c.code for c in columns}
+        available = list_columns.available_columns(
+            self.entity_key, self.filterset_class, self.title_fields
+        )
+        hidden = [(c, "hidden") for c in available if c.code not in shown]
+        return [(c, "shown") for c in columns] + hidden
 
     def get_template_names(self):
         if "count" in self.request.GET:

@@ -100,6 +100,23 @@ class FilterPreset(models.Model):
         return self.name
 
 
+class ListColumns(models.Model):
+    """The columns one user chose for the list of one item type (``company``, ...), in order;
+    without a row the list shows its default columns (``crm.list_columns``)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    entity = models.CharField(max_length=32)
+    columns = models.JSONField(default=list)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "entity"], name="list_columns_unique_entity")
+        ]
+
+    def __str__(self):
+        return f"{self.entity}: {', '.join(self.columns)}"
+
+
 class JobStatus(models.TextChoices):
     QUEUED = "queued", _("Queued")
     RUNNING = "running", _("Running")

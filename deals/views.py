@@ -292,22 +292,12 @@ class DealListView(ItemListView):
     filterset_class = DealFilterSet
     list_name = "deals"
     bulk_url_name = "deals:deal_bulk"
-    select_related = ("stage", "pipeline", "responsible")
-    row_template = "deals/_deal_row.html"
-    columns = (
-        (gettext_lazy("Title"), "title"),
-        (gettext_lazy("Stage"), ""),
-        (gettext_lazy("Amount"), "amount"),
-        (gettext_lazy("Company"), ""),
-        (gettext_lazy("Expected close"), "close_date"),
-        (gettext_lazy("Responsible"), ""),
-        (gettext_lazy("Created"), "created"),
-    )
+    title_label = gettext_lazy("Title")
+    title_fields = ("title",)
+    default_columns = ("stage", "amount", "company", "close_date", "responsible", "created_at")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        if "page" in context:
-            kanban.name_readable_companies(self.request.user, list(context["page"]))
         context["type_choices"] = Entry.objects.of_list("DEAL_TYPE")
         context["add_url_name"] = "deals:deal_add"
         context["board_url_name"] = "deals:deal_kanban"
@@ -375,17 +365,13 @@ class LeadListView(ItemListView):
     filterset_class = LeadFilterSet
     list_name = "leads"
     bulk_url_name = "deals:lead_bulk"
-    select_related = ("stage", "responsible")
     prefetch_related = ("communications",)
-    row_template = "deals/_lead_row.html"
-    columns = (
-        (gettext_lazy("Title"), "title"),
-        (gettext_lazy("Stage"), ""),
-        (gettext_lazy("Name"), ""),
-        (gettext_lazy("Phones and e-mails"), ""),
-        (gettext_lazy("Responsible"), ""),
-        (gettext_lazy("Created"), "created"),
-    )
+    title_label = gettext_lazy("Title")
+    title_fields = ("title",)
+    default_columns = (
+        "stage", "first_name", "last_name", "company_name", "phones", "emails", "responsible",
+        "created_at",
+    )  # fmt: skip
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

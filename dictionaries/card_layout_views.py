@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from accessrights.decorators import settings_right_required
 from crm.entities import entity_types
 from crm.fields import catalogue, hidden_fields, layout
+from crm.forms import posted_position
 
 from . import card_layouts
 from .custom_field_views import entity_or_404
@@ -34,11 +35,7 @@ def _posted_layout(post, codes: list[str]) -> tuple[list[dict], list[str]]:
             hidden.append(code)
             continue
         index = int(where) if where.isdigit() and int(where) in placed else kept[0]
-        try:
-            order = float(post.get(f"order-{code}", position))
-        except ValueError:
-            order = position
-        placed[index].append((order, code))
+        placed[index].append((posted_position(post, f"order-{code}", position), code))
     sections = [{"name": names[i], "fields": [c for _o, c in sorted(placed[i])]} for i in kept]
     return sections, hidden
 
@@ -65,17 +62,19 @@ def card_layout_page(request, entity: str):
     sections = layout(entity)
     hidden = hidden_fields(entity)
     labels = {f.code: f.label for f in catalogue(entity)}
-    rows = [
-        (index, code, labels[code], position)
-        for index, (_section, fields) in enumerate(sections)
-        for position, code in enumerate(f.code for f in fields)
-    ] + [(HIDDEN, code, labels[code], 0) for code in codes if code in hidden]
     names = [str(section.label) for section, _fields in sections] + [""] * NEW_SECTIONS
+    placed = [[f.code for f in fields] for _section, fields in sections] + [[]] * NEW_SECTIONS
+    placed.append([code for code in codes if code in hidden])
+
+    def rows(group):
+        return [(code, labels[code], position) for position, code in enumerate(group, 1)]
+
+    groups = [(i, name, rows(placed[i])) for i, name in enumerate(names)]
     context = {
         "item_type": item_type,
         "item_types": entity_types(),
         "names": list(enumerate(names)),
-        "rows": rows,
+        "groups": [*groups, (HIDDEN, "", rows(placed[-1]))],
         "hidden_value": HIDDEN,
     }
     return render(request, "dictionaries/card_layout.html", context)
