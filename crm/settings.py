@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "companies",
     "requisites",
     "deals",
+    "importexport",
 ]
 
 MIDDLEWARE = [
@@ -177,6 +178,13 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 
 # Background jobs: rows per chunk (one transaction each, with the job's progress).
 JOB_CHUNK_SIZE = int(os.environ.get("JOB_CHUNK_SIZE", "200"))
+# Imports and exports (importexport/): the largest file an import takes, the rows an export
+# writes in the request before it goes to the worker, how long an export's file may be
+# downloaded.
+IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(100 * 1024 * 1024)))
+IMPORT_CHUNK_SIZE = int(os.environ.get("IMPORT_CHUNK_SIZE", "2000"))
+EXPORT_INLINE_ROWS = int(os.environ.get("EXPORT_INLINE_ROWS", "5000"))
+EXPORT_TTL_HOURS = int(os.environ.get("EXPORT_TTL_HOURS", "24"))
 # Tests only, and only with DEBUG: seconds each chunk waits before it commits, so that a test
 # can kill a worker in the middle of a job.
 JOB_CHUNK_PAUSE = float(os.environ.get("JOB_CHUNK_PAUSE", "0"))

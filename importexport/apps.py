@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ImportExportConfig(AppConfig):
+    name = "importexport"
+    verbose_name = "Import and export"
