@@ -408,6 +408,7 @@ class _BulkPlan:
         self.required = {f.name for f in self.plain if not f.blank}
         self.channel_names = set(spec.channels.labels) if spec.channels is not None else set()
         self.partitioned = hasattr(spec.model, "access_partitions")
+        self.entity_key = entity_type_of(spec.model).key
         self.owner = f"{spec.model.access_owner_field}_id"
         self.select = [name for name in spec.fields if meta.get_field(name).many_to_one]
         self.references = set(self.select)
@@ -510,8 +511,11 @@ def _bulk_item(plan: _BulkPlan, user, rights, references, row: dict):
     """One row as an unsaved item with its cleaned channels, or a ValidationError."""
     spec = plan.spec
     fields, given_channels, errors = {}, {}, {}
+    custom = None
     for name, value in row.items():
-        if name in plan.channel_names:
+        if name == "custom":
+            custom = value
+        elif name in plan.channel_names:
             given_channels[name] = value
         elif name in plan.references and not isinstance(value, models.Model | None):
             try:
@@ -523,6 +527,10 @@ def _bulk_item(plan: _BulkPlan, user, rights, references, row: dict):
     fields.setdefault("responsible", user)
     item = plan.new_item(user)
     _assign(spec, item, fields)
+    try:
+        item.custom = clean_custom(plan.entity_key, user, {}, custom, new=True)
+    except ValidationError as exc:
+        errors.update(_message_dict(exc))
     try:
         cleaned = _clean_channels(spec, given_channels)
     except ValidationError as exc:

@@ -351,3 +351,26 @@ def test_a_company_created_in_bulk_is_the_one_the_one_item_service_creates(manag
             (comm.channel, comm.kind, comm.value, comm.normalized, comm.sort)
         )
     assert by_company[one.pk] == by_company[bulk_id]
+
+
+def test_custom_values_are_checked_and_written_in_bulk(manager, admin):
+    """Bad input: a list value that is no option, and a custom field of another item type."""
+    from dictionaries.custom_fields import custom_field_create
+
+    tier = custom_field_create(
+        user=admin, entity="company", label="Tier", kind="list",
+        options=[{"label": "Gold"}, {"label": "Silver"}],
+    )  # fmt: skip
+    other = custom_field_create(user=admin, entity="deal", label="Budget", kind="money")
+    gold = tier.options[0]["id"]
+    given = [
+        row("Acme", custom={tier.code: "Gold"}),
+        row("Typo", custom={tier.code: "Platinum"}),
+        row("Wrong type", custom={other.code: "100"}),
+    ]
+    result = company_bulk_create(user=manager, rows=given)
+    assert sorted(result.created) == [1]
+    assert Company.objects.get(pk=result.created[1]).custom == {tier.code: gold}
+    errors = {rejected.row: rejected for rejected in result.rejected}
+    assert list(errors[2].errors) == [tier.code]
+    assert list(errors[3].errors) == [other.code]
