@@ -16,13 +16,13 @@ class DealsConfig(AppConfig):
         register(EntityType(
             "deal", Deal, _("Deals"), "deals:deal_kanban",
             ItemServices(services.deal_create, services.deal_update, services.deal_delete,
-                         "deal"),
+                         "deal", services.DEAL),
             bitrix24="DEAL", order=40, rights_rows=Deal.rights_rows,
         ))  # fmt: skip
         register(EntityType(
             "lead", Lead, _("Leads"), "deals:lead_list",
             ItemServices(services.lead_create, services.lead_update, services.lead_delete,
-                         "lead"),
+                         "lead", services.LEAD),
             bitrix24="LEAD", order=30,
         ))  # fmt: skip
         fields.register_fields()
