@@ -13,6 +13,7 @@ api_v1 = [
     path("", include("crm.rights_api.urls")),
     path("", include("requisites.api.urls")),
     path("", include("deals.api.urls")),
+    path("", include("importexport.api.export_urls")),
 ]
 
 crm_urls = ([path("jobs/<int:pk>/", views.job, name="job")], "crm")
@@ -26,6 +27,7 @@ urlpatterns = [
     path("", include("companies.urls")),
     path("", include("requisites.urls")),
     path("", include("deals.urls")),
+    path("", include("importexport.export_urls")),
     path("settings/rights/", include("accessrights.urls")),
     path("settings/", include("dictionaries.urls")),
     path("admin/", admin.site.urls),
