@@ -867,9 +867,9 @@ _list_reader: Callable | None = None
 
 
 def register_list_reader(reader: Callable[[type, list, list[str]], dict]) -> None:
-    """``reader(model, ids, codes)`` gives, for the items of ``model`` numbered ``ids``, the
-    values of each list field of ``codes`` (``phones``...) as ``{code: {id: [{"value",
-    "kind"}, ...]}}``, in their order, in a constant number of queries."""
+    """``reader(model, ids, codes)`` gives, for the items of ``model`` numbered ``ids`` (in
+    ascending order), the values of each list field of ``codes`` (``phones``...) as
+    ``{code: {id: [value, ...]}}``, in their order, in a constant number of queries."""
     global _list_reader
     _list_reader = reader
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.db.models import CharField, Func
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
@@ -106,20 +106,28 @@ class Chunk:
         return self._lists[code]
 
 
-# A column's plan: the values of the item's row it reads, and its cells for a chunk.
-Plan = tuple[tuple[str, ...], Callable[[Chunk], list[str]]]
+# A column's plan: the values of the item's row it reads (by name: a column, a key of the
+# custom values, or an expression to annotate), and its cells for a chunk.
+Plan = tuple[dict[str, object], Callable[[Chunk], list[str]]]
 
 
-def _moment(value) -> str:
-    return timezone.localtime(value).isoformat(timespec="seconds")
+class IsoMoment(Func):
+    """A moment as ISO 8601 text in UTC (``2024-12-31T10:00:00Z``), written by the database:
+    a million of them are then read as text, instead of parsed into datetimes in Python and
+    formatted back (which took half the time of a row)."""
+
+    output_field = CharField()
+    template = "to_char(%(expressions)s AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+
+    def as_sqlite(self, compiler, connection, **extra):
+        template = "strftime('%%%%Y-%%%%m-%%%%dT%%%%H:%%%%M:%%%%SZ', %(expressions)s)"
+        return self.as_sql(compiler, connection, template=template, **extra)
 
 
 def _text_of(field: CatalogueField) -> Callable:
     kind = field.kind
     if kind == K.DATE:
         return date.isoformat
-    if kind == K.DATETIME:
-        return _moment
     if kind == K.BOOL:
         yes, no = _("yes"), _("no")
         return lambda value: yes if value else no
@@ -133,7 +141,16 @@ def _own_column(code: str, text: Callable) -> Plan:
     def cells(chunk: Chunk) -> list[str]:
         return ["" if v is None or v == "" else text(v) for v in chunk.values(code)]
 
-    return (code,), cells
+    return {code: None}, cells
+
+
+def _moment_column(code: str) -> Plan:
+    name = f"{code}__iso"
+
+    def cells(chunk: Chunk) -> list[str]:
+        return [v or "" for v in chunk.values(name)]
+
+    return {name: IsoMoment(code)}, cells
 
 
 def _names(rows, render) -> dict:
@@ -160,7 +177,7 @@ def _reference(field: CatalogueField) -> Plan:
         names = _names(rows, field.render)
         return [names.get(pk, "") for pk in ids]
 
-    return (attname,), cells
+    return {attname: None}, cells
 
 
 def _many_links(field: CatalogueField) -> Plan:
@@ -184,15 +201,15 @@ def _many_links(field: CatalogueField) -> Plan:
                 linked.setdefault(item, []).append(names[pk])
         return [", ".join(linked.get(pk, ())) for pk in chunk.ids]
 
-    return (), cells
+    return {}, cells
 
 
 def _listed(field: CatalogueField) -> Plan:
     def cells(chunk: Chunk) -> list[str]:
         values = chunk.lists(field.code)
-        return [", ".join(v["value"] for v in values.get(pk, ())) for pk in chunk.ids]
+        return [", ".join(values.get(pk, ())) for pk in chunk.ids]
 
-    return (), cells
+    return {}, cells
 
 
 def _as_list(raw) -> list:
@@ -210,11 +227,11 @@ def _custom_text(field: CatalogueField, raw) -> str:
 
 
 def _custom(field: CatalogueField) -> Plan:
-    code = field.code
+    name = f"custom__{field.code}"  # the one value, not the whole JSON of every row
     links = field.kind in (K.ITEM_LINK, K.USER)
 
     def cells(chunk: Chunk) -> list[str]:
-        raws = [(custom or {}).get(code) for custom in chunk.values("custom")]
+        raws = chunk.values(name)
         if not links:
             return [_custom_text(field, raw) for raw in raws]
         wanted = {pk for raw in raws for pk in _as_list(raw) if isinstance(pk, int)}
@@ -223,13 +240,13 @@ def _custom(field: CatalogueField) -> Plan:
         names = _names(rows, render)
         return [", ".join(names[pk] for pk in _as_list(raw) if pk in names) for raw in raws]
 
-    return ("custom",), cells
+    return {name: None}, cells
 
 
 def _plan(column: ExportColumn) -> Plan:
     field = column.field
-    if field is None:
-        return _own_column(column.code, _moment)
+    if field is None or (field.kind == K.DATETIME and not field.custom):
+        return _moment_column(column.code)
     if field.custom:
         return _custom(field)
     if field.kind in LIST_KINDS:
@@ -249,8 +266,9 @@ class ExportReader:
     def __init__(self, model, columns: list[ExportColumn], user):
         self.model, self.columns, self.user = model, columns, user
         self._plans = [_plan(column) for column in columns]
-        reads = (name for names, _cells in self._plans for name in names)
-        self._names = ["pk", *dict.fromkeys(reads)]
+        reads = {name: read for names, _cells in self._plans for name, read in names.items()}
+        self._names = ["pk", *reads]
+        self._annotations = {name: read for name, read in reads.items() if read is not None}
         self._list_codes = [c.code for c in columns if c.field and c.field.kind in LIST_KINDS]
 
     def header(self) -> list[str]:
@@ -259,7 +277,7 @@ class ExportReader:
     def chunks(self, items, *, last_pk=None, size: int = CHUNK_ROWS) -> Iterator[list[tuple]]:
         """The rows of cells of ``items`` (a queryset of ``model``), ``size`` at a time, in
         primary-key order, up to ``last_pk`` when given (rows added since are left out)."""
-        rows_of = items.order_by("pk").values_list(*self._names)
+        rows_of = items.annotate(**self._annotations).order_by("pk").values_list(*self._names)
         if last_pk is not None:
             rows_of = rows_of.filter(pk__lte=last_pk)
         after = 0

@@ -94,8 +94,12 @@ _PARTS = {
 _SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 
 
+# A carriage return is written as a reference: XML readers turn a raw one into a line feed.
+_ENTITIES = {"\r": "&#13;"}
+
+
 def _xml_text(text: str) -> str:
-    text = escape(text)
+    text = escape(text, _ENTITIES)
     return _NOT_XML.sub("", text) if _NOT_XML.search(text) else text
 
 
