@@ -866,17 +866,18 @@ def field_for_header(entity_key: str, header) -> CatalogueField | None:
 _list_reader: Callable | None = None
 
 
-def register_list_reader(reader: Callable[[type, list, list[str]], dict]) -> None:
-    """``reader(model, ids, codes)`` gives, for the items of ``model`` numbered ``ids`` (in
-    ascending order), the values of each list field of ``codes`` (``phones``...) as
-    ``{code: {id: [value, ...]}}``, in their order, in a constant number of queries."""
+def register_list_reader(reader: Callable[[type, list, list[str], str], dict]) -> None:
+    """``reader(model, ids, codes, separator)`` gives, for the items of ``model`` numbered
+    ``ids`` (in ascending order), the values of each list field of ``codes`` (``phones``...)
+    joined with ``separator`` in their order, as ``{code: {id: text}}``, in a constant number
+    of queries."""
     global _list_reader
     _list_reader = reader
 
 
-def list_values(model, ids: list, codes: list[str]) -> dict[str, dict]:
-    """The phones, e-mails or websites (``codes``) of many items (``register_list_reader``);
-    none when no app keeps them."""
+def list_texts(model, ids: list, codes: list[str], separator: str = ", ") -> dict[str, dict]:
+    """The phones, e-mails or websites (``codes``) of many items, each item's joined with
+    ``separator`` (``register_list_reader``); none when no app keeps them."""
     if not codes or not ids or _list_reader is None:
         return {code: {} for code in codes}
-    return _list_reader(model, ids, codes)
+    return _list_reader(model, ids, codes, separator)

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from crm.bulkwrite import ids_in
 from crm.custom_values import shown
-from crm.fields import LIST_KINDS, CatalogueField, catalogue, list_values
+from crm.fields import LIST_KINDS, CatalogueField, catalogue, list_texts
 from crm.fields import FieldKind as K
 from crm.list_columns import RECORD_COLUMNS, chosen_codes
 
@@ -102,7 +102,7 @@ class Chunk:
     def lists(self, code: str) -> dict:
         """The item's phones (e-mails, websites) by id: one query for all of the chunk's."""
         if self._lists is None:
-            self._lists = list_values(self.model, self.ids, self._list_codes)
+            self._lists = list_texts(self.model, self.ids, self._list_codes)
         return self._lists[code]
 
 
@@ -153,6 +153,10 @@ def _moment_column(code: str) -> Plan:
     return {name: IsoMoment(code)}, cells
 
 
+# What naming a user reads of them (``get_full_name``, ``get_username``).
+_USER_FIELDS = ("pk", "first_name", "last_name", "username")
+
+
 def _names(rows, render) -> dict:
     return {row.pk: render(row) for row in rows}
 
@@ -167,14 +171,23 @@ def _readable(field: CatalogueField, user):
 
 
 def _reference(field: CatalogueField) -> Plan:
-    """A reference entry, a user or one linked item, named by ``field.render``."""
+    """A reference entry, a user or one linked item, named by ``field.render``. Entries and
+    users (a few hundred that every chunk names again) are read once for the export; linked
+    items, as many as the items, per chunk."""
     attname = field.model_field.attname
+    kept: dict = {}
+    keep = field.kind != K.ITEM_LINK
+    fields = _USER_FIELDS if field.kind == K.USER else ()
 
     def cells(chunk: Chunk) -> list[str]:
         ids = chunk.values(attname)
-        wanted = {pk for pk in ids if pk is not None}
-        rows = _readable(field, chunk.user).filter(pk__in=wanted) if wanted else ()
-        names = _names(rows, field.render)
+        names = kept if keep else {}
+        wanted = {pk for pk in ids if pk is not None and pk not in names}
+        if wanted:
+            rows = _readable(field, chunk.user).filter(pk__in=wanted)
+            rows = rows.only(*fields) if fields else rows
+            names.update(_names(rows, field.render))
+            names.update(dict.fromkeys(wanted - names.keys(), ""))  # out of reach: unnamed
         return [names.get(pk, "") for pk in ids]
 
     return {attname: None}, cells
@@ -206,8 +219,8 @@ def _many_links(field: CatalogueField) -> Plan:
 
 def _listed(field: CatalogueField) -> Plan:
     def cells(chunk: Chunk) -> list[str]:
-        values = chunk.lists(field.code)
-        return [", ".join(values.get(pk, ())) for pk in chunk.ids]
+        texts = chunk.lists(field.code)
+        return [texts.get(pk, "") for pk in chunk.ids]
 
     return {}, cells
 
@@ -271,17 +284,19 @@ class ExportReader:
         self._annotations = {name: read for name, read in reads.items() if read is not None}
         self._list_codes = [c.code for c in columns if c.field and c.field.kind in LIST_KINDS]
 
-    def header(self) -> list[str]:
-        return [column.header for column in self.columns]
+    def header(self) -> list[list[str]]:
+        """The header as columns of one cell each: the columns' labels."""
+        return [[column.header] for column in self.columns]
 
-    def chunks(self, items, *, last_pk=None, size: int = CHUNK_ROWS) -> Iterator[list[tuple]]:
-        """The rows of cells of ``items`` (a queryset of ``model``), ``size`` at a time, in
-        primary-key order, up to ``last_pk`` when given (rows added since are left out)."""
+    def chunks(self, items, *, last_pk=None, size: int = CHUNK_ROWS) -> Iterator[list[list]]:
+        """The cells of ``items`` (a queryset of ``model``), ``size`` rows at a time as their
+        columns, in primary-key order, up to ``last_pk`` when given (rows added since are
+        left out)."""
         rows_of = items.annotate(**self._annotations).order_by("pk").values_list(*self._names)
         if last_pk is not None:
             rows_of = rows_of.filter(pk__lte=last_pk)
         after = 0
         while rows := list(rows_of.filter(pk__gt=after)[:size]):
             chunk = Chunk(self.model, self.user, self._names, rows, self._list_codes)
-            yield list(zip(*(cells(chunk) for _names, cells in self._plans), strict=True))
+            yield [cells(chunk) for _names, cells in self._plans]
             after = rows[-1][0]

@@ -152,9 +152,9 @@ def _streamed(user, parameters: dict, items):
         reader = _reader(user, parameters)
         drain = Drain()
         writer = _writer(parameters, drain)
-        writer.write_rows([reader.header()])
-        for rows in reader.chunks(items):
-            writer.write_rows(rows)
+        writer.write_columns(reader.header())
+        for columns in reader.chunks(items):
+            writer.write_columns(columns)
             yield drain.take()
         writer.close()
         yield drain.take()
@@ -185,11 +185,11 @@ def export_run(job: Job) -> None:
         name = file_name(job)
         with TemporaryUploadedFile(name, content_type(job), 0, None) as temporary:
             writer = _writer(parameters, temporary)
-            writer.write_rows([reader.header()])
+            writer.write_columns(reader.header())
             done = 0
-            for rows in reader.chunks(items, last_pk=counted["last"] or 0):
-                writer.write_rows(rows)
-                done += len(rows)
+            for columns in reader.chunks(items, last_pk=counted["last"] or 0):
+                writer.write_columns(columns)
+                done += len(columns[0])
                 Job.objects.filter(pk=job.pk).update(done=done)
             writer.close()
             temporary.flush()
