@@ -239,9 +239,7 @@ def test_the_export_page_offers_every_column_with_the_lists_first(admin_client):
     assert '<input type="hidden" name="query" value="type=CUSTOMER">' in content
 
 
-def test_exports_are_listed_for_their_requester_and_every_one_for_a_superuser(
-    admin_client, user
-):
+def test_exports_are_listed_for_their_requester_and_every_one_for_a_superuser(admin_client, user):
     """Bad input: a user looking for somebody else's exports."""
     export(admin_client, query="q=acme")
     user_client = Client()
