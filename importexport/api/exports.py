@@ -40,7 +40,7 @@ class QueryValueField(serializers.Field):
         return value
 
 
-class ExportRequestSerializer(Serializer):
+class ExportCreateSerializer(Serializer):
     entity = serializers.ChoiceField(choices=(), help_text="The item type: company, contact...")
     format = serializers.ChoiceField(choices=sorted(WRITERS))
     filter = serializers.DictField(
@@ -118,10 +118,10 @@ class ExportViewSet(viewsets.ViewSet):
             raise Http404
         return job
 
-    @extend_schema(request=ExportRequestSerializer, responses={201: ExportSerializer})
+    @extend_schema(request=ExportCreateSerializer, responses={201: ExportSerializer})
     def create(self, request):
         """Start an export of an item list (the rows are chosen when the worker runs it)."""
-        given = ExportRequestSerializer(data=request.data)
+        given = ExportCreateSerializer(data=request.data)
         given.is_valid(raise_exception=True)
         data = given.validated_data
         query = QueryDict(mutable=True)
