@@ -128,8 +128,10 @@ def channels_of_many(model, ids: list, names: list[str], separator: str) -> dict
     rows = Communication.objects.filter(**condition, channel__in=list(by_channel))
     found: dict[str, dict] = {name: {} for name in names}
     if connection.vendor == "postgresql":
-        joined = rows.order_by().values_list(owner, "channel").annotate(
-            text=StringAgg("value", separator, order_by=("sort", "id"))
+        joined = (
+            rows.order_by()
+            .values_list(owner, "channel")
+            .annotate(text=StringAgg("value", separator, order_by=("sort", "id")))
         )
         for pk, channel, text in joined:
             found[by_channel[channel]][pk] = text

@@ -35,7 +35,7 @@ CHUNK_ROWS = 5000
 @dataclass(frozen=True)
 class ExportColumn:
     code: str
-    header: str
+    label: str  # the header of its column
     field: CatalogueField | None  # None for a record column (created, modified)
 
 
@@ -286,7 +286,7 @@ class ExportReader:
 
     def header(self) -> list[list[str]]:
         """The header as columns of one cell each: the columns' labels."""
-        return [[column.header] for column in self.columns]
+        return [[column.label] for column in self.columns]
 
     def chunks(self, items, *, last_pk=None, size: int = CHUNK_ROWS) -> Iterator[list[list]]:
         """The cells of ``items`` (a queryset of ``model``), ``size`` rows at a time as their

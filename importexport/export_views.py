@@ -147,8 +147,14 @@ class ExportListView(LoginRequiredMixin, TemplateView):
 def export_download(request, pk):
     """An export's file, for its requester or a superuser while it has not expired; a 404
     for anyone else, exactly as for an export that does not exist."""
+    return file_response(request.user, pk)
+
+
+def file_response(user, pk) -> FileResponse:
+    """The file of the export ``pk`` as ``user`` may download it (the page and the API): a
+    404 for someone else's, an unfinished or an expired one."""
     try:
-        job = exports.export_download(request.user, pk)
+        job = exports.export_download(user, pk)
     except Job.DoesNotExist:
         raise Http404 from None
     return FileResponse(

@@ -3,7 +3,7 @@
 is its requester's (and superusers'): anyone else gets a 404, as for one that does not exist.
 What is exported, and who may, is ``importexport.exports``'s business."""
 
-from django.http import FileResponse, Http404, QueryDict
+from django.http import Http404, QueryDict
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from crm.api_serializers import Serializer, json_type_name
 from crm.models import Job, JobStatus
 from importexport import exports
+from importexport.export_views import file_response
 from importexport.writers import WRITERS
 
 _SCALAR = (str, int, bool)
@@ -144,11 +145,4 @@ class ExportViewSet(viewsets.ViewSet):
     @action(detail=True, methods=["get"])
     def download(self, request, pk=None):
         """The export's file, while it has not expired (a 404 otherwise)."""
-        try:
-            job = exports.export_download(request.user, pk)
-        except Job.DoesNotExist:
-            raise Http404 from None
-        return FileResponse(
-            job.result.open("rb"), as_attachment=True, filename=exports.file_name(job),
-            content_type=exports.content_type(job),
-        )  # fmt: skip
+        return file_response(request.user, pk)
