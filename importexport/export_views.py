@@ -73,6 +73,10 @@ class ExportView(LoginRequiredMixin, TemplateView):
             raise Http404
         return super().dispatch(request, *args, **kwargs)
 
+    def get(self, request, *args, **kwargs):
+        exports.check_export_right(request.user, self.item_type)
+        return super().get(request, *args, **kwargs)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         query = _list_query(self.request.GET.urlencode())

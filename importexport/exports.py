@@ -46,7 +46,8 @@ def _item_type(entity: str):
     return found
 
 
-def _check_right(user, item_type) -> None:
+def check_export_right(user, item_type) -> None:
+    """PermissionDenied unless ``user``'s roles give the export of some ``item_type`` items."""
     if not may(user, "export", item_type.model):
         raise PermissionDenied(
             _("You do not have the right to export %(items)s.") % {"items": item_type.label}
@@ -64,7 +65,7 @@ def export_parameters(*, user, entity: str, file_format: str, query: QueryDict, 
     ``filter.<name>``); without the export right of the item type, PermissionDenied. The
     language of the file (its headers, yes and no) is the active one."""
     item_type = _item_type(entity)
-    _check_right(user, item_type)
+    check_export_right(user, item_type)
     if file_format not in WRITERS:
         raise ValidationError({"format": _("Choose CSV or XLSX.")})
     if delimiter not in DELIMITERS:
@@ -93,7 +94,7 @@ def exported_items(user, parameters: dict):
     those only what they may read (a role may give the export of items it does not let them
     read: they are left out). A filter no longer valid is a ValidationError."""
     item_type = _item_type(parameters["entity"])
-    _check_right(user, item_type)
+    check_export_right(user, item_type)
     model = item_type.model
     items = queryset_for(model, item_type.filterset, user, "export", parameters["filter"])
     readable = model.objects.restrict(user, "read")
@@ -172,8 +173,8 @@ def export_run(job: Job) -> None:
     """Write the file of an export job: its items chosen now, with its requester's rights of
     now (none any more is a refusal that fails the job), counted first (``total``; rows added
     meanwhile are left out), written chunk by chunk with the progress saved after each, then
-    kept as the job's result. A worker that dies midway leaves no file: the next one writes
-    it again from the start."""
+    kept as the job's result. A worker that dies midway leaves no result (its temporary file
+    at most): the next one writes the file again from the start."""
     exports_purge_expired()
     parameters = job.parameters
     user = job.requester
