@@ -17,13 +17,13 @@ class CompaniesConfig(AppConfig):
         register(EntityType(
             "company", Company, _("Companies"), "companies:company_list",
             ItemServices(services.company_create, services.company_update,
-                         services.company_delete, "company"),
+                         services.company_delete, "company", services.COMPANY),
             bitrix24="COMPANY", order=10, list_view="companies.views.CompanyListView",
         ))  # fmt: skip
         register(EntityType(
             "contact", Contact, _("Contacts"), "companies:contact_list",
             ItemServices(services.contact_create, services.contact_update,
-                         services.contact_delete, "contact"),
+                         services.contact_delete, "contact", services.CONTACT),
             bitrix24="CONTACT", order=20, list_view="companies.views.ContactListView",
         ))  # fmt: skip
         fields.register_fields()

@@ -35,7 +35,7 @@ takes at most ``limit`` items (per phone or e-mail for those), oldest or most si
 and the policy's order ranks what they bring.
 """
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum, StrEnum
 
@@ -47,6 +47,7 @@ from django.core.exceptions import (
 )
 from django.db import connection
 from django.db.models import QuerySet
+from django.db.models.functions import Upper
 from django.utils.translation import gettext as _
 
 from . import communications as comms
@@ -149,14 +150,16 @@ class TaxIds:
 
     compact: Callable[[str], str]
     owners: Callable[[str, str], QuerySet]
+    holders: Callable[[str, Iterable[str]], QuerySet]  # (owner id, tax id) rows of many
 
 
 _registered: dict[str, TaxIds] = {}
 
 
-def register_tax_ids(*, compact: Callable[[str], str], owners: Callable[[str, str], QuerySet]):
+def register_tax_ids(*, compact: Callable[[str], str], owners: Callable[[str, str], QuerySet],
+                     holders: Callable[[str, Iterable[str]], QuerySet]):  # fmt: skip
     """Called by the app that stores tax identifiers (requisites) in its ``ready()``."""
-    _registered["tax_ids"] = TaxIds(compact, owners)
+    _registered["tax_ids"] = TaxIds(compact, owners, holders)
 
 
 def tax_ids() -> TaxIds:
@@ -475,3 +478,74 @@ def match_clients(facts: ClientFacts, policy: Policy, *, user=None, scope=None) 
             match.reasons.append(reason)
         match.similarity = max(match.similarity, float(similarity))
     return sorted(found.values(), key=_order_key(policy.order))[: policy.limit]
+
+
+def match_each(kind: str, clients: Sequence[ClientFacts], signals, *, user=None, scope=None):
+    """For each of ``clients`` (a chunk of an import, say), the id of the oldest stored item
+    of ``kind`` it matches by one of ``signals``, or None: the batch form of
+    ``match_clients`` for work on thousands of clients at once, in the same scopes (``user``:
+    only items they may read; ``scope=SYSTEM``: every item).
+
+    Signals: phones, e-mails, the exact name and the tax id (similar names are not compared
+    in bulk). One query per signal for the whole batch, whatever its size.
+    """
+    _scoped(user, scope)
+    model = MODELS[kind]
+    reach = (
+        model._default_manager.all() if scope is SYSTEM else model.objects.restrict(user, "read")
+    )
+    signals = frozenset(Signal(s) for s in signals) - {Signal.SIMILAR_NAME}
+    found: dict[tuple[Signal, object], int] = {}
+    for signal in CHANNELS:
+        values = {v for c in clients for v in getattr(c, f"{signal.value}s")}
+        if signal in signals and values:
+            rows = Communication.objects.filter(
+                channel=signal.value, normalized__in=values,
+                **{f"{kind}__in": reach.values("pk")},
+            ).values_list(f"{kind}_id", "normalized")  # fmt: skip
+            for pk, value in rows:
+                found[(signal, value)] = min(pk, found.get((signal, value), pk))
+    if Signal.EXACT_NAME in signals:
+        for pk, key in _names(kind, clients, reach):
+            found[(Signal.EXACT_NAME, key)] = min(pk, found.get((Signal.EXACT_NAME, key), pk))
+    tax = {c.tax_id for c in clients if c.tax_id}
+    if Signal.TAX_ID in signals and tax:
+        holders = tax_ids().holders(kind, tax).filter(**{f"{kind}__in": reach.values("pk")})
+        for pk, value in holders:
+            found[(Signal.TAX_ID, value)] = min(pk, found.get((Signal.TAX_ID, value), pk))
+    return [_first_found(kind, client, signals, found) for client in clients]
+
+
+def name_key(kind: str, client: ClientFacts):
+    """What an exact-name match compares: a company's name, a contact's first and last
+    name, case-insensitive (None when the client has none; on SQLite, whose UPPER knows only
+    ASCII letters, names in other scripts compare with their case)."""
+    if kind == COMPANY:
+        return client.name.upper() or None
+    parts = (client.first_name.upper(), client.last_name.upper())
+    return parts if any(parts) else None
+
+
+def _names(kind, clients, reach):
+    keys = {key for c in clients if (key := name_key(kind, c)) is not None}
+    if not keys:
+        return []
+    if kind == COMPANY:
+        rows = reach.annotate(_key=Upper("name")).filter(_key__in=keys)
+        return rows.values_list("pk", "_key")
+    rows = reach.annotate(_first=Upper("first_name"), _last=Upper("last_name")).filter(
+        _last__in={last for _first, last in keys}
+    )
+    return [(pk, (first, last)) for pk, first, last in rows.values_list("pk", "_first", "_last")
+            if (first, last) in keys]  # fmt: skip
+
+
+def _first_found(kind, client, signals, found) -> int | None:
+    candidates = [found.get((s, v)) for s in CHANNELS if s in signals
+                  for v in getattr(client, f"{s.value}s")]  # fmt: skip
+    if Signal.TAX_ID in signals and client.tax_id:
+        candidates.append(found.get((Signal.TAX_ID, client.tax_id)))
+    if Signal.EXACT_NAME in signals:
+        candidates.append(found.get((Signal.EXACT_NAME, name_key(kind, client))))
+    candidates = [pk for pk in candidates if pk is not None]
+    return min(candidates) if candidates else None

@@ -25,6 +25,7 @@ class ItemServices:
     update: Callable
     delete: Callable
     item_argument: str
+    spec: object = None  # the ``crm.services.ItemSpec`` its bulk services (imports) take
 
     def create_item(self, user, data: dict):
         return self.create(user=user, **data)

@@ -32,6 +32,15 @@ from .models import FilterPreset
 from .pagination import CappedCountPaginator, PeekPage, capped_count
 
 PAGE_SIZES = (20, 50, 100, 200)
+_list_links: list = []
+
+
+def register_list_link(link) -> None:
+    """An app's action in the menu of every item list: ``link(entity_type, user)`` gives
+    ``(label, url)``, or None where it does not apply (imports, exports)."""
+    _list_links.append(link)
+
+
 # Query parameters of a list page that say how to show it, not which items it holds.
 PAGE_PARAMS = ("page", "per_page", "count")
 DEFAULT_PAGE_SIZE = 50
@@ -144,6 +153,7 @@ class ItemListView(RestrictedItemMixin, TemplateView):
             column_choices=self.column_choices(columns),
             column_groups=(("shown", _("Shown columns")), ("hidden", _("Other fields"))),
             filter_skip=("q", "ordering"),
+            list_links=self.list_links(),
             ordering=self.request.GET.get("ordering", ""),
             query=query.urlencode(),
             page_sizes=PAGE_SIZES,
@@ -178,6 +188,10 @@ class ItemListView(RestrictedItemMixin, TemplateView):
         else:
             messages.success(request, _("Columns saved."))
         return back
+
+    def list_links(self) -> list[tuple]:
+        item_type, user = entity_type_of(self.model), self.request.user
+        return [shown for link in _list_links if (shown := link(item_type, user))]
 
     def column_choices(self, columns) -> list:
         """Every column this list can show, the shown ones first in their order:

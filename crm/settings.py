@@ -182,6 +182,9 @@ JOB_CHUNK_SIZE = int(os.environ.get("JOB_CHUNK_SIZE", "200"))
 # writes in the request before it goes to the worker, how long an export's file may be
 # downloaded.
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(100 * 1024 * 1024)))
+# An XLSX file is read whole into memory (about 1.7 bytes per byte of its unzipped XML, README
+# "Reading XLSX"): the most it may unzip to, which also refuses zip bombs.
+IMPORT_MAX_UNZIPPED_BYTES = int(os.environ.get("IMPORT_MAX_UNZIPPED_BYTES", str(200 * 1024 * 1024)))
 IMPORT_CHUNK_SIZE = int(os.environ.get("IMPORT_CHUNK_SIZE", "2000"))
 EXPORT_INLINE_ROWS = int(os.environ.get("EXPORT_INLINE_ROWS", "5000"))
 EXPORT_TTL_HOURS = int(os.environ.get("EXPORT_TTL_HOURS", "24"))

@@ -13,6 +13,7 @@ api_v1 = [
     path("", include("crm.rights_api.urls")),
     path("", include("requisites.api.urls")),
     path("", include("deals.api.urls")),
+    path("", include("importexport.api.urls")),
     path("", include("importexport.api.export_urls")),
 ]
 
@@ -27,6 +28,7 @@ urlpatterns = [
     path("", include("companies.urls")),
     path("", include("requisites.urls")),
     path("", include("deals.urls")),
+    path("", include("importexport.urls")),
     path("", include("importexport.export_urls")),
     path("settings/rights/", include("accessrights.urls")),
     path("settings/", include("dictionaries.urls")),

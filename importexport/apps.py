@@ -6,19 +6,16 @@ class ImportExportConfig(AppConfig):
     verbose_name = "Import and export"
 
     def ready(self):
+        from django.utils.translation import gettext_lazy as _
+
         from crm.entities import register_settings_tabs
+        from crm.generic_views import register_list_link
+        from crm.jobs import KINDS, JobKind
 
-        from .export_views import settings_tabs
+        from .export_views import download_url, settings_tabs
+        from .import_views import import_link
 
-        _register_export_kind()
+        KINDS["import.run"] = JobKind("importexport.tasks.import_job", _("Import"))
+        KINDS["export.run"] = JobKind("importexport.tasks.export_job", _("Export"), download_url)
+        register_list_link(import_link)
         register_settings_tabs("exports", settings_tabs, order=80)
-
-
-def _register_export_kind() -> None:
-    from django.utils.translation import gettext_lazy as _
-
-    from crm.jobs import KINDS, JobKind
-
-    from .export_views import download_url
-
-    KINDS["export.run"] = JobKind("importexport.tasks.export_job", _("Export"), download_url)

@@ -17,5 +17,9 @@ class RequisitesConfig(AppConfig):
                 f"{kind}_id"
             )
 
+        def holders(kind: str, tax_ids):
+            rows = Requisite.objects.filter(tax_id__in=list(tax_ids), **{f"{kind}__isnull": False})
+            return rows.values_list(f"{kind}_id", "tax_id")
+
         # The client matcher's tax-id signal; companies imports nothing of requisites for it.
-        register_tax_ids(compact=compact_tax_id, owners=owners)
+        register_tax_ids(compact=compact_tax_id, owners=owners, holders=holders)

@@ -21,6 +21,7 @@ from companies.matching import (
     Reason,
     Signal,
     match_clients,
+    match_each,
 )
 from companies.models import Company
 from requisites.models import Preset, Requisite
@@ -533,3 +534,37 @@ def test_a_client_always_matches_itself_by_any_of_its_phones_and_emails(
                     else:
                         assert client in matches, (typed, policy.name)
         transaction.set_rollback(True)
+
+
+# The batch form, for imports
+
+
+def test_match_each_finds_the_oldest_item_per_client_in_one_query_per_signal(user, admin, reader):
+    acme = company(user, "Acme Trading", phones=["(202) 555-0143"], emails=["info@acme.com"])
+    give_tax_id(acme)
+    newer = company(user, "Acme Trading", phones=["(202) 555-0143"])
+    hidden = company(admin, "Hidden", emails=["boss@hidden.example"])
+    anna = contact(user, "Anna", "Lee", phones=["+33 6 12 34 56 78"])
+    clients = [
+        ClientFacts("company", phones=("+12025550143",)),
+        ClientFacts("company", emails=("info@acme.com",)),
+        ClientFacts("company", name="ACME TRADING"),
+        ClientFacts("company", tax_id=INN),
+        ClientFacts("company", name="Initech", phones=("+12025550100",)),
+        ClientFacts("company", emails=("boss@hidden.example",)),
+    ]
+    signals = {Signal.PHONE, Signal.EMAIL, Signal.EXACT_NAME, Signal.TAX_ID}
+    with CaptureQueriesContext(connection) as captured:
+        ids = match_each("company", clients, signals, scope=SYSTEM)
+    assert ids == [acme.pk, acme.pk, acme.pk, acme.pk, None, hidden.pk]
+    assert len(captured) == 4  # phones, e-mails, names, tax ids: not one per client
+    assert newer.pk > acme.pk
+    # A reader's scope: an item they may not read is not found (nor counted).
+    assert match_each("company", clients[-1:], signals, user=reader) == [None]
+    # Only the signals asked for count.
+    assert match_each("company", clients[:3], {Signal.EMAIL}, scope=SYSTEM) == [
+        None, acme.pk, None,
+    ]  # fmt: skip
+    people = [ClientFacts("contact", first_name="anna", last_name="LEE"),
+              ClientFacts.build("contact", phones=["+33 6 12 34 56 78"])]  # fmt: skip
+    assert match_each("contact", people, signals, user=user) == [anna.pk, anna.pk]

@@ -1,0 +1,489 @@
+"""Imports: a file's columns mapped to catalogue fields, its rows written as its uploader.
+
+The life of an import (``ImportJob``): ``import_upload`` reads the file's header (and checks
+the ``import`` right), proposes a mapping from the headers (the catalogue's aliases in
+English, Russian, French and German, Bitrix24's captions and raw codes such as ``TITLE``,
+``PHONE_WORK``, ``UF_CRM_TIER``); ``import_configure`` takes the mapping, the defaults and the
+duplicate control, refusing a mapping that cannot work; ``import_start`` hands it to the job
+spine. In the worker, ``import_run`` stages the file's rows in the database once (all of them
+or none), then works through them in chunks (``crm.jobs.run_in_chunks``): each chunk's rows
+parsed by the catalogue, matched against the clients the uploader may read and against the
+file's earlier rows, created through the bulk item services or merged/replaced through the
+one-item services, and their outcomes committed with the job's cursor, so a worker killed
+midway resumes after the last chunk it finished and no row is written twice.
+"""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accessrights.restriction import check
+from companies.matching import ClientFacts, Signal, match_each, name_key
+from crm.actors import Door, DoorKind, acting_through
+from crm.entities import entity_type
+from crm.fields import LIST_KINDS, CatalogueField, ReferenceCache, catalogue, field_for_header
+from crm.items import EditConflict
+from crm.jobs import job_start, run_in_chunks
+from crm.services import items_bulk_create, items_bulk_delete
+
+from .models import DuplicateMode, ImportJob, ImportRow, RowOutcome
+from .readers import read_table
+
+ENTITIES = ("company", "contact", "deal", "lead")
+CLIENTS = ("company", "contact")  # the item types whose duplicates the client matcher finds
+MATCH_SIGNALS = {"name": Signal.EXACT_NAME, "phone": Signal.PHONE, "email": Signal.EMAIL}
+DEFAULT_MATCH_BY = ["phone", "email"]
+PREVIEW_ROWS = 5
+
+
+def _entity(key: str):
+    if key not in ENTITIES:
+        raise ValidationError({"entity": _("“%s” is not an item type that imports.") % key})
+    return entity_type(key)
+
+
+def _fields(entity_key: str) -> dict[str, CatalogueField]:
+    return {field.code: field for field in catalogue(entity_key)}
+
+
+def auto_mapping(entity_key: str, headers: list[str]) -> dict[str, str]:
+    """The field each header names ("" for none): a field is taken once, except phones,
+    e-mails and websites, which several columns may fill (one per kind)."""
+    mapping, taken = {}, set()
+    for header in headers:
+        field = field_for_header(entity_key, header)
+        if field is None or (field.code in taken and field.kind not in LIST_KINDS):
+            mapping[header] = ""
+            continue
+        mapping[header] = field.code
+        taken.add(field.code)
+    return mapping
+
+
+@transaction.atomic
+def import_upload(*, user, entity: str, file, name: str, encoding: str = "",
+                  delimiter: str = "") -> ImportJob:  # fmt: skip
+    """A draft import of ``file`` into ``entity``: its format, encoding and delimiter
+    (detected unless given), its headers and the mapping proposed for them. A file that
+    cannot be read is refused with the reason (nothing is kept)."""
+    item_type = _entity(entity)
+    check(user, "import", model=item_type.model)
+    table = read_table(file, name=name, encoding=encoding, delimiter=delimiter,
+                       max_bytes=settings.IMPORT_MAX_BYTES)  # fmt: skip
+    if not any(header.strip() for header in table.headers):
+        raise ValidationError(_("The file has no header row."))
+    file.seek(0)
+    job = ImportJob(
+        entity=entity, requester=user, file_name=name[:255], file_format=table.file_format,
+        encoding=table.encoding, delimiter=table.delimiter, headers=table.headers,
+        mapping=auto_mapping(entity, table.headers), match_by=DEFAULT_MATCH_BY,
+    )  # fmt: skip
+    job.file.save(name[-100:] or "import", file, save=False)
+    job.save()
+    return job
+
+
+def preview(import_job: ImportJob, count: int = PREVIEW_ROWS) -> list[list[str]]:
+    """The first rows of the file as read with the import's encoding and delimiter."""
+    with import_job.file.open("rb") as stored:
+        table = _table(import_job, stored)
+        rows = []
+        for row in table.rows:
+            rows.append(row.cells)
+            if len(rows) == count:
+                break
+    return rows
+
+
+def _table(import_job: ImportJob, stored):
+    return read_table(
+        stored, name=import_job.file_name, encoding=import_job.encoding,
+        delimiter=import_job.delimiter, max_bytes=settings.IMPORT_MAX_BYTES,
+    )  # fmt: skip
+
+
+def import_configure(*, user, import_job: ImportJob, mapping=None, duplicates=None,
+                     match_by=None, defaults=None) -> ImportJob:  # fmt: skip
+    """Set the draft's options: ``mapping`` ``{header: field code or ""}`` (headers left out
+    keep theirs), ``duplicates`` (skip/merge/replace/allow), ``match_by`` (name, phone,
+    email), ``defaults`` ``{field code: value as typed}`` for fields no column gives. Refused
+    with the reason, nothing changed: an unknown header or field, a field two columns fill, a
+    required field neither mapped nor defaulted, a default that is not a valid value."""
+    _own_draft(user, import_job)
+    fields = _fields(import_job.entity)
+    errors: dict[str, list[str]] = {}
+    chosen = dict(import_job.mapping)
+    for header, code in (mapping or {}).items():
+        if header not in import_job.headers:
+            errors.setdefault("mapping", []).append(_("The file has no column “%s”.") % header)
+        elif code and code not in fields:
+            errors.setdefault("mapping", []).append(
+                _("“%(code)s” is not a field of these items (column “%(header)s”).")
+                % {"code": code, "header": header}
+            )
+        else:
+            chosen[header] = code or ""
+    mapped = [code for code in chosen.values() if code]
+    twice = sorted({c for c in mapped if mapped.count(c) > 1 and fields[c].kind not in LIST_KINDS})
+    if twice:
+        errors.setdefault("mapping", []).append(
+            _("Several columns fill %s: keep one.") % ", ".join(twice)
+        )
+    given_defaults = dict(import_job.defaults if defaults is None else defaults)
+    references = ReferenceCache()
+    for code, value in given_defaults.items():
+        field = fields.get(code)
+        if field is None:
+            message = _("“%s” is not a field of these items.") % code
+            errors.setdefault("defaults", []).append(message)
+            continue
+        try:
+            _parse(field, value, references, "")
+        except ValidationError as error:
+            errors.setdefault("defaults", []).extend(_messages(error))
+    missing = [
+        str(field.label) for field in fields.values()
+        if field.required and field.code not in mapped and field.code not in given_defaults
+        and field.default is None
+    ]  # fmt: skip
+    if missing:
+        errors.setdefault("mapping", []).append(
+            _("Map a column to, or give a default for: %s.") % ", ".join(missing)
+        )
+    duplicates = duplicates or import_job.duplicates
+    if duplicates not in DuplicateMode.values:
+        errors["duplicates"] = [_("“%s” is not a way to handle duplicates.") % duplicates]
+    match_by = list(import_job.match_by if match_by is None else match_by)
+    unknown = [m for m in match_by if m not in MATCH_SIGNALS]
+    if unknown:
+        errors["match_by"] = [_("Duplicates cannot be found by %s.") % ", ".join(map(str, unknown))]
+    if errors:
+        raise ValidationError(errors)
+    import_job.mapping, import_job.defaults = chosen, given_defaults
+    import_job.duplicates, import_job.match_by = duplicates, match_by
+    import_job.save(update_fields=["mapping", "defaults", "duplicates", "match_by"])
+    return import_job
+
+
+def _own_draft(user, import_job: ImportJob) -> None:
+    if import_job.requester_id != user.pk and not user.is_superuser:
+        raise PermissionDenied(_("This import is someone else's."))
+    if import_job.job_id is not None:
+        raise ValidationError(_("This import has started already."))
+
+
+@transaction.atomic
+def import_start(*, user, import_job: ImportJob, **options) -> ImportJob:
+    """Configure the draft (``options`` as ``import_configure`` takes them) and queue it."""
+    locked = ImportJob.objects.select_for_update().get(pk=import_job.pk)
+    import_configure(user=user, import_job=locked, **options)
+    check(user, "import", model=entity_type(locked.entity).model)
+    locked.job = job_start(user=user, kind="import.run", parameters={"import": locked.pk})
+    locked.save(update_fields=["job"])
+    return locked
+
+
+# In the worker
+
+
+def import_run(job) -> None:
+    """Kind ``import.run``: stage the rows once, then write them chunk by chunk as the
+    uploader, through the door "import #N" (history says "by Anna via import #N")."""
+    import_job = ImportJob.objects.select_related("requester").get(job=job)
+    _stage(import_job)
+    runner = _Runner(import_job)
+    with acting_through(Door(DoorKind.IMPORT, import_job.pk), on_behalf_of=import_job.requester):
+        run_in_chunks(job, import_job.rows.all(), runner.chunk,
+                      chunk_size=settings.IMPORT_CHUNK_SIZE)  # fmt: skip
+
+
+@transaction.atomic
+def _stage(import_job: ImportJob) -> None:
+    """Read the whole file into ``ImportRow`` rows, once: a file that turns out bad halfway
+    leaves no row (the job fails with the reason)."""
+    locked = ImportJob.objects.select_for_update().get(pk=import_job.pk)
+    if locked.staged:
+        return
+    batch = []
+    with locked.file.open("rb") as stored:
+        for row in _table(locked, stored).rows:
+            batch.append(ImportRow(import_job=locked, line=row.line, cells=row.cells))
+            if len(batch) == 5000:
+                ImportRow.objects.bulk_create(batch)
+                batch = []
+    ImportRow.objects.bulk_create(batch)
+    if not locked.rows.exists():
+        raise ValidationError(_("The file has a header but no rows."))
+    locked.staged = True
+    locked.save(update_fields=["staged"])
+    import_job.staged = True
+
+
+def _messages(error: ValidationError) -> list[str]:
+    if hasattr(error, "error_dict"):
+        return [f"{code}: {' '.join(messages)}" for code, messages in error.message_dict.items()]
+    return error.messages
+
+
+def _parse(field: CatalogueField, text, references, kind):
+    if field.custom:
+        return text  # the services read custom values as typed (crm.custom_values)
+    return field.parse(text, references, kind=kind)
+
+
+@dataclass
+class _Parsed:
+    row: ImportRow
+    values: dict  # as the item services take them
+    facts: ClientFacts | None = None
+
+
+class _Runner:
+    """What one run of an import keeps from chunk to chunk: the columns, the defaults parsed
+    once, the reference lists read once."""
+
+    def __init__(self, import_job: ImportJob):
+        self.import_job = import_job
+        self.user = import_job.requester
+        self.item_type = entity_type(import_job.entity)
+        self.spec = self.item_type.services.spec
+        fields = _fields(import_job.entity)
+        self.references = ReferenceCache()
+        self.columns = [
+            (index, fields[code], fields[code].kind_for_header(header))
+            for index, header in enumerate(import_job.headers)
+            if (code := import_job.mapping.get(header)) and code in fields
+        ]
+        self.defaults = {
+            fields[code]: _parse(fields[code], text, self.references, "")
+            for code, text in import_job.defaults.items()
+        }
+        self.mode = import_job.duplicates
+        self.signals = {MATCH_SIGNALS[m] for m in import_job.match_by}
+        self.matching = (
+            import_job.entity in CLIENTS and self.mode != DuplicateMode.ALLOW and self.signals
+        )
+
+    def parse(self, row: ImportRow) -> dict:
+        values: dict = {}
+        custom: dict = {}
+        errors: dict[str, list[str]] = {}
+        width = len(self.import_job.headers)
+        if len(row.cells) > width and any(c.strip() for c in row.cells[width:]):
+            raise ValidationError(
+                _("The row has %(cells)d cells, the header %(columns)d.")
+                % {"cells": len(row.cells), "columns": width}
+            )
+        for index, field, kind in self.columns:
+            text = row.cells[index] if index < len(row.cells) else ""
+            try:
+                value = _parse(field, text, self.references, kind)
+            except ValidationError as error:
+                errors.setdefault(field.code, []).extend(
+                    error.message_dict.get(field.code, error.messages)
+                    if hasattr(error, "error_dict") else error.messages
+                )  # fmt: skip
+                continue
+            if field.custom:
+                if str(text).strip():
+                    custom[field.code] = value
+            elif field.kind in LIST_KINDS:
+                values.setdefault(field.code, []).extend(value)
+            elif value not in (None, [], ""):
+                values[field.code] = value
+        if errors:
+            raise ValidationError(errors)
+        for field, value in self.defaults.items():
+            (custom if field.custom else values).setdefault(field.code, value)
+        if custom:
+            values["custom"] = custom
+        return values
+
+    def facts(self, values: dict) -> ClientFacts:
+        texts = {name: [one["value"] for one in values.get(name, ())]
+                 for name in ("phones", "emails")}  # fmt: skip
+        return ClientFacts.build(
+            self.import_job.entity,
+            name=str(values.get("name", "")),
+            first_name=str(values.get("first_name", "")),
+            last_name=str(values.get("last_name", "")),
+            phones=texts["phones"],
+            emails=texts["emails"],
+        )
+
+    def chunk(self, rows: list[ImportRow]) -> dict[int, str]:
+        """Do one chunk; the rows that failed as ``{pk: reason}`` (the job counts them)."""
+        parsed, failed = [], {}
+        for row in rows:
+            try:
+                parsed.append(_Parsed(row, self.parse(row)))
+            except ValidationError as error:
+                failed[row.pk] = "; ".join(_messages(error))
+        targets = self._duplicates(parsed) if self.matching else [None] * len(parsed)
+        new = [p for p, target in zip(parsed, targets, strict=True) if target is None]
+        result = items_bulk_create(self.spec, user=self.user, rows=[p.values for p in new],
+                                   references=self.references)  # fmt: skip
+        for number, pk in result.created.items():
+            new[number - 1].row.outcome, new[number - 1].row.item_id = RowOutcome.CREATED, pk
+        for rejected in result.rejected:
+            failed[new[rejected.row - 1].row.pk] = rejected.reason
+        for one, target in zip(parsed, targets, strict=True):
+            if target is not None:
+                self._duplicate(one, target, failed)
+        return self._record(rows, failed)
+
+    def _duplicates(self, parsed: list[_Parsed]) -> list:
+        """For each row, None (a new item), the id of the item it duplicates, or the
+        ``_Parsed`` of the earlier row of this chunk it repeats (its item made below)."""
+        for one in parsed:
+            one.facts = self.facts(one.values)
+        kind = self.import_job.entity
+        stored = match_each(kind, [p.facts for p in parsed], self.signals, user=self.user)
+        # Only items the uploader may read are duplicates of theirs; one they may read but
+        # not change makes a rejected row (the update service says why).
+        seen: dict = {}
+        targets = []
+        for one, found in zip(parsed, stored, strict=True):
+            keys = self._keys(one.facts)
+            earlier = next((seen[k] for k in keys if k in seen), None)
+            targets.append(found if found is not None else earlier)
+            if found is None and earlier is None:
+                for key in keys:
+                    seen[key] = one
+        return targets
+
+    def _keys(self, facts: ClientFacts) -> list:
+        keys = []
+        if Signal.PHONE in self.signals:
+            keys += [("phone", p) for p in facts.phones]
+        if Signal.EMAIL in self.signals:
+            keys += [("email", e) for e in facts.emails]
+        if Signal.EXACT_NAME in self.signals:
+            key = name_key(self.import_job.entity, facts)
+            if key is not None:
+                keys.append(("name", key))
+        return keys
+
+    def _duplicate(self, one: _Parsed, target, failed: dict) -> None:
+        row = one.row
+        if isinstance(target, _Parsed):  # repeats a row of this chunk
+            row.reason = _("repeats line %d") % target.row.line
+            if target.row.item_id is None:  # which was not written
+                row.outcome = RowOutcome.SKIPPED
+                return
+            target = target.row.item_id
+        if self.mode == DuplicateMode.SKIP:
+            row.outcome, row.item_id = RowOutcome.SKIPPED, target
+            return
+        model = self.item_type.model
+        item = model.objects.restrict(self.user, "read").filter(pk=target).first()
+        if item is None:  # deleted meanwhile
+            failed[row.pk] = _("The item it duplicates is gone.")
+            return
+        changes = self._changes(item, one.values)
+        if not changes:
+            row.outcome, row.item_id = RowOutcome.SKIPPED, item.pk
+            row.reason = row.reason or _("nothing new for the item it duplicates")
+            return
+        try:
+            with transaction.atomic():
+                self.item_type.services.update_item(self.user, item, None, changes)
+        except (ValidationError, PermissionDenied, EditConflict) as error:
+            failed[row.pk] = _refusal(error)
+            return
+        row.outcome, row.item_id = RowOutcome.UPDATED, item.pk
+
+    def _changes(self, item, values: dict) -> dict:
+        """What a duplicate row writes on its item: in merge mode only the item's empty
+        fields and the phones and e-mails it lacks (nothing blanked), in replace mode every
+        field the row gives."""
+        changes = {}
+        for code, value in values.items():
+            if code == "custom":
+                current = item.custom or {}
+                given = {c: v for c, v in value.items()
+                         if self.mode == DuplicateMode.REPLACE or c not in current}  # fmt: skip
+                if given:
+                    changes["custom"] = given
+            elif code in ("phones", "emails", "websites"):
+                stored = [{"value": c.value, "kind": c.kind} for c in item.communications.all()
+                          if c.channel == _CHANNEL[code]]  # fmt: skip
+                if self.mode == DuplicateMode.REPLACE:
+                    changes[code] = value
+                else:
+                    known = {one["value"].casefold() for one in stored}
+                    added = [one for one in value if one["value"].casefold() not in known]
+                    if added:
+                        changes[code] = stored + added
+            elif self.mode == DuplicateMode.REPLACE or getattr(item, code, None) in (None, ""):
+                changes[code] = value
+        return changes
+
+    def _record(self, rows: list[ImportRow], failed: dict[int, str]) -> dict[int, str]:
+        counts = dict.fromkeys(RowOutcome.values, 0)
+        for row in rows:
+            if row.pk in failed:
+                row.outcome, row.reason, row.item_id = RowOutcome.FAILED, failed[row.pk], None
+            counts[row.outcome] += 1
+        ImportRow.objects.bulk_update(rows, ["outcome", "reason", "item_id"])
+        ImportJob.objects.filter(pk=self.import_job.pk).update(
+            created=F("created") + counts[RowOutcome.CREATED],
+            updated=F("updated") + counts[RowOutcome.UPDATED],
+            skipped=F("skipped") + counts[RowOutcome.SKIPPED],
+            failed=F("failed") + counts[RowOutcome.FAILED],
+        )
+        return failed
+
+
+_CHANNEL = {"phones": "phone", "emails": "email", "websites": "web"}
+
+
+def _refusal(error) -> str:
+    if isinstance(error, ValidationError):
+        return "; ".join(_messages(error))
+    if isinstance(error, EditConflict):
+        return _("The item changed meanwhile.")
+    return str(error) or _("You may not change this item.")
+
+
+# Afterwards
+
+
+def rejected_rows(import_job: ImportJob):
+    """The rejected rows as read, each with its reason: ``(headers + ["Reason"], rows)``."""
+    rows = import_job.rows.filter(outcome=RowOutcome.FAILED).order_by("pk")
+    return [*import_job.headers, _("Reason")], (
+        [*row.cells, row.reason] for row in rows.iterator(chunk_size=2000)
+    )
+
+
+@transaction.atomic
+def import_undo(*, user, import_job: ImportJob) -> int:
+    """Delete the items the import created (through the bulk delete service, with the
+    user's rights); refused, deleting nothing, when one of them changed since the import."""
+    import_job = ImportJob.objects.select_for_update().get(pk=import_job.pk)
+    if import_job.requester_id != user.pk and not user.is_superuser:
+        raise PermissionDenied(_("This import is someone else's."))
+    if import_job.undone_at is not None:
+        raise ValidationError(_("This import was undone already."))
+    if not import_job.is_finished:
+        raise ValidationError(_("Undo an import once it has finished."))
+    ids = list(import_job.rows.filter(outcome=RowOutcome.CREATED).values_list("item_id", flat=True))
+    model = entity_type(import_job.entity).model
+    changed = model._base_manager.filter(pk__in=ids, version__gt=1).count() if ids else 0
+    if changed:
+        raise ValidationError(
+            _("%d of the items it created changed since: undo would lose those changes.") % changed
+        )
+    existing = list(model._base_manager.filter(pk__in=ids).values_list("pk", flat=True))
+    if existing:
+        items_bulk_delete(user=user, spec=entity_type(import_job.entity).services.spec,
+                          ids=existing)  # fmt: skip
+    import_job.undone_at = timezone.now()
+    import_job.save(update_fields=["undone_at"])
+    return len(existing)
