@@ -7,8 +7,9 @@ people as users, phones/e-mails/websites as lists of ``{"value", "kind"}``. Erro
 outdated copy); each leaves everything unchanged.
 """
 
+from django.contrib.postgres.aggregates import StringAgg
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from accessrights.restriction import check
@@ -110,6 +111,37 @@ def stored_channels(item) -> dict[str, list[dict]]:
     for comm in item.communications.all():
         stored[by_channel[comm.channel]].append({"value": comm.value, "kind": comm.kind})
     return stored
+
+
+def channels_of_many(model, ids: list, names: list[str], separator: str) -> dict[str, dict]:
+    """The phones, e-mails or websites (``names``) of the items of ``model`` numbered
+    ``ids`` (ascending), each item's joined with ``separator`` in their order: ``{name: {id:
+    text}}``, in one query (``crm.fields.register_list_reader``). On PostgreSQL the database
+    joins them, which takes half the time of bringing every value to Python."""
+    owner = f"{model._meta.model_name}_id"
+    # The range of ids walks the owner's index in one pass; a list of ids is only added when
+    # they are sparse in it (a filtered export), since PostgreSQL looks each one up alone.
+    condition = {f"{owner}__gte": ids[0], f"{owner}__lte": ids[-1]}
+    if ids[-1] - ids[0] >= 2 * len(ids):
+        condition[f"{owner}__in"] = ids_in(ids)
+    by_channel = {CHANNELS[name]: name for name in names}
+    rows = Communication.objects.filter(**condition, channel__in=list(by_channel))
+    found: dict[str, dict] = {name: {} for name in names}
+    if connection.vendor == "postgresql":
+        joined = (
+            rows.order_by()
+            .values_list(owner, "channel")
+            .annotate(text=StringAgg("value", separator, order_by=("sort", "id")))
+        )
+        for pk, channel, text in joined:
+            found[by_channel[channel]][pk] = text
+        return found
+    listed: dict[tuple, list] = {}
+    for pk, channel, value in rows.values_list(owner, "channel", "value"):
+        listed.setdefault((pk, channel), []).append(value)
+    for (pk, channel), values in listed.items():
+        found[by_channel[channel]][pk] = separator.join(values)
+    return found
 
 
 def _contact_named(contact) -> None:

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.utils.functional import Promise
+from django.utils.module_loading import import_string
 
 from accessrights.entities import register_rights_rows
 
@@ -48,7 +49,10 @@ class EntityType:
     ``rights_rows()`` gives the rights grid's rows when the item's rights are partitioned
     (deals: one row per pipeline, ``[(rights entity, label)]``); without it the grid has one
     row, ``(key, label)``. ``services`` are what every door writes it through. Registered
-    types are listed by ``order``.
+    types are listed by ``order``. ``list_view``: the dotted path of its list page (a
+    ``crm.generic_views.ItemListView``), whose FilterSet, first column and default columns
+    serve the doors that rebuild the list from the type alone (exports); a path, so that
+    registering imports no view.
     """
 
     key: str
@@ -59,6 +63,19 @@ class EntityType:
     bitrix24: str = ""
     order: int = 100
     rights_rows: Callable[[], list[tuple[str, str]]] | None = None
+    list_view: str = ""
+
+    @property
+    def list_page(self):
+        """The class of its list page (LookupError when it registered none)."""
+        if not self.list_view:
+            raise LookupError(f"{self.key} registered no list page")
+        return import_string(self.list_view)
+
+    @property
+    def filterset(self):
+        """The FilterSet of its list: the one definition of "filtered" for every door."""
+        return self.list_page.filterset_class
 
     def grid_rows(self) -> list[tuple[str, str]]:
         return self.rights_rows() if self.rights_rows else [(self.key, str(self.label))]

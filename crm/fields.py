@@ -858,3 +858,26 @@ def field_for_header(entity_key: str, header) -> CatalogueField | None:
         if field.matches(header):
             return field
     return None
+
+
+# Phones, e-mails and websites are no column of the item: the app that keeps them registers how
+# to read them for many items at once, so that a door reading thousands of items (an export)
+# takes one query per chunk of them instead of one per item.
+_list_reader: Callable | None = None
+
+
+def register_list_reader(reader: Callable[[type, list, list[str], str], dict]) -> None:
+    """``reader(model, ids, codes, separator)`` gives, for the items of ``model`` numbered
+    ``ids`` (in ascending order), the values of each list field of ``codes`` (``phones``...)
+    joined with ``separator`` in their order, as ``{code: {id: text}}``, in a constant number
+    of queries."""
+    global _list_reader
+    _list_reader = reader
+
+
+def list_texts(model, ids: list, codes: list[str], separator: str = ", ") -> dict[str, dict]:
+    """The phones, e-mails or websites (``codes``) of many items, each item's joined with
+    ``separator`` (``register_list_reader``); none when no app keeps them."""
+    if not codes or not ids or _list_reader is None:
+        return {code: {} for code in codes}
+    return _list_reader(model, ids, codes, separator)

@@ -198,3 +198,15 @@ def posted_position(data, name: str, default: float) -> float:
     except ValueError:
         return default
     return position if math.isfinite(position) else default
+
+
+def posted_arrangement(data, codes, group: str = "shown") -> list[str]:
+    """The ``codes`` a page's arrange widget placed in ``group`` (each one's ``place-<code>``),
+    in the order of their posted positions (``order-<code>``; ties keep the order of
+    ``codes``)."""
+    placed = [
+        (posted_position(data, f"order-{code}", position), position, code)
+        for position, code in enumerate(codes)
+        if data.get(f"place-{code}") == group
+    ]
+    return [code for *_order, code in sorted(placed)]

@@ -17,7 +17,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
-from accessrights.restriction import check
+from accessrights.restriction import check, may
 from crm.items import EditConflict
 from timeline.models import Event
 
@@ -26,7 +26,7 @@ from .bulk import bulk_job_start
 from .cards import card_sections, card_select_related, readable_links
 from .entities import entity_type_of, services_of
 from .filterspecs import spec_from_query
-from .forms import posted_position
+from .forms import posted_arrangement
 from .history import comment_add, render_for_reader
 from .models import FilterPreset
 from .pagination import CappedCountPaginator, PeekPage, capped_count
@@ -159,6 +159,8 @@ class ItemListView(RestrictedItemMixin, TemplateView):
             page_sizes=PAGE_SIZES,
             presets=FilterPreset.objects.filter(user=self.request.user, list_name=self.list_name),
             list_name=self.list_name,
+            entity_key=self.entity_key,
+            can_export=may(self.request.user, "export", self.model),
             bulk_url=reverse(self.bulk_url_name),
             model_meta=self.model._meta,
         )
@@ -175,16 +177,10 @@ class ItemListView(RestrictedItemMixin, TemplateView):
         available = list_columns.available_columns(
             self.entity_key, self.filterset_class, self.title_fields
         )
-        shown = []
-        for position, column in enumerate(available):
-            if request.POST.get(f"place-{column.code}") != "shown":
-                continue
-            order = posted_position(request.POST, f"order-{column.code}", position)
-            shown.append((order, position, column.code))
         try:
             list_columns.columns_set(
                 user=request.user, entity_key=self.entity_key,
-                codes=[code for *_order, code in sorted(shown)],
+                codes=posted_arrangement(request.POST, [column.code for column in available]),
                 filterset_class=self.filterset_class, exclude=self.title_fields,
             )  # fmt: skip
         except ValidationError as error:

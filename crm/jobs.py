@@ -6,6 +6,7 @@ A job's ``kind`` names its task in ``KINDS``; an app with jobs of its own adds i
 
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 
@@ -26,8 +27,16 @@ logger = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class JobKind:
-    task: str  # dotted path of the kind's task, a JobTask
+    """A kind of job: its task's dotted path (a JobTask) and label; ``result_url(job)``, for
+    kinds whose job leaves a file, where its requester downloads it ("" while there is none,
+    or no longer)."""
+
+    task: str
     label: str
+    result_url: Callable[[Job], str] | None = None
+
+    def result_link(self, job: Job) -> str:
+        return self.result_url(job) if self.result_url else ""
 
 
 KINDS = {

@@ -14,6 +14,7 @@ api_v1 = [
     path("", include("requisites.api.urls")),
     path("", include("deals.api.urls")),
     path("", include("importexport.api.urls")),
+    path("", include("importexport.api.export_urls")),
 ]
 
 crm_urls = ([path("jobs/<int:pk>/", views.job, name="job")], "crm")
@@ -28,6 +29,7 @@ urlpatterns = [
     path("", include("requisites.urls")),
     path("", include("deals.urls")),
     path("", include("importexport.urls")),
+    path("", include("importexport.export_urls")),
     path("settings/rights/", include("accessrights.urls")),
     path("settings/", include("dictionaries.urls")),
     path("admin/", admin.site.urls),

@@ -31,4 +31,6 @@ def job(request, pk):
     polls itself through htmx (the progress partial alone) until the job has finished."""
     job = get_object_or_404(Job.objects.visible_to(request.user), pk=pk)
     template = "htmx/job_progress.html" if request.htmx else "generic/job.html"
-    return render(request, template, {"job": job, "kind": KINDS[job.kind].label})
+    kind = KINDS[job.kind]
+    context = {"job": job, "kind": kind.label, "result_url": kind.result_link(job)}
+    return render(request, template, context)

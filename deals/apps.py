@@ -18,11 +18,12 @@ class DealsConfig(AppConfig):
             ItemServices(services.deal_create, services.deal_update, services.deal_delete,
                          "deal", services.DEAL),
             bitrix24="DEAL", order=40, rights_rows=Deal.rights_rows,
+            list_view="deals.views.DealListView",
         ))  # fmt: skip
         register(EntityType(
             "lead", Lead, _("Leads"), "deals:lead_list",
             ItemServices(services.lead_create, services.lead_update, services.lead_delete,
                          "lead", services.LEAD),
-            bitrix24="LEAD", order=30,
+            bitrix24="LEAD", order=30, list_view="deals.views.LeadListView",
         ))  # fmt: skip
         fields.register_fields()

@@ -4,6 +4,7 @@ from celery import shared_task
 
 from crm.jobs import JobTask
 
+from .exports import export_run
 from .imports import import_run
 
 
@@ -11,3 +12,9 @@ from .imports import import_run
 def import_job(job) -> None:
     """Kind ``import.run``."""
     import_run(job)
+
+
+@shared_task(base=JobTask)
+def export_job(job) -> None:
+    """Kind ``export.run``: write an export's file."""
+    export_run(job)
