@@ -3,6 +3,7 @@ import signal
 import subprocess
 import sys
 import time
+from itertools import count
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from accessrights.defaults import install_default_roles
 from accessrights.models import Action, Role, RolePermission, Scope
 from accessrights.rights import rights_changed
 from crm.celery import app as celery_app
+from crm.models import Job
 from dictionaries.defaults import install_defaults
 from dictionaries.models import Entry, Pipeline
 from dictionaries.shared_cache import SharedSettings
@@ -272,3 +274,62 @@ def real_worker(celery_worker_process):
     celery_app.conf.task_always_eager = False
     yield celery_worker_process
     celery_app.conf.task_always_eager = True
+
+
+# Jobs on a real worker (tests/crm/test_jobs_worker.py, tests/importexport/test_import_worker.py)
+
+JOB_TEST_CHUNK = 100
+JOB_TEST_PAUSE = 0.5  # seconds each chunk waits before its commit
+
+
+def wait_for(condition, timeout: float, what: str):
+    deadline = time.monotonic() + timeout
+    while not (found := condition()):
+        if time.monotonic() > deadline:
+            pytest.fail(f"waited {timeout} s for {what}: {Job.objects.values().first()}")
+        time.sleep(0.1)
+    return found
+
+
+@pytest.fixture
+def job_workers(live_server_db, tmp_path):
+    """Starts workers of their own queue (no other worker of the session takes their tasks)
+    with small, slow chunks (``JOB_CHUNK_PAUSE``: each chunk done waits before it commits, and
+    says so in the worker's log) and a broker that hands a dead worker's task on after 2 s.
+    Returns the worker and its log; this test's tasks go to that queue."""
+    require_worker_services()
+    queue = f"jobs-kill-test-{os.getpid()}"
+    numbers = count(1)
+    workers = []
+
+    def start():
+        name = f"jobs{next(numbers)}@tests"
+        log = tmp_path / f"{name}.log"
+        worker = start_worker(
+            name,
+            f"--queues={queue}",
+            "--loglevel=info",
+            f"--logfile={log}",
+            JOB_CHUNK_SIZE=str(JOB_TEST_CHUNK),
+            JOB_CHUNK_PAUSE=str(JOB_TEST_PAUSE),
+            CELERY_VISIBILITY_TIMEOUT="2",
+            DEBUG="1",
+        )
+        workers.append(worker)
+        return worker, log
+
+    conf = celery_app.conf
+    previous = conf.task_always_eager, conf.task_default_queue
+    conf.task_always_eager, conf.task_default_queue = False, queue
+    yield start
+    conf.task_always_eager, conf.task_default_queue = previous
+    for worker in workers:
+        if worker.poll() is None:
+            stop_worker(worker)
+    with celery_app.connection_for_write() as connection:
+        connection.default_channel.queue_delete(queue)
+
+
+def chunks_done(log) -> int:
+    """How many chunks a worker has done (each one says so before it commits)."""
+    return log.read_text().count("pausing before its commit") if log.exists() else 0

@@ -1,76 +1,19 @@
 """A real worker killed (SIGKILL) in the middle of a bulk job on a whole filtered list: the
 broker hands the job to the next worker, which resumes it, and every item is changed once."""
 
-import os
 import time
-from itertools import count
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count
 
 from companies.models import Company
-from crm.celery import app as celery_app
 from crm.models import Job, JobStatus
-from tests.conftest import require_worker_services, sales_user, start_worker, stop_worker
+from tests.conftest import JOB_TEST_CHUNK as CHUNK
+from tests.conftest import chunks_done, sales_user, wait_for
 from timeline.models import Event, EventKind
 
 COMPANIES = 3000
-CHUNK = 100
-PAUSE = 0.5  # seconds each chunk waits before its commit
-
-
-def wait_for(condition, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while not (found := condition()):
-        if time.monotonic() > deadline:
-            pytest.fail(f"waited {timeout} s for {what}: {Job.objects.values().first()}")
-        time.sleep(0.1)
-    return found
-
-
-@pytest.fixture
-def job_workers(live_server_db, tmp_path):
-    """Starts workers of their own queue (no other worker of the session takes their tasks)
-    with small, slow chunks (``JOB_CHUNK_PAUSE``: each chunk done waits before it commits, and
-    says so in the worker's log) and a broker that hands a dead worker's task on after 2 s.
-    Returns the worker and its log; this test's tasks go to that queue."""
-    require_worker_services()
-    queue = f"jobs-kill-test-{os.getpid()}"
-    numbers = count(1)
-    workers = []
-
-    def start():
-        name = f"jobs{next(numbers)}@tests"
-        log = tmp_path / f"{name}.log"
-        worker = start_worker(
-            name,
-            f"--queues={queue}",
-            "--loglevel=info",
-            f"--logfile={log}",
-            JOB_CHUNK_SIZE=str(CHUNK),
-            JOB_CHUNK_PAUSE=str(PAUSE),
-            CELERY_VISIBILITY_TIMEOUT="2",
-            DEBUG="1",
-        )
-        workers.append(worker)
-        return worker, log
-
-    conf = celery_app.conf
-    previous = conf.task_always_eager, conf.task_default_queue
-    conf.task_always_eager, conf.task_default_queue = False, queue
-    yield start
-    conf.task_always_eager, conf.task_default_queue = previous
-    for worker in workers:
-        if worker.poll() is None:
-            stop_worker(worker)
-    with celery_app.connection_for_write() as connection:
-        connection.default_channel.queue_delete(queue)
-
-
-def chunks_done(log) -> int:
-    """How many chunks a worker has done (each one says so before it commits)."""
-    return log.read_text().count("pausing before its commit") if log.exists() else 0
 
 
 @pytest.mark.worker
