@@ -6,8 +6,9 @@ error naming its line, not a row silently swallowing the rest of the file.
 
 Our export keeps a cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
 return from running as a formula in Excel by writing a single quote before it; reading takes
-that one quote off again (``'=SUM(A1)`` reads as ``=SUM(A1)``, ``'-5`` as ``-5``), so an
-exported file imports back as it was. A quote before anything else is kept.
+that one quote off again (``'=SUM(A1)`` reads as ``=SUM(A1)``, ``'-5`` as ``-5``, and
+``''=1`` as ``'=1``, which the export guards the same way), so an exported file imports back
+as it was. A quote before anything else is kept.
 """
 
 import csv
@@ -67,7 +68,12 @@ def csv_rows(lines: Iterable[str], delimiter: str) -> Iterator[tuple[int, list[s
 
 
 def _unguarded(cell: str) -> str:
-    return cell[1:] if cell[1:2] in _GUARDED and cell[0] == "'" else cell
+    if cell[:1] != "'" or len(cell) < 2:
+        return cell
+    rest = cell[1:]
+    if rest[0] in _GUARDED or (rest[0] == "'" and rest[1:2] and rest[1] in _GUARDED):
+        return rest
+    return cell
 
 
 def _bad_csv(line: int, reason: str) -> ValidationError:
