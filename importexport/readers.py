@@ -111,6 +111,15 @@ def _format(head: bytes, name: str) -> str:
         )
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16: look at its text
         head = head.decode("utf-16", "ignore").encode("utf-8")
+    elif b"\x00" in head:
+        raise ValidationError(
+            _(
+                "The file is not text (it holds NUL bytes): the import reads CSV, XLSX and "
+                "Bitrix24's exports. A UTF-16 file needs its byte order mark, or choose its "
+                "encoding."
+            ),
+            code="unsupported",
+        )
     text = head.removeprefix(b"\xef\xbb\xbf").lstrip().lower()
     if text.startswith(_HTML_STARTS) or (text.startswith(b"<") and b"<table" in text):
         return "html"
