@@ -23,6 +23,9 @@ _GUARDED = frozenset("=+-@\t\r")
 _SAMPLE_ROWS = 100
 
 
+# csv's field limit is the process's own: every reader raises it from 128 KiB to MAX_CELL.
+
+
 def detect_delimiter(lines: list[str], *, complete: bool) -> str:
     """The delimiter of the CSV whose first ``lines`` are given (all of it when
     ``complete``): of ``;``, ``,``, tab and ``|``, one that reads them as CSV (a quoted field

@@ -160,10 +160,8 @@ def _headers(cells: list[str]) -> list[str]:
     names = [cell.strip() for cell in cells]
     while not names[-1]:  # the header has a cell that is not blank
         names.pop()
-    names = [
-        name or _("Column %(number)d") % {"number": number}
-        for number, name in enumerate(names, start=1)
-    ]
+    # not translated: a header is the key of the import's mapping, read again by the worker
+    names = [name or f"Column {number}" for number, name in enumerate(names, start=1)]
     seen: set[str] = set()
     twice = [name for name in names if name in seen or seen.add(name)]
     if twice:

@@ -270,7 +270,7 @@ def _first_visible_sheet(workbook: CalamineWorkbook) -> int:
 
 def not_xlsx() -> ValidationError:
     return ValidationError(
-        _("The file is named .xlsx but it is not an XLSX workbook: save it again as XLSX or CSV."),
+        _("The file is not an XLSX workbook: save it again as XLSX or CSV."),
         code="not_xlsx",
     )
 
