@@ -24,22 +24,22 @@ _GUARDED = frozenset("=+-@\t\r")
 _SAMPLE_ROWS = 100
 
 
+# csv's field limit is the process's own: every reader raises it from 128 KiB to MAX_CELL.
+
+
 def detect_delimiter(lines: list[str], *, complete: bool) -> str:
     """The delimiter of the CSV whose first ``lines`` are given (all of it when
-    ``complete``): of ``;``, ``,``, tab and ``|``, the one with which most rows are as wide as
-    the header (at least two columns), then the widest header; a file of one column reads
-    with ``,``. Counting characters instead would be fooled by a delimiter inside quotes, as
-    the commas in Bitrix24's ``"+7 (812) 848-65-20, +7 921 000-00-00"``."""
+    ``complete``): of ``;``, ``,``, tab and ``|``, one that reads them as CSV (a quoted field
+    is followed by it or a line break) and with which most rows are as wide as the header (at
+    least two columns), then the widest header; a file of one column reads with ``,``.
+    Counting characters instead would be fooled by delimiters inside quotes, as the commas in
+    Bitrix24's ``"+7 (812) 848-65-20, +7 921 000-00-00"``."""
     csv.field_size_limit(MAX_CELL)
     best, best_score = ",", (0.0, 0)
     for delimiter in DELIMITERS:
-        try:
-            records = [record for record in csv.reader(lines, delimiter=delimiter) if record]
-        except csv.Error:
+        records = _records(lines, delimiter, complete=complete)
+        if records is None:
             continue
-        if not complete and len(records) > 1:
-            records.pop()  # the sample may end inside it
-        records = records[:_SAMPLE_ROWS]
         width = len(records[0]) if records else 0
         if width < 2:
             continue
@@ -47,6 +47,23 @@ def detect_delimiter(lines: list[str], *, complete: bool) -> str:
         if score > best_score:
             best, best_score = delimiter, score
     return best
+
+
+def _records(lines: list[str], delimiter: str, *, complete: bool) -> list[list[str]] | None:
+    """The sample's records read strictly with ``delimiter``, or None if they cannot be: with
+    the wrong delimiter, a quoted field is followed by something else than a delimiter."""
+    reader = csv.reader(lines, delimiter=delimiter, strict=True)
+    records = []
+    try:
+        for record in reader:
+            if record:
+                records.append(record)
+    except csv.Error as error:  # else the sample ends here (a long cell, an open quote)
+        if "expected after" in str(error):
+            return None
+    if not complete and len(records) > 1:
+        records.pop()  # the sample may end inside it
+    return records[:_SAMPLE_ROWS]
 
 
 def csv_rows(lines: Iterable[str], delimiter: str) -> Iterator[tuple[int, list[str]]]:

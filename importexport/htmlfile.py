@@ -52,7 +52,7 @@ class _TableParser(HTMLParser):
         self.depth = 0  # of tables open; only the outer one's rows count
         self.count = 0
         self.row: list[str] | None = None
-        self.cell: list[str] | None = None
+        self.cell: list[list[str]] | None = None  # the cell's lines (split by <br>), in pieces
         self.cell_length = 0
 
     def handle_starttag(self, tag, attrs):
@@ -68,9 +68,9 @@ class _TableParser(HTMLParser):
             self.end_cell()
             if self.row is None:  # a cell outside any row starts one
                 self.row = []
-            self.cell, self.cell_length = [], 0
-        elif tag == "br":
-            self.add("\n")
+            self.cell, self.cell_length = [[]], 0
+        elif tag == "br" and self.cell is not None:
+            self.cell.append([])
 
     def handle_endtag(self, tag):
         if tag == "table" and self.depth:
@@ -86,14 +86,10 @@ class _TableParser(HTMLParser):
             self.end_cell()
 
     def handle_data(self, data):
-        if self.depth == 1 and not self.finished:
-            self.add(_SPACES.sub(" ", data))
-
-    def add(self, text: str):
-        if self.cell is None:
+        if self.cell is None or self.depth != 1 or self.finished:
             return
-        self.cell.append(text)
-        self.cell_length += len(text)
+        self.cell[-1].append(data)
+        self.cell_length += len(data)
         if self.cell_length > MAX_CELL:
             raise ValidationError(
                 _("Row %(line)d has a cell longer than %(limit)s characters.")
@@ -103,8 +99,8 @@ class _TableParser(HTMLParser):
 
     def end_cell(self):
         if self.cell is not None and self.row is not None:
-            text = "".join(self.cell)
-            self.row.append("\n".join(part.strip(" ") for part in text.split("\n")).strip())
+            lines = (_SPACES.sub(" ", "".join(parts)).strip(" ") for parts in self.cell)
+            self.row.append("\n".join(lines).strip())
         self.cell = None
 
     def end_row(self):

@@ -111,6 +111,15 @@ def _format(head: bytes, name: str) -> str:
         )
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16: look at its text
         head = head.decode("utf-16", "ignore").encode("utf-8")
+    elif b"\x00" in head:
+        raise ValidationError(
+            _(
+                "The file is not text (it holds NUL bytes): the import reads CSV, XLSX and "
+                "Bitrix24's exports. A UTF-16 file needs its byte order mark, or choose its "
+                "encoding."
+            ),
+            code="unsupported",
+        )
     text = head.removeprefix(b"\xef\xbb\xbf").lstrip().lower()
     if text.startswith(_HTML_STARTS) or (text.startswith(b"<") and b"<table" in text):
         return "html"
@@ -151,10 +160,8 @@ def _headers(cells: list[str]) -> list[str]:
     names = [cell.strip() for cell in cells]
     while not names[-1]:  # the header has a cell that is not blank
         names.pop()
-    names = [
-        name or _("Column %(number)d") % {"number": number}
-        for number, name in enumerate(names, start=1)
-    ]
+    # not translated: a header is the key of the import's mapping, read again by the worker
+    names = [name or f"Column {number}" for number, name in enumerate(names, start=1)]
     seen: set[str] = set()
     twice = [name for name in names if name in seen or seen.add(name)]
     if twice:

@@ -62,7 +62,8 @@ def encoding_name(given: str) -> str:
 def detect_encoding(file: BinaryIO) -> str:
     """The encoding of ``file`` from its bytes (read from where it stands; the caller seeks
     back). An ASCII beginning says nothing, so the sample is the first block with a byte
-    above ASCII in it (all ASCII: UTF-8)."""
+    above ASCII in it (all ASCII: UTF-8), and the first line with one decides between UTF-8
+    and the rest: in a file that mixes encodings, the lines unlike it are the bad ones."""
     sample = file.read(SAMPLE)
     if sample.startswith(codecs.BOM_UTF8):
         return "utf-8"
@@ -72,8 +73,9 @@ def detect_encoding(file: BinaryIO) -> str:
         sample = file.read(SAMPLE)
         if not sample:
             return "utf-8"
+    first = next(line for line in sample.split(b"\n") if not line.isascii())
     try:  # not final: a letter cut at the end of the sample is not an error
-        codecs.getincrementaldecoder("utf-8")().decode(sample)
+        codecs.getincrementaldecoder("utf-8")().decode(first)
     except UnicodeDecodeError:
         cyrillic = len(_CYRILLIC_RUN.findall(sample)) > len(_BESIDE_ASCII.findall(sample))
         return "windows-1251" if cyrillic else "windows-1252"
@@ -96,14 +98,11 @@ def text_lines(file: BinaryIO, encoding: str) -> Iterator[str]:
         final = not chunk
         buffered = decoder.getstate()[0]
         try:
-            text = held + decoder.decode(chunk, final)
-        except UnicodeDecodeError as error:
-            before = (
-                "".join(parts) + held + (buffered + chunk)[: error.start].decode(codec, "replace")
-            )
-            raise _not_valid(number + len(_BREAK.findall(before)) + 1, encoding) from None
+            text, bad = held + decoder.decode(chunk, final), False
+        except UnicodeDecodeError as error:  # the lines before the bad byte, then the error
+            text, bad = held + (buffered + chunk)[: error.start].decode(codec), True
         held = ""
-        if not final and text.endswith("\r"):
+        if not final and not bad and text.endswith("\r"):
             text, held = text[:-1], "\r"
         start = 0
         for match in _BREAK.finditer(text):
@@ -112,6 +111,8 @@ def text_lines(file: BinaryIO, encoding: str) -> Iterator[str]:
             number += 1
             yield _checked("".join(parts), number, codec, encoding)
             parts.clear()
+        if bad:
+            raise _not_valid(number + 1, encoding)
         if start < len(text):
             parts.append(text[start:])
         if final:

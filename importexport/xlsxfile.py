@@ -74,7 +74,7 @@ def xlsx_rows(file: BinaryIO) -> Iterator[tuple[int, list[str]]]:
     # calamine gives rows from row 1 but cells from the first column that holds any
     padding = [""] * (sheet.start[1] if sheet.start else 0)
     for line, values in enumerate(sheet.iter_rows(), start=1):
-        cells = [cell_text(value) for value in values]
+        cells = [value if value.__class__ is str else cell_text(value) for value in values]
         if cells and max(map(len, cells)) > MAX_CELL:
             raise _too_long(line)
         yield line, padding + cells
@@ -87,22 +87,34 @@ def cell_text(value) -> str:
     a date typed into a date-and-time column), a time as ``HH:MM:SS``, a duration as
     ``H:MM:SS``, yes/no as ``Y``/``N``, an empty cell (or an error such as ``#DIV/0!``)
     as ""."""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return "Y" if value else "N"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        return format(Decimal(f"{value:.15g}"), "f") if value else "0"
-    if isinstance(value, datetime):
-        return value.date().isoformat() if value.time() == time() else value.isoformat()
-    if isinstance(value, date | time):
-        return value.isoformat()
-    if isinstance(value, timedelta):
-        minutes, seconds = divmod(round(value.total_seconds()), 60)
-        return f"{minutes // 60}:{minutes % 60:02d}:{seconds:02d}"
-    return "" if value is None else str(value)
+    return value if value.__class__ is str else _TEXT.get(value.__class__, str)(value)
+
+
+def _number(value: float) -> str:
+    if value.is_integer() and -1e15 < value < 1e15:
+        return str(int(value))
+    return format(Decimal(f"{value:.15g}"), "f")
+
+
+def _moment(value: datetime) -> str:
+    return value.date().isoformat() if value.time() == time() else value.isoformat()
+
+
+def _duration(value: timedelta) -> str:
+    minutes, seconds = divmod(round(value.total_seconds()), 60)
+    return f"{minutes // 60}:{minutes % 60:02d}:{seconds:02d}"
+
+
+_TEXT = {
+    float: _number,
+    int: str,
+    bool: lambda value: "Y" if value else "N",
+    datetime: _moment,
+    date: date.isoformat,
+    time: time.isoformat,
+    timedelta: _duration,
+    type(None): lambda _value: "",
+}
 
 
 def _check_package(file: BinaryIO) -> None:
@@ -258,7 +270,7 @@ def _first_visible_sheet(workbook: CalamineWorkbook) -> int:
 
 def not_xlsx() -> ValidationError:
     return ValidationError(
-        _("The file is named .xlsx but it is not an XLSX workbook: save it again as XLSX or CSV."),
+        _("The file is not an XLSX workbook: save it again as XLSX or CSV."),
         code="not_xlsx",
     )
 
