@@ -255,13 +255,14 @@ def test_stray_quote_after_a_quoted_cell_refused():
 
 
 def test_export_formula_guard_is_undone():
-    """Our export writes a quote before a cell that would run as a formula; reading takes
-    exactly that one quote off, and only before = + - @ tab CR."""
+    """Our export writes a quote before a cell that would run as a formula, and before a cell
+    that starts with a quote and one of those (``'=x`` is written ``''=x``); reading takes
+    exactly that one quote off, and only there."""
     cells = ["'=SUM(A1)", "'+7 921 000-00-00", "'-5", "'@user", "'\tx", "'\rx", "'abc", "'", "''=x"]
     buffer = io.StringIO(newline="")
     csv.writer(buffer, delimiter=";").writerows([[f"h{n}" for n in range(len(cells))], cells])
     assert next(read(buffer.getvalue().encode()).rows).cells == [
-        "=SUM(A1)", "+7 921 000-00-00", "-5", "@user", "\tx", "\rx", "'abc", "'", "''=x",
+        "=SUM(A1)", "+7 921 000-00-00", "-5", "@user", "\tx", "\rx", "'abc", "'", "'=x",
     ]  # fmt: skip
 
 
