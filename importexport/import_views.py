@@ -39,13 +39,16 @@ class UploadForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["entity"].choices = [(key, entity_type(key).label) for key in imports.ENTITIES]
+        keys = imports.importable()
+        self.fields["entity"].choices = [(key, entity_type(key).label) for key in keys]
 
 
 def import_link(item_type, user):
-    """ "Import companies" (...) in the menu of the lists of the types that import, for users
+    """“Import companies” (...) in the menu of the lists of the types that import, for users
     with the import right."""
-    if item_type.key not in imports.ENTITIES or not allowed(user, "import", model=item_type.model):
+    if item_type.key not in imports.importable():
+        return None
+    if not allowed(user, "import", model=item_type.model):
         return None
     label = gettext("Import %(items)s") % {"items": str(item_type.label).lower()}
     return label, f"{reverse('importexport:import_new')}?entity={item_type.key}"

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from accessrights.restriction import check
 from companies.matching import ClientFacts, Signal, match_each, name_key
 from crm.actors import Door, DoorKind, acting_through
-from crm.entities import entity_type
+from crm.entities import entity_type, entity_types
 from crm.fields import LIST_KINDS, CatalogueField, ReferenceCache, catalogue, field_for_header
 from crm.items import EditConflict
 from crm.jobs import job_start, run_in_chunks
@@ -34,15 +34,19 @@ from crm.services import items_bulk_create, items_bulk_delete
 from .models import DuplicateMode, ImportJob, ImportRow, RowOutcome
 from .readers import read_table
 
-ENTITIES = ("company", "contact", "deal", "lead")
 CLIENTS = ("company", "contact")  # the item types whose duplicates the client matcher finds
 MATCH_SIGNALS = {"name": Signal.EXACT_NAME, "phone": Signal.PHONE, "email": Signal.EMAIL}
 DEFAULT_MATCH_BY = ["phone", "email"]
 PREVIEW_ROWS = 5
 
 
+def importable() -> list[str]:
+    """The item types that import: every registered one whose services have a bulk spec."""
+    return [t.key for t in entity_types() if t.services is not None and t.services.spec]
+
+
 def _entity(key: str):
-    if key not in ENTITIES:
+    if key not in importable():
         raise ValidationError({"entity": _("“%s” is not an item type that imports.") % key})
     return entity_type(key)
 

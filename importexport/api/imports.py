@@ -51,7 +51,7 @@ class ImportUploadSerializer(serializers.Serializer):
     """A multipart upload: options as form fields, objects and lists as JSON text."""
 
     file = serializers.FileField()
-    entity = serializers.ChoiceField(choices=imports.ENTITIES)
+    entity = serializers.ChoiceField(choices=[])  # the registry's, when it is full (below)
     encoding = serializers.ChoiceField(
         choices=["", "utf-8", "utf-16", "windows-1251", "windows-1252"], required=False, default=""
     )
@@ -63,6 +63,10 @@ class ImportUploadSerializer(serializers.Serializer):
     match_by = _JSONText(kind=list, required=False, help_text='["phone", "email", "name"]')
     defaults = _JSONText(kind=dict, required=False, help_text='{"field code": "value"}')
     start = serializers.BooleanField(required=False, default=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["entity"].choices = imports.importable()
 
 
 class ImportColumnSerializer(Serializer):
