@@ -1,7 +1,8 @@
 """Reading an uploaded file as a table of text: the one door through which imports read files.
 
-``read_table(file, name=...)`` tells the format from the content (the name only breaks a
-tie), reads the header row and gives the rows as they are read (``Table``, ``Row``):
+``read_table(file, name=...)`` tells the format from the content (the name serves only to
+refuse other content named ``.xlsx``), reads the header row and gives the rows as they are
+read (``Table``, ``Row``):
 
 * CSV (``csvfile``) in UTF-8 with or without BOM, UTF-16 with its BOM, Windows-1251 or
   Windows-1252 (``textfile``), any delimiter, both detected unless given;
@@ -14,9 +15,9 @@ Bitrix24's CSV needs nothing of its own: ``;``, every field quoted, UTF-8 with B
 Russian installs: Windows-1251) are what detection finds, and the empty column that its
 trailing ``;`` makes is dropped like any blank header at the end of the header row.
 
-The header row is the first row that is not empty. Headers are trimmed; blank ones are
+The header row is the first row that is not blank. Headers are trimmed; blank ones are
 named "Column N" (N its position), blank ones at the end dropped; two headers alike are
-refused, naming them. Rows that are empty are skipped; others come as read, with more or
+refused, naming them. Blank rows are skipped; others come as read, with more or
 fewer cells than the header (the import decides), except that empty cells beyond the
 header are dropped. A file with a header and no row is refused ("no_rows"): there is
 nothing to import, and saying so at the upload beats an import of nothing.

@@ -5,7 +5,7 @@
 The script writes a workbook of ``--rows`` rows and 10 columns (company names in Russian and
 French, phones, e-mails, whole numbers, amounts, dates, dates with times, yes/no, a comment
 with a line break on every fifth row, a code) into a temporary folder twice: as openpyxl's
-write-only mode writes it (inline strings and no dimension, as our export will) and as
+write-only mode writes it (inline strings and no dimension, as our export's files are too) and as
 Excel writes one (shared strings, the sheet's dimension). Then, each time in a new process
 (so that the peak memory is the reader's own), it reads every row of the first sheet with:
 
