@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -434,7 +434,7 @@ class _Runner:
             if row.pk in failed:
                 row.outcome, row.reason, row.item_id = RowOutcome.FAILED, failed[row.pk], None
             counts[row.outcome] += 1
-        ImportRow.objects.bulk_update(rows, ["outcome", "reason", "item_id"])
+        _write_outcomes(rows)
         ImportJob.objects.filter(pk=self.import_job.pk).update(
             created=F("created") + counts[RowOutcome.CREATED],
             updated=F("updated") + counts[RowOutcome.UPDATED],
@@ -445,6 +445,24 @@ class _Runner:
 
 
 _CHANNEL = {"phones": "phone", "emails": "email", "websites": "web"}
+
+
+def _write_outcomes(rows: list[ImportRow]) -> None:
+    """Each row's outcome, reason and item in one ``UPDATE ... FROM`` a ``VALUES`` list per
+    2,000 rows (PostgreSQL, and SQLite from 3.33): ``bulk_update`` writes a CASE per field and
+    row, 4 s for 2,000 rows."""
+    table = connection.ops.quote_name(ImportRow._meta.db_table)
+    for start in range(0, len(rows), 2000):
+        batch = rows[start : start + 2000]
+        values = ", ".join(["(CAST(%s AS BIGINT), %s, %s, CAST(%s AS BIGINT))"] * len(batch))
+        params = [p for r in batch for p in (r.pk, r.outcome, r.reason, r.item_id)]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"WITH v(id, outcome, reason, item) AS (VALUES {values}) "  # noqa: S608
+                f"UPDATE {table} SET outcome = v.outcome, reason = v.reason, item_id = v.item "
+                f"FROM v WHERE {table}.id = v.id",
+                params,
+            )
 
 
 def _refusal(error) -> str:
