@@ -4,7 +4,7 @@
     export DATABASE_URL=postgres://postgres@127.0.0.1:5432/crm_bench
     .venv/bin/python manage.py migrate
     .venv/bin/python manage.py generate_clients --companies 1000000
-    .venv/bin/python tests/benchmarks/bench_client_base.py [--runs 40]
+    .venv/bin/python tests/benchmarks/bench_client_base.py [--runs 40] [--only "Custom|first page"]
 
 The first run also adds a custom list field "Tier" to companies and fills it for the whole
 table (1% Gold, 9% Silver, 30% Bronze) for the custom-field scenarios.
@@ -17,6 +17,7 @@ Prints p50/p95/max in milliseconds as a Markdown table for the README.
 import argparse
 import os
 import platform
+import re
 import statistics
 import sys
 import time
@@ -106,6 +107,7 @@ def tier_field(admin):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=40)
+    parser.add_argument("--only", default="", help="only the scenarios whose title matches")
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         sys.exit("Run this against PostgreSQL (DATABASE_URL).")
@@ -171,6 +173,8 @@ def main():
     print("| Scenario | p50 ms | p95 ms | max ms |")
     print("| --- | ---: | ---: | ---: |")
     for title, url, headers in scenarios:
+        if args.only and not re.search(args.only, title):
+            continue
         path, _, query = url.partition("?")
         safe_url = path + ("?" + quote(query, safe="=&") if query else "")
         timings = measure(client, safe_url, args.runs, **headers)
