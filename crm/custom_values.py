@@ -153,26 +153,46 @@ def shown(field: CatalogueField, raw) -> str:
     return str(raw)
 
 
-def readable_custom(model, stored: dict, user) -> dict:
+def _ids_of(raw) -> list:
+    return raw if isinstance(raw, list) else [] if raw in (None, "") else [raw]
+
+
+def readable_ids(model, stored_values, user) -> dict[str, set]:
+    """For each custom link field of ``model``, the ids among those ``stored_values`` (the
+    ``custom`` columns of a page of items) hold that ``user`` may read: one query per link
+    field holding values, whatever the number of items."""
+    links = [f for f in catalogue_of_model(model) if f.custom and f.kind == FieldKind.ITEM_LINK]
+    stored_values = list(stored_values)
+    readable = {}
+    for field in links:
+        ids = {pk for stored in stored_values for pk in _ids_of((stored or {}).get(field.code))}
+        readable[field.code] = set(
+            field.related_model.objects.restrict(user, "read")
+            .filter(pk__in=ids)
+            .values_list("pk", flat=True)
+        ) if ids else set()  # fmt: skip
+    return readable
+
+
+def readable_custom(model, stored: dict, user, readable: dict | None = None) -> dict:
     """``stored`` as ``user`` may read it: only fields that exist, and of a link to another
-    CRM item only the items they may read (one query per link field holding values)."""
+    CRM item only the items they may read (``readable``: ``readable_ids`` of the page it is
+    on; read for this item alone when not given)."""
     fields = {f.code: f for f in catalogue_of_model(model) if f.custom}
+    if readable is None:
+        readable = readable_ids(model, [stored], user)
     shown = {}
     for code, raw in stored.items():
         field = fields.get(code)
         if field is None:
             continue
         if field.kind == FieldKind.ITEM_LINK and raw not in (None, []):
-            ids = raw if isinstance(raw, list) else [raw]
-            readable = set(
-                field.related_model.objects.restrict(user, "read")
-                .filter(pk__in=ids)
-                .values_list("pk", flat=True)
-            )
+            ids = _ids_of(raw)
+            allowed = readable.get(code, set())
             raw = (
-                [pk for pk in ids if pk in readable]
+                [pk for pk in ids if pk in allowed]
                 if field.multiple
-                else (raw if raw in readable else None)
+                else (raw if raw in allowed else None)
             )
         shown[code] = raw
     return shown

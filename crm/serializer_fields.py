@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from crm.custom_values import readable_custom
+from crm.custom_values import readable_custom, readable_ids
 from crm.validators import parse_id
 
 MAX_IDS = 1000
@@ -132,8 +132,20 @@ class CustomValuesField(serializers.Field):
 
     def to_representation(self, stored):
         model = self.parent.Meta.model
-        request = self.context.get("request")
-        return readable_custom(model, stored or {}, getattr(request, "user", None))
+        user = getattr(self.context.get("request"), "user", None)
+        return readable_custom(model, stored or {}, user, self._page_readable(model, user))
+
+    def _page_readable(self, model, user) -> dict | None:
+        """The linked items readable on the whole page of a list (``readable_ids``: one query
+        per link field for the page, not per item); None for one item alone."""
+        page = getattr(self.parent.parent, "instance", None) if self.parent.parent else None
+        if not isinstance(page, list | tuple):
+            return None
+        key = (id(page), len(page))
+        if getattr(self, "_page_key", None) != key:
+            self._page_key = key
+            self._page_links = readable_ids(model, [item.custom for item in page], user)
+        return self._page_links
 
     def to_internal_value(self, data):
         if not isinstance(data, dict):

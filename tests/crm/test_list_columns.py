@@ -156,3 +156,33 @@ def test_a_page_is_read_in_the_same_number_of_queries_whatever_it_holds(admin, a
             custom={link.code: company.pk},
         )  # fmt: skip
     assert queries() == few
+
+
+def test_the_api_reads_custom_links_once_per_page_and_hides_unreadable_ones(admin, reader):
+    """A reader's API list of deals with a custom link to companies: the same queries for 2
+    and for 12 deals, and a company they may not read shown as null."""
+    from rest_framework.test import APIClient
+
+    hidden = client_services.company_create(user=admin, name="Hidden Co", opened=False)
+    mine = client_services.company_create(user=admin, name="Mine Co", responsible=reader)
+    link = custom_field_create(user=admin, entity="deal", label="Partner", kind="company")
+    api = APIClient()
+    api.force_authenticate(reader)
+
+    def listed() -> tuple[int, dict]:
+        with CaptureQueriesContext(connection) as captured:
+            response = api.get("/api/v1/deals/")
+        assert response.status_code == 200, response.content
+        return len(captured), {
+            d["title"]: d["custom"][link.code] for d in response.json()["results"]
+        }
+
+    for n, company in enumerate((hidden, mine)):
+        deal_services.deal_create(user=admin, title=f"Deal {n}", custom={link.code: company.pk})
+    listed()  # the first request of a session reads the rights and lists once
+    few, shown = listed()
+    assert shown == {"Deal 0": None, "Deal 1": mine.pk}
+    for n in range(10):
+        deal_services.deal_create(user=admin, title=f"More {n}", custom={link.code: hidden.pk})
+    many, _shown = listed()
+    assert many == few
