@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,11 +25,11 @@ from django.utils.translation import gettext as _
 from accessrights.restriction import check
 from companies.matching import ClientFacts, Signal, match_each, name_key
 from crm.actors import Door, DoorKind, acting_through
+from crm.bulkwrite import update_objects
 from crm.entities import entity_type, entity_types
 from crm.fields import LIST_KINDS, CatalogueField, ReferenceCache, catalogue, field_for_header
-from crm.items import EditConflict
 from crm.jobs import job_start, run_in_chunks
-from crm.services import items_bulk_create, items_bulk_delete
+from crm.services import items_bulk_change, items_bulk_create, items_bulk_delete
 
 from .models import DuplicateMode, ImportJob, ImportRow, RowOutcome
 from .readers import read_table
@@ -336,9 +336,21 @@ class _Runner:
             new[number - 1].row.outcome, new[number - 1].row.item_id = RowOutcome.CREATED, pk
         for rejected in result.rejected:
             failed[new[rejected.row - 1].row.pk] = rejected.reason
+        pending = []
         for one, target in zip(parsed, targets, strict=True):
-            if target is not None:
-                self._duplicate(one, target, failed)
+            if isinstance(target, _Parsed):  # repeats a row of this chunk
+                one.row.reason = _("repeats line %d") % target.row.line
+                if target.row.item_id is None:  # which was not written
+                    one.row.outcome = RowOutcome.SKIPPED
+                    continue
+                target = target.row.item_id
+            if target is None:
+                continue
+            if self.mode == DuplicateMode.SKIP:
+                one.row.outcome, one.row.item_id = RowOutcome.SKIPPED, target
+            else:
+                pending.append((one, target))
+        self._merge(pending, failed)
         return self._record(rows, failed)
 
     def _duplicates(self, parsed: list[_Parsed]) -> list:
@@ -373,36 +385,35 @@ class _Runner:
                 keys.append(("name", key))
         return keys
 
-    def _duplicate(self, one: _Parsed, target, failed: dict) -> None:
-        row = one.row
-        if isinstance(target, _Parsed):  # repeats a row of this chunk
-            row.reason = _("repeats line %d") % target.row.line
-            if target.row.item_id is None:  # which was not written
-                row.outcome = RowOutcome.SKIPPED
-                return
-            target = target.row.item_id
-        if self.mode == DuplicateMode.SKIP:
-            row.outcome, row.item_id = RowOutcome.SKIPPED, target
-            return
-        model = self.item_type.model
-        item = model.objects.restrict(self.user, "read").filter(pk=target).first()
-        if item is None:  # deleted meanwhile
-            failed[row.pk] = _("The item it duplicates is gone.")
-            return
-        changes = self._changes(item, one.values)
-        if not changes:
-            row.outcome, row.item_id = RowOutcome.SKIPPED, item.pk
-            row.reason = row.reason or _("nothing new for the item it duplicates")
-            return
-        try:
-            with transaction.atomic():
-                self.item_type.services.update_item(self.user, item, None, changes)
-        except (ValidationError, PermissionDenied, EditConflict) as error:
-            failed[row.pk] = _refusal(error)
-            return
-        row.outcome, row.item_id = RowOutcome.UPDATED, item.pk
+    def _merge(self, pending: list[tuple[_Parsed, int]], failed: dict) -> None:
+        """Merge or replace each row into the item it duplicates, through the bulk change
+        service, in rounds: an item that several rows of the chunk duplicate takes them one
+        round after the other, each merged into what the one before left."""
+        while pending:
+            this_round: dict[int, _Parsed] = {}
+            later = []
+            for one, pk in pending:
+                if pk in this_round:
+                    later.append((one, pk))
+                else:
+                    this_round[pk] = one
+            result = items_bulk_change(
+                self.spec, user=self.user, ids=list(this_round), references=self.references,
+                change=lambda item, channels, rows=this_round: self._changes(
+                    item, rows[item.pk].values, channels),
+            )  # fmt: skip
+            for pk, one in this_round.items():
+                if pk in result.rejected:
+                    failed[one.row.pk] = result.rejected[pk]
+                    continue
+                one.row.item_id = pk
+                one.row.outcome = RowOutcome.UPDATED
+                if pk in result.unchanged:
+                    one.row.outcome = RowOutcome.SKIPPED
+                    one.row.reason = one.row.reason or _("nothing new for the item it duplicates")
+            pending = later
 
-    def _changes(self, item, values: dict) -> dict:
+    def _changes(self, item, values: dict, channels: dict) -> dict:
         """What a duplicate row writes on its item: in merge mode only the item's empty
         fields and the phones and e-mails it lacks (nothing blanked), in replace mode every
         field the row gives."""
@@ -415,8 +426,7 @@ class _Runner:
                 if given:
                     changes["custom"] = given
             elif code in ("phones", "emails", "websites"):
-                stored = [{"value": c.value, "kind": c.kind} for c in item.communications.all()
-                          if c.channel == _CHANNEL[code]]  # fmt: skip
+                stored = channels[code]
                 if self.mode == DuplicateMode.REPLACE:
                     changes[code] = value
                 else:
@@ -434,7 +444,7 @@ class _Runner:
             if row.pk in failed:
                 row.outcome, row.reason, row.item_id = RowOutcome.FAILED, failed[row.pk], None
             counts[row.outcome] += 1
-        _write_outcomes(rows)
+        update_objects(ImportRow, rows, ["outcome", "reason", "item_id"])
         ImportJob.objects.filter(pk=self.import_job.pk).update(
             created=F("created") + counts[RowOutcome.CREATED],
             updated=F("updated") + counts[RowOutcome.UPDATED],
@@ -442,35 +452,6 @@ class _Runner:
             failed=F("failed") + counts[RowOutcome.FAILED],
         )
         return failed
-
-
-_CHANNEL = {"phones": "phone", "emails": "email", "websites": "web"}
-
-
-def _write_outcomes(rows: list[ImportRow]) -> None:
-    """Each row's outcome, reason and item in one ``UPDATE ... FROM`` a ``VALUES`` list per
-    2,000 rows (PostgreSQL, and SQLite from 3.33): ``bulk_update`` writes a CASE per field and
-    row, 4 s for 2,000 rows."""
-    table = connection.ops.quote_name(ImportRow._meta.db_table)
-    for start in range(0, len(rows), 2000):
-        batch = rows[start : start + 2000]
-        values = ", ".join(["(CAST(%s AS BIGINT), %s, %s, CAST(%s AS BIGINT))"] * len(batch))
-        params = [p for r in batch for p in (r.pk, r.outcome, r.reason, r.item_id)]
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"WITH v(id, outcome, reason, item) AS (VALUES {values}) "  # noqa: S608
-                f"UPDATE {table} SET outcome = v.outcome, reason = v.reason, item_id = v.item "
-                f"FROM v WHERE {table}.id = v.id",
-                params,
-            )
-
-
-def _refusal(error) -> str:
-    if isinstance(error, ValidationError):
-        return "; ".join(_messages(error))
-    if isinstance(error, EditConflict):
-        return _("The item changed meanwhile.")
-    return str(error) or _("You may not change this item.")
 
 
 # Afterwards

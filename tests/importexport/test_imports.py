@@ -108,6 +108,27 @@ def test_allow_creates_anyway_and_repeated_rows_in_one_file_make_one_item(admin,
     assert Company.objects.count() == 5
 
 
+def test_rows_duplicating_one_item_are_merged_one_after_the_other(admin, importing):
+    """Two rows of a chunk duplicate the same company: both merge into it (its phones from
+    both), in turn, and both rows say so; the history has one event per merge."""
+    acme = client_services.company_create(
+        user=admin, name="Acme", emails=[{"value": "info@acme.example"}]
+    )
+    text = (
+        "Name;Mobile phone;E-mail;City\n"
+        "Acme;+7 921 000 00 00;info@acme.example;\n"
+        "Acme;+7 921 000 00 01;info@acme.example;Lyon\n"
+    )
+    done = importing(admin, text, duplicates="merge")
+    assert (done.created, done.updated, done.failed) == (0, 2, 0)
+    acme.refresh_from_db()
+    stored = set(acme.communications.filter(channel="phone").values_list("normalized", flat=True))
+    assert stored == {"+79210000000", "+79210000001"}
+    assert (acme.address_city, acme.version) == ("Lyon", 3)
+    events = Event.objects.of_item(acme).filter(kind=EventKind.UPDATED).order_by("item_version")
+    assert [(e.item_version, e.door_id) for e in events] == [(2, done.pk), (3, done.pk)]
+
+
 def test_rows_out_of_a_managers_reach_are_rejected_with_the_reason(manager, admin, importing):
     """Bad input: a row naming another responsible (the Manager role adds only its own), and a
     duplicate of a company the manager may read but not change."""
