@@ -188,9 +188,10 @@ def insert_dicts(model, rows: Sequence[dict], cursor=None) -> None:
 
 def update_objects(model, objects: Sequence[models.Model], attnames: Sequence[str]) -> None:
     """Write ``attnames`` of saved instances of ``model``, each its own values, in one
-    ``UPDATE ... FROM`` a ``VALUES`` list per batch (PostgreSQL, and SQLite from 3.33):
-    ``bulk_update`` writes a CASE per column and row, several times slower. ``auto_now``
-    fields get the time of the write."""
+    ``UPDATE ... FROM`` (``bulk_update`` writes a CASE per column and row, several times
+    slower): on PostgreSQL from one array per column (a handful of parameters whatever the
+    rows), elsewhere from a ``VALUES`` list per batch of the database's parameters (SQLite
+    from 3.33). ``auto_now`` fields get the time of the write."""
     if not objects:
         return
     meta, ops = model._meta, connection.ops
@@ -199,24 +200,36 @@ def update_objects(model, objects: Sequence[models.Model], attnames: Sequence[st
         if getattr(field, "auto_now", False):
             for obj in objects:
                 field.pre_save(obj, add=False)
-    casts = "(" + ", ".join(f"CAST(%s AS {f.db_type(connection)})" for f in fields) + ")"
     columns = [ops.quote_name(f.column) for f in fields]
-    sets = ", ".join(f"{column} = v.{column}" for column in columns[1:])
-    table, pk = ops.quote_name(meta.db_table), columns[0]
-    # SQLite takes 999 parameters a statement; PostgreSQL 65,535.
-    batch = ops.bulk_batch_size(fields, objects) if not uses_copy() else 20000 // len(fields)
-    batch = max(1, batch)
+    names = ", ".join(columns)
+    table = ops.quote_name(meta.db_table)
+    update = (
+        f"UPDATE {table} SET {', '.join(f'{c} = v.{c}' for c in columns[1:])} "  # noqa: S608
+        f"FROM {{source}} WHERE {table}.{columns[0]} = v.{columns[0]}"
+    )
+    types = [f.db_type(connection) for f in fields]
     with connection.cursor() as cursor:
-        for start in range(0, len(objects), batch):
-            part = objects[start : start + batch]
-            params = [
-                f.get_db_prep_save(getattr(o, f.attname), connection) for o in part for f in fields
-            ]
-            cursor.execute(
-                f"WITH v({', '.join(columns)}) AS (VALUES {', '.join([casts] * len(part))}) "  # noqa: S608
-                f"UPDATE {table} SET {sets} FROM v WHERE {table}.{pk} = v.{pk}",
-                params,
-            )
+        if uses_copy():
+            arrays = ", ".join(f"CAST(%s AS {db_type}[])" for db_type in types)
+            source = f"unnest({arrays}) AS v({names})"
+            cursor.execute(update.format(source=source), _column_values(fields, objects))
+            return
+        row = "(" + ", ".join(f"CAST(%s AS {db_type})" for db_type in types) + ")"
+        size = max(1, ops.bulk_batch_size(fields, objects))
+        for start in range(0, len(objects), size):
+            part = objects[start : start + size]
+            values = ", ".join([row] * len(part))
+            source = f"(WITH v({names}) AS (VALUES {values}) SELECT * FROM v) AS v"  # noqa: S608
+            by_row = zip(*_column_values(fields, part), strict=True)
+            params = [value for row_values in by_row for value in row_values]
+            cursor.execute(update.format(source=source), params)
+
+
+def _column_values(fields, objects) -> list[list]:
+    """Each field's database values for ``objects``, one list per field."""
+    return [
+        [f.get_db_prep_save(getattr(o, f.attname), connection) for o in objects] for f in fields
+    ]
 
 
 def _pk(obj):

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from accessrights.restriction import check
 from companies.matching import ClientFacts, Signal, match_each, name_key
 from crm.actors import Door, DoorKind, acting_through
-from crm.bulkwrite import update_objects
+from crm.bulkwrite import insert_objects, update_objects
 from crm.entities import entity_type, entity_types
 from crm.fields import LIST_KINDS, CatalogueField, ReferenceCache, catalogue, field_for_header
 from crm.jobs import job_start, run_in_chunks
@@ -218,9 +218,9 @@ def _stage(import_job: ImportJob) -> None:
         for row in _table(locked, stored).rows:
             batch.append(ImportRow(import_job=locked, line=row.line, cells=row.cells))
             if len(batch) == 5000:
-                ImportRow.objects.bulk_create(batch)
+                insert_objects(ImportRow, batch)
                 batch = []
-    ImportRow.objects.bulk_create(batch)
+    insert_objects(ImportRow, batch)
     if not locked.rows.exists():
         raise ValidationError(_("The file has a header but no rows."))
     locked.staged = True
