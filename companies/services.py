@@ -8,7 +8,7 @@ outdated copy); each leaves everything unchanged.
 """
 
 from django.contrib.postgres.aggregates import StringAgg
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
@@ -24,7 +24,7 @@ from crm.services import (
     items_bulk_create,
 )
 from timeline.models import EventKind
-from timeline.services import event_record
+from timeline.services import event_record, links_record_bulk
 
 from . import communications as comms
 from .fields import CHANNEL_LABELS, COMPANY_FIELDS, CONTACT_FIELDS
@@ -287,6 +287,28 @@ def contact_link(*, user, contact, company) -> None:
     contact.companies.add(company)
     event_record(item=contact, kind=EventKind.LINKED, author=user, related=company)
     event_record(item=company, kind=EventKind.LINKED, author=user, related=contact)
+
+
+@transaction.atomic
+def contact_company_links_write(*, user, pairs) -> None:
+    """Link many ``(contact, company)`` pairs at once (an import), with the rules of
+    ``contact_link`` (the update right on both sides; PermissionDenied, nothing linked,
+    otherwise); a pair already linked is left as it is. A constant number of statements."""
+    pairs = list(dict.fromkeys((contact, company) for contact, company in pairs))
+    if not pairs:
+        return
+    for model, side in ((Contact, 0), (Company, 1)):
+        ids = list({pair[side].pk for pair in pairs})
+        if model.objects.restrict(user, "update").filter(pk__in=ids_in(ids)).count() != len(ids):
+            raise PermissionDenied(_("You do not have the right to do this."))
+    through = Contact.companies.through
+    existing = set(
+        through.objects.filter(contact_id__in=ids_in([pair[0].pk for pair in pairs]))
+        .values_list("contact_id", "company_id")
+    )  # fmt: skip
+    new = [(c, company) for c, company in pairs if (c.pk, company.pk) not in existing]
+    through.objects.bulk_create(through(contact=c, company=company) for c, company in new)
+    links_record_bulk(pairs=new, kind=EventKind.LINKED, author=user)
 
 
 @transaction.atomic

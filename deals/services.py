@@ -8,7 +8,7 @@ a process stage reopens it. Errors: ``ValidationError``, ``PermissionDenied``,
 ``EditConflict``, and ``ObjectDoesNotExist`` for an item deleted meanwhile.
 """
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -31,7 +31,7 @@ from crm.services import ItemSpec, item_create, item_delete, item_update
 from dictionaries.defaults import DEAL_STAGE
 from dictionaries.models import Entry, Pipeline, Semantics
 from timeline.models import EventKind
-from timeline.services import event_record
+from timeline.services import event_record, links_record_bulk
 
 from .fields import DEAL_FIELDS, LEAD_FIELDS
 from .models import Deal, Lead
@@ -127,6 +127,28 @@ def _set_contacts(user, deal: Deal, contacts) -> None:
     _check_readable(user, after - before)
     deal.contacts.set(after)
     _record_links(user, deal, before, after)
+
+
+def deal_links_write(*, user, companies=(), contacts=()) -> None:
+    """The links of many new deals at once (an import): "linked" in the history of each
+    ``(deal, company)`` pair's company (the deal's company is one of its fields, written with
+    it), and each ``(deal, contact)`` pair linked, with the rules of ``_set_contacts`` (a
+    contact the user may read; PermissionDenied, nothing linked, otherwise). A constant
+    number of statements."""
+    contacts = list(dict.fromkeys(contacts))
+    ids = list({contact.pk for _deal, contact in contacts})
+    if Contact.objects.restrict(user, "read").filter(pk__in=ids_in(ids)).count() != len(ids):
+        raise PermissionDenied(_("You do not have the right to do this."))
+    through = Deal.contacts.through
+    existing = set(
+        through.objects.filter(deal_id__in=ids_in([deal.pk for deal, _c in contacts]))
+        .values_list("deal_id", "contact_id")
+    )  # fmt: skip
+    new = [(deal, c) for deal, c in contacts if (deal.pk, c.pk) not in existing]
+    through.objects.bulk_create(through(deal=deal, contact=c) for deal, c in new)
+    links_record_bulk(pairs=new, kind=EventKind.LINKED, author=user)
+    links_record_bulk(pairs=[(company, deal) for deal, company in companies],
+                      kind=EventKind.LINKED, author=user, both_sides=False)  # fmt: skip
 
 
 # Deals

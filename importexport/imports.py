@@ -14,6 +14,7 @@ midway resumes after the last chunk it finished and no row is written twice.
 """
 
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -26,11 +27,19 @@ from accessrights.restriction import check
 from companies.matching import ClientFacts, Signal, match_each, name_key
 from crm.actors import Door, DoorKind, acting_through
 from crm.bulkwrite import insert_objects, update_objects
-from crm.entities import entity_type, entity_types
-from crm.fields import LIST_KINDS, CatalogueField, ReferenceCache, catalogue, field_for_header
+from crm.entities import entity_type, entity_type_of, entity_types
+from crm.fields import (
+    LIST_KINDS,
+    CatalogueField,
+    FieldKind,
+    ReferenceCache,
+    catalogue,
+    field_for_header,
+)
 from crm.jobs import job_start, run_in_chunks
 from crm.services import items_bulk_change, items_bulk_create, items_bulk_delete
 
+from .links import Linker, names_in, write_links
 from .models import DuplicateMode, ImportJob, ImportRow, RowOutcome
 from .readers import read_table
 
@@ -245,6 +254,8 @@ class _Parsed:
     row: ImportRow
     values: dict  # as the item services take them
     facts: ClientFacts | None = None
+    names: dict = dataclass_field(default_factory=dict)  # link field code -> names in the row
+    links: dict = dataclass_field(default_factory=dict)  # many-to-many code -> rows to link
 
 
 class _Runner:
@@ -258,11 +269,16 @@ class _Runner:
         self.spec = self.item_type.services.spec
         fields = _fields(import_job.entity)
         self.references = ReferenceCache()
-        self.columns = [
+        columns = [
             (index, fields[code], fields[code].kind_for_header(header))
             for index, header in enumerate(import_job.headers)
             if (code := import_job.mapping.get(header)) and code in fields
         ]
+        self.columns = [c for c in columns if c[1].kind != FieldKind.ITEM_LINK]
+        self.link_columns = [(index, field) for index, field, _kind in columns
+                             if field.kind == FieldKind.ITEM_LINK]  # fmt: skip
+        self.linker = Linker(import_job.entity, self.user, self.references,
+                             created=import_job.linked)  # fmt: skip
         self.defaults = {
             fields[code]: _parse(fields[code], text, self.references, "")
             for code, text in import_job.defaults.items()
@@ -325,9 +341,10 @@ class _Runner:
         parsed, failed = [], {}
         for row in rows:
             try:
-                parsed.append(_Parsed(row, self.parse(row)))
+                parsed.append(_Parsed(row, self.parse(row), names=self.names(row)))
             except ValidationError as error:
                 failed[row.pk] = "; ".join(_messages(error))
+        parsed = self._link(parsed, failed)
         targets = self._duplicates(parsed) if self.matching else [None] * len(parsed)
         new = [p for p, target in zip(parsed, targets, strict=True) if target is None]
         result = items_bulk_create(self.spec, user=self.user, rows=[p.values for p in new],
@@ -351,7 +368,62 @@ class _Runner:
             else:
                 pending.append((one, target))
         self._merge(pending, failed)
+        self._write_links([p for p in parsed if p.row.pk not in failed])
         return self._record(rows, failed)
+
+    def names(self, row: ImportRow) -> dict[str, list[str]]:
+        """The names of linked items the row gives, by link field."""
+        found = {}
+        for index, field in self.link_columns:
+            names = names_in(field, row.cells[index] if index < len(row.cells) else "")
+            if names:
+                found.setdefault(field.code, []).extend(names)
+        return found
+
+    def _link(self, parsed: list[_Parsed], failed: dict) -> list[_Parsed]:
+        """Find or create the items the chunk's rows name; a single link (a deal's company)
+        becomes the row's value, several (its contacts) wait for the item to be written. A
+        row naming an item that could not be created fails with the reason."""
+        if not self.link_columns:
+            return parsed
+        fields = {field.code: field for _index, field in self.link_columns}
+        wanted: dict[str, set[str]] = {}
+        for one in parsed:
+            for code, names in one.names.items():
+                kind = entity_type_of(fields[code].related_model).key
+                wanted.setdefault(kind, set()).update(names)
+        self.linker.resolve(wanted)
+        kept = []
+        for one in parsed:
+            try:
+                for code, names in one.names.items():
+                    rows = self.linker.items(fields[code], names)
+                    if fields[code].multiple:
+                        one.links[code] = rows
+                    else:
+                        one.values[code] = rows[0]
+            except ValueError as error:
+                failed[one.row.pk] = str(error)
+                continue
+            kept.append(one)
+        return kept
+
+    def _write_links(self, parsed: list[_Parsed]) -> None:
+        """The links of the rows written: each item's many-to-many links, and the deal's
+        company's "linked" line for a new deal."""
+        written = [p for p in parsed if p.row.item_id is not None and (p.links or p.names)]
+        if not written:
+            return
+        items = self.item_type.model.objects.in_bulk([p.row.item_id for p in written])
+        pairs: dict[str, list[tuple]] = {}
+        for one in written:
+            item = items[one.row.item_id]
+            for code, rows in one.links.items():
+                pairs.setdefault(code, []).extend((item, other) for other in rows)
+            if one.row.outcome == RowOutcome.CREATED:  # a single link was one of its values
+                for code in one.names.keys() - one.links.keys():
+                    pairs.setdefault(code, []).append((item, one.values[code]))
+        write_links(self.import_job.entity, pairs, self.user)
 
     def _duplicates(self, parsed: list[_Parsed]) -> list:
         """For each row, None (a new item), the id of the item it duplicates, or the
@@ -446,6 +518,7 @@ class _Runner:
             counts[row.outcome] += 1
         update_objects(ImportRow, rows, ["outcome", "reason", "item_id"])
         ImportJob.objects.filter(pk=self.import_job.pk).update(
+            linked=self.linker.created,
             created=F("created") + counts[RowOutcome.CREATED],
             updated=F("updated") + counts[RowOutcome.UPDATED],
             skipped=F("skipped") + counts[RowOutcome.SKIPPED],
@@ -467,8 +540,9 @@ def rejected_rows(import_job: ImportJob):
 
 @transaction.atomic
 def import_undo(*, user, import_job: ImportJob) -> int:
-    """Delete the items the import created (through the bulk delete service, with the
-    user's rights); refused, deleting nothing, when one of them changed since the import."""
+    """Delete the items the import created, its rows' and those it made for the names rows
+    gave (through the bulk delete service, with the user's rights); refused, deleting
+    nothing, when one of them changed since the import."""
     import_job = ImportJob.objects.select_for_update().get(pk=import_job.pk)
     if import_job.requester_id != user.pk and not user.is_superuser:
         raise PermissionDenied(_("This import is someone else's."))
@@ -477,16 +551,25 @@ def import_undo(*, user, import_job: ImportJob) -> int:
     if not import_job.is_finished:
         raise ValidationError(_("Undo an import once it has finished."))
     ids = list(import_job.rows.filter(outcome=RowOutcome.CREATED).values_list("item_id", flat=True))
-    model = entity_type(import_job.entity).model
-    changed = model._base_manager.filter(pk__in=ids, version__gt=1).count() if ids else 0
+    # The rows' items first, then the items made because rows named them (their companies).
+    created = [(import_job.entity, ids), *import_job.linked.items()]
+    changed = sum(
+        entity_type(kind).model._base_manager.filter(pk__in=pks, version__gt=1).count()
+        for kind, pks in created if pks
+    )  # fmt: skip
     if changed:
         raise ValidationError(
             _("%d of the items it created changed since: undo would lose those changes.") % changed
         )
-    existing = list(model._base_manager.filter(pk__in=ids).values_list("pk", flat=True))
-    if existing:
-        items_bulk_delete(user=user, spec=entity_type(import_job.entity).services.spec,
-                          ids=existing)  # fmt: skip
+    deleted = 0
+    for kind, pks in created:
+        item_type = entity_type(kind)
+        existing = list(
+            item_type.model._base_manager.filter(pk__in=pks).values_list("pk", flat=True)
+        )
+        if existing:
+            items_bulk_delete(user=user, spec=item_type.services.spec, ids=existing)
+        deleted += len(existing)
     import_job.undone_at = timezone.now()
     import_job.save(update_fields=["undone_at"])
-    return len(existing)
+    return deleted

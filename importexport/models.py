@@ -47,6 +47,8 @@ class ImportJob(models.Model):
     updated = models.PositiveIntegerField(_("updated"), default=0)
     skipped = models.PositiveIntegerField(_("skipped"), default=0)
     failed = models.PositiveIntegerField(_("failed"), default=0)
+    # The items created because rows named them (a contact's company): {item type: [ids]}.
+    linked = models.JSONField(default=dict, blank=True)
     undone_at = models.DateTimeField(_("undone"), null=True, blank=True)
     created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
 
@@ -80,6 +82,9 @@ class ImportRow(models.Model):
     import_job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="rows")
     line = models.PositiveIntegerField()
     cells = models.JSONField()
+    # The lines that continue this row: a company's further requisites, a deal's further
+    # products (Bitrix24's files), as [[line, cells], ...].
+    more = models.JSONField(default=list, blank=True)
     outcome = models.CharField(max_length=8, choices=RowOutcome, default=RowOutcome.PENDING)
     reason = models.TextField(blank=True)
     item_id = models.BigIntegerField(null=True)

@@ -32,6 +32,17 @@ def events_record_bulk(*, items, kind: str, author, changes_by_pk=None, write=No
         Event.objects.bulk_create((Event(**fields) for fields in rows), batch_size=1000)
 
 
+def links_record_bulk(*, pairs, kind: str, author, both_sides: bool = True) -> None:
+    """"Linked" (or "unlinked", ``kind``) in the history of both items of each ``(item,
+    other)`` pair (of ``item`` alone unless ``both_sides``), in one statement."""
+    rows = [
+        _event_fields(one, kind, author, None, related, "", None)
+        for item, other in pairs
+        for one, related in ((item, other), (other, item))[: 2 if both_sides else 1]
+    ]
+    Event.objects.bulk_create((Event(**fields) for fields in rows), batch_size=1000)
+
+
 def _user(user):
     return user if user is not None and user.is_authenticated else None
 
