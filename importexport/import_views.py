@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from accessrights.restriction import allowed
 from crm.entities import entity_type
-from crm.fields import FieldKind, catalogue
+from crm.fields import FieldKind
 
 from . import imports
 from .models import DuplicateMode, ImportJob
@@ -123,7 +123,7 @@ def import_page(request, pk):
             context["preview"] = imports.preview(draft)
         except ValidationError as error:
             context["preview_error"] = " ".join(error.messages)
-        fields = catalogue(draft.entity)
+        fields = imports.import_fields(draft.entity)
         context.update(
             columns=[(n, h, draft.mapping.get(h, "")) for n, h in enumerate(draft.headers)],
             fields=fields,

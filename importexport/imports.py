@@ -38,13 +38,16 @@ from crm.fields import (
 )
 from crm.jobs import job_start, run_in_chunks
 from crm.services import items_bulk_change, items_bulk_create, items_bulk_delete
+from requisites.services import requisites_bulk_add
 
 from .links import Linker, names_in, write_links
 from .models import DuplicateMode, ImportJob, ImportRow, RowOutcome
 from .readers import read_table
+from .requisite_columns import PREFIX, RequisiteColumns, requisite_code, requisite_fields
 
 CLIENTS = ("company", "contact")  # the item types whose duplicates the client matcher finds
-MATCH_SIGNALS = {"name": Signal.EXACT_NAME, "phone": Signal.PHONE, "email": Signal.EMAIL}
+MATCH_SIGNALS = {"name": Signal.EXACT_NAME, "phone": Signal.PHONE, "email": Signal.EMAIL,
+                 "tax_id": Signal.TAX_ID}  # fmt: skip
 DEFAULT_MATCH_BY = ["phone", "email"]
 PREVIEW_ROWS = 5
 
@@ -60,8 +63,14 @@ def _entity(key: str):
     return entity_type(key)
 
 
+def import_fields(entity_key: str) -> list[CatalogueField]:
+    """What a column of an import into ``entity_key`` may fill: the catalogue's fields and,
+    for companies and contacts, the requisites' (``importexport.requisite_columns``)."""
+    return [*catalogue(entity_key), *requisite_fields(entity_key)]
+
+
 def _fields(entity_key: str) -> dict[str, CatalogueField]:
-    return {field.code: field for field in catalogue(entity_key)}
+    return {field.code: field for field in import_fields(entity_key)}
 
 
 def auto_mapping(entity_key: str, headers: list[str]) -> dict[str, str]:
@@ -69,6 +78,10 @@ def auto_mapping(entity_key: str, headers: list[str]) -> dict[str, str]:
     e-mails and websites, which several columns may fill (one per kind)."""
     mapping, taken = {}, set()
     for header in headers:
+        requisite = requisite_code(entity_key, header)
+        if requisite:
+            mapping[header] = requisite
+            continue
         field = field_for_header(entity_key, header)
         if field is None or (field.code in taken and field.kind not in LIST_KINDS):
             mapping[header] = ""
@@ -218,23 +231,57 @@ def import_run(job) -> None:
 @transaction.atomic
 def _stage(import_job: ImportJob) -> None:
     """Read the whole file into ``ImportRow`` rows, once: a file that turns out bad halfway
-    leaves no row (the job fails with the reason)."""
+    leaves no row (the job fails with the reason). A line that continues the row above (its
+    further requisites, a deal's further products) is kept with that row (``more``)."""
     locked = ImportJob.objects.select_for_update().get(pk=import_job.pk)
     if locked.staged:
         return
-    batch = []
+    continues = _continuation_rule(locked)
+    batch, current = [], None
     with locked.file.open("rb") as stored:
         for row in _table(locked, stored).rows:
-            batch.append(ImportRow(import_job=locked, line=row.line, cells=row.cells))
+            if current is not None and continues(current.cells, row.cells):
+                current.more.append([row.line, row.cells])
+                continue
+            if current is not None:
+                batch.append(current)
+            current = ImportRow(import_job=locked, line=row.line, cells=row.cells, more=[])
             if len(batch) == 5000:
                 insert_objects(ImportRow, batch)
                 batch = []
-    insert_objects(ImportRow, batch)
+    insert_objects(ImportRow, [*batch, *([current] if current is not None else [])])
     if not locked.rows.exists():
         raise ValidationError(_("The file has a header but no rows."))
     locked.staged = True
     locked.save(update_fields=["staged"])
     import_job.staged = True
+
+
+def _continuation_rule(import_job: ImportJob):
+    """Whether a line continues the row above it, as Bitrix24 writes its files: a line
+    whose item columns are all empty but which gives requisites (its "Export details"), or,
+    in a deal or lead file, a line with the same ``ID`` as the one above (one line per
+    product of the deal)."""
+    mapped = [(n, import_job.mapping.get(h, "")) for n, h in enumerate(import_job.headers)]
+    own = [n for n, code in mapped if code and not code.startswith(PREFIX)]
+    requisites = [n for n, code in mapped if code.startswith(PREFIX)]
+    key = next((n for n, header in enumerate(import_job.headers)
+                if header.strip().upper() == "ID" and not import_job.mapping.get(header)),
+               None) if import_job.entity in ("deal", "lead") else None  # fmt: skip
+
+    def cell(cells, n):
+        return str(cells[n]).strip() if n < len(cells) else ""
+
+    def continues(above, cells) -> bool:
+        if key is not None and cell(cells, key) and cell(cells, key) == cell(above, key):
+            return True
+        return (
+            bool(requisites)
+            and not any(cell(cells, n) for n in own)
+            and any(cell(cells, n) for n in requisites)
+        )
+
+    return continues
 
 
 def _messages(error: ValidationError) -> list[str]:
@@ -256,6 +303,7 @@ class _Parsed:
     facts: ClientFacts | None = None
     names: dict = dataclass_field(default_factory=dict)  # link field code -> names in the row
     links: dict = dataclass_field(default_factory=dict)  # many-to-many code -> rows to link
+    requisites: list = dataclass_field(default_factory=list)  # unsaved, checked by presets
 
 
 class _Runner:
@@ -274,6 +322,10 @@ class _Runner:
             for index, header in enumerate(import_job.headers)
             if (code := import_job.mapping.get(header)) and code in fields
         ]
+        self.requisites = RequisiteColumns.of([(index, field.code.removeprefix(PREFIX))
+                                               for index, field, _kind in columns
+                                               if field.code.startswith(PREFIX)])  # fmt: skip
+        columns = [c for c in columns if not c[1].code.startswith(PREFIX)]
         self.columns = [c for c in columns if c[1].kind != FieldKind.ITEM_LINK]
         self.link_columns = [(index, field) for index, field, _kind in columns
                              if field.kind == FieldKind.ITEM_LINK]  # fmt: skip
@@ -324,7 +376,16 @@ class _Runner:
             values["custom"] = custom
         return values
 
-    def facts(self, values: dict) -> ClientFacts:
+    def requisites_of(self, row: ImportRow) -> list:
+        """The requisites the row's line and the lines continuing it give."""
+        built = []
+        for line, cells in [(row.line, row.cells), *row.more]:
+            given = self.requisites.given(cells) if self.requisites.columns else {}
+            if given:
+                built.append(self.requisites.build(given, line))
+        return built
+
+    def facts(self, values: dict, requisites: list) -> ClientFacts:
         texts = {name: [one["value"] for one in values.get(name, ())]
                  for name in ("phones", "emails")}  # fmt: skip
         return ClientFacts.build(
@@ -334,6 +395,7 @@ class _Runner:
             last_name=str(values.get("last_name", "")),
             phones=texts["phones"],
             emails=texts["emails"],
+            tax_id=next((r.tax_id for r in requisites if r.tax_id), ""),
         )
 
     def chunk(self, rows: list[ImportRow]) -> dict[int, str]:
@@ -341,7 +403,8 @@ class _Runner:
         parsed, failed = [], {}
         for row in rows:
             try:
-                parsed.append(_Parsed(row, self.parse(row), names=self.names(row)))
+                parsed.append(_Parsed(row, self.parse(row), names=self.names(row),
+                                      requisites=self.requisites_of(row)))  # fmt: skip
             except ValidationError as error:
                 failed[row.pk] = "; ".join(_messages(error))
         parsed = self._link(parsed, failed)
@@ -368,7 +431,12 @@ class _Runner:
             else:
                 pending.append((one, target))
         self._merge(pending, failed)
-        self._write_links([p for p in parsed if p.row.pk not in failed])
+        written = [p for p in parsed if p.row.pk not in failed and p.row.item_id is not None]
+        items = self.item_type.model.objects.in_bulk(
+            [p.row.item_id for p in written if p.links or p.names or p.requisites]
+        )
+        self._write_links(written, items)
+        self._write_requisites(written, items)
         return self._record(rows, failed)
 
     def names(self, row: ImportRow) -> dict[str, list[str]]:
@@ -408,28 +476,35 @@ class _Runner:
             kept.append(one)
         return kept
 
-    def _write_links(self, parsed: list[_Parsed]) -> None:
+    def _write_links(self, written: list[_Parsed], items: dict) -> None:
         """The links of the rows written: each item's many-to-many links, and the deal's
         company's "linked" line for a new deal."""
-        written = [p for p in parsed if p.row.item_id is not None and (p.links or p.names)]
-        if not written:
-            return
-        items = self.item_type.model.objects.in_bulk([p.row.item_id for p in written])
         pairs: dict[str, list[tuple]] = {}
         for one in written:
+            if not (one.links or one.names):
+                continue
             item = items[one.row.item_id]
             for code, rows in one.links.items():
                 pairs.setdefault(code, []).extend((item, other) for other in rows)
             if one.row.outcome == RowOutcome.CREATED:  # a single link was one of its values
                 for code in one.names.keys() - one.links.keys():
                     pairs.setdefault(code, []).append((item, one.values[code]))
-        write_links(self.import_job.entity, pairs, self.user)
+        if pairs:
+            write_links(self.import_job.entity, pairs, self.user)
+
+    def _write_requisites(self, written: list[_Parsed], items: dict) -> None:
+        """The requisites of the rows written: a new item's as part of its creation, those
+        an updated item lacks with a line in its history."""
+        for outcome, record in ((RowOutcome.CREATED, False), (RowOutcome.UPDATED, True)):
+            pairs = [(items[p.row.item_id], requisite) for p in written
+                     if p.row.outcome == outcome for requisite in p.requisites]  # fmt: skip
+            requisites_bulk_add(user=self.user, pairs=pairs, record=record)
 
     def _duplicates(self, parsed: list[_Parsed]) -> list:
         """For each row, None (a new item), the id of the item it duplicates, or the
         ``_Parsed`` of the earlier row of this chunk it repeats (its item made below)."""
         for one in parsed:
-            one.facts = self.facts(one.values)
+            one.facts = self.facts(one.values, one.requisites)
         kind = self.import_job.entity
         stored = match_each(kind, [p.facts for p in parsed], self.signals, user=self.user)
         # Only items the uploader may read are duplicates of theirs; one they may read but
@@ -455,6 +530,8 @@ class _Runner:
             key = name_key(self.import_job.entity, facts)
             if key is not None:
                 keys.append(("name", key))
+        if Signal.TAX_ID in self.signals and facts.tax_id:
+            keys.append(("tax_id", facts.tax_id))
         return keys
 
     def _merge(self, pending: list[tuple[_Parsed, int]], failed: dict) -> None:
@@ -531,10 +608,13 @@ class _Runner:
 
 
 def rejected_rows(import_job: ImportJob):
-    """The rejected rows as read, each with its reason: ``(headers + ["Reason"], rows)``."""
+    """The rejected rows as read, each with its reason and followed by the lines that
+    continue it: ``(headers + ["Reason"], rows)``."""
     rows = import_job.rows.filter(outcome=RowOutcome.FAILED).order_by("pk")
     return [*import_job.headers, _("Reason")], (
-        [*row.cells, row.reason] for row in rows.iterator(chunk_size=2000)
+        line
+        for row in rows.iterator(chunk_size=2000)
+        for line in ([*row.cells, row.reason], *([*cells, ""] for _line, cells in row.more))
     )
 
 

@@ -6,7 +6,7 @@ right to update that item, and it appears in the item's history. Errors: ``Valid
 nothing changed.
 """
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -15,7 +15,7 @@ from accessrights.rules import check_settings_right
 from companies.matching import SYSTEM, TAX_ID_DUPLICATE, ClientFacts, match_clients
 from crm.items import locked
 from timeline.models import EventKind
-from timeline.services import event_record
+from timeline.services import event_record, events_record_bulk
 
 from . import identifiers
 from .identifiers import Kind
@@ -216,6 +216,75 @@ def requisite_create(
     requisite = _save(requisite, user, values or {}, address, accounts, allow_duplicate, is_default)
     _history(user, requisite, {_("requisites"): ""}, {_("requisites"): _summary(requisite)})
     return requisite
+
+
+def requisite_build(*, preset: Preset, name: str = "", values=None, address=None) -> Requisite:
+    """An unsaved requisite (without its owner) checked by its preset, as ``requisite_create``
+    checks one: each value by its field's kind, the required ones, the address. No query once
+    the preset's fields are read (``Preset.objects.prefetch_related("fields")``). The tax
+    identifier's duplicates are the caller's to look for (an import's duplicate control)."""
+    requisite = Requisite(preset=preset)
+    requisite.values, requisite.tax_id = clean_values(preset, values or {})
+    for field in ADDRESS_FIELDS:
+        setattr(requisite, field, str((address or {}).get(field) or "").strip())
+    requisite.name = str(name or "").strip() or preset.name
+    requisite.full_clean(exclude=["company", "contact", "preset"], validate_unique=False,
+                         validate_constraints=False)  # fmt: skip
+    return requisite
+
+
+def _requisite_key(owner_id, preset_id, values: dict, tax_id: str) -> tuple:
+    """What makes two requisites of an owner the same: the tax id, else preset and values."""
+    return (owner_id, tax_id) if tax_id else (owner_id, preset_id, repr(sorted(values.items())))
+
+
+@transaction.atomic
+def requisites_bulk_add(*, user, pairs, record: bool = True) -> list[Requisite]:
+    """Add built requisites (``requisite_build``) to their owners at once, ``[(owner,
+    requisite)]`` (an import): the update right on every owner (PermissionDenied, nothing
+    added, otherwise); one an owner already has (the same tax identifier, or the same preset
+    and values) is left out; an owner's first becomes its default. With ``record``, one
+    "requisites" line each in the owner's history (a new owner's creation is there already).
+    A constant number of statements; the requisites added."""
+    pairs = list(pairs)
+    if not pairs:
+        return []
+    model = type(pairs[0][0])
+    field = model._meta.model_name  # "company" or "contact"
+    owner_ids = list({owner.pk for owner, _requisite in pairs})
+    reached = model.objects.restrict(user, "update").filter(pk__in=owner_ids).count()
+    if reached != len(owner_ids):
+        raise PermissionDenied(_("You do not have the right to do this."))
+    stored = Requisite.objects.filter(**{f"{field}__in": owner_ids})
+    known, with_default = set(), set()
+    for owner_id, preset_id, values, tax_id, is_default in stored.values_list(
+        f"{field}_id", "preset_id", "values", "tax_id", "is_default"
+    ):
+        known.add(_requisite_key(owner_id, preset_id, values, tax_id))
+        if is_default:
+            with_default.add(owner_id)
+    added = []
+    for owner, requisite in pairs:
+        key = _requisite_key(owner.pk, requisite.preset_id, requisite.values, requisite.tax_id)
+        if key in known:
+            continue
+        known.add(key)
+        setattr(requisite, field, owner)
+        requisite.is_default = owner.pk not in with_default
+        with_default.add(owner.pk)
+        added.append(requisite)
+    Requisite.objects.bulk_create(added)
+    if record and added:
+        owners, changes = {}, {}
+        for requisite in added:
+            owners[requisite.owner.pk] = requisite.owner
+            changes.setdefault(requisite.owner.pk, []).append(
+                {"field": "requisites", "label": _("requisites"), "old": "",
+                 "new": _summary(requisite)}
+            )  # fmt: skip
+        events_record_bulk(items=list(owners.values()), kind=EventKind.UPDATED, author=user,
+                           changes_by_pk=changes)  # fmt: skip
+    return added
 
 
 @transaction.atomic

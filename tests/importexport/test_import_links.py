@@ -56,11 +56,7 @@ def test_a_company_the_manager_may_not_change_is_not_linked(manager, admin, impo
 def test_deals_are_linked_to_their_company_and_contacts(admin, importing):  # noqa: F811
     acme = client_services.company_create(user=admin, name="Acme")
     anna = client_services.contact_create(user=admin, first_name="Anna", last_name="Smith")
-    text = (
-        "Deal name;Company;Contact\n"
-        "Big deal;Acme;Anna Smith, Boris Ivanov\n"
-        "Small deal;New Co;\n"
-    )
+    text = "Deal name;Company;Contact\nBig deal;Acme;Anna Smith, Boris Ivanov\nSmall deal;New Co;\n"
     done = importing(admin, text, entity="deal")
     assert (done.created, done.failed) == (2, 0)
     big = Deal.objects.get(title="Big deal")
