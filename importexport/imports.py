@@ -327,6 +327,7 @@ class _Runner:
                                                if field.code.startswith(PREFIX)])  # fmt: skip
         columns = [c for c in columns if not c[1].code.startswith(PREFIX)]
         self.columns = [c for c in columns if c[1].kind != FieldKind.ITEM_LINK]
+        self.amount_column = next((c for c in self.columns if c[1].code == "amount"), None)
         self.link_columns = [(index, field) for index, field, _kind in columns
                              if field.kind == FieldKind.ITEM_LINK]  # fmt: skip
         self.linker = Linker(import_job.entity, self.user, self.references,
@@ -374,7 +375,21 @@ class _Runner:
             (custom if field.custom else values).setdefault(field.code, value)
         if custom:
             values["custom"] = custom
+        if row.more and self.amount_column is not None and "amount" in values:
+            values["amount"] = self._total(row, values["amount"])
         return values
+
+    def _total(self, row: ImportRow, first):
+        """A deal's (or lead's) amount when the file gives it once per product line, as
+        Bitrix24 does (each line's amount is its product's price times quantity): their sum.
+        The product lines themselves are not kept: deals have no product lines yet."""
+        index, field, kind = self.amount_column
+        total = first
+        for _line, cells in row.more:
+            amount = _parse(field, cells[index] if index < len(cells) else "", self.references,
+                            kind)  # fmt: skip
+            total += amount or 0
+        return total
 
     def requisites_of(self, row: ImportRow) -> list:
         """The requisites the row's line and the lines continuing it give."""

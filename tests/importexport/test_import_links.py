@@ -67,3 +67,19 @@ def test_deals_are_linked_to_their_company_and_contacts(admin, importing):  # no
     assert Event.objects.of_item(acme).filter(kind=EventKind.LINKED, related_id=big.pk).exists()
     assert Event.objects.of_item(boris).filter(kind=EventKind.LINKED, related_id=big.pk).exists()
     assert sorted(done.linked) == ["company", "contact"]
+
+
+def test_deal_lines_repeated_per_product_make_one_deal(admin, importing):  # noqa: F811
+    """Bitrix24's deal export with products: one line per product with the same ID, the
+    deal's other values repeated, each line's amount its product's; one deal, the sum."""
+    text = (
+        "ID;Deal name;Amount;Product;Price;Quantity\n"
+        "17;Big deal;200.00;Chair;100;2\n"
+        "17;Big deal;150.50;Table;150.50;1\n"
+        "18;Small deal;10;Pen;10;1\n"
+    )
+    done = importing(admin, text, entity="deal")
+    assert (done.created, done.failed, done.rows.count()) == (2, 0, 2)
+    big = Deal.objects.get(title="Big deal")
+    assert str(big.amount) == "350.50"
+    assert done.rows.get(line=2).more == [[3, ["17", "Big deal", "150.50", "Table", "150.50", "1"]]]
