@@ -50,6 +50,8 @@ from django.db.models import QuerySet
 from django.db.models.functions import Upper
 from django.utils.translation import gettext as _
 
+from crm.bulkwrite import values_in
+
 from . import communications as comms
 from .models import Communication, Company, Contact
 
@@ -500,7 +502,7 @@ def match_each(kind: str, clients: Sequence[ClientFacts], signals, *, user=None,
         values = {v for c in clients for v in getattr(c, f"{signal.value}s")}
         if signal in signals and values:
             rows = Communication.objects.filter(
-                channel=signal.value, normalized__in=values,
+                channel=signal.value, normalized__in=values_in(values, "text"),
                 **{f"{kind}__in": reach.values("pk")},
             ).values_list(f"{kind}_id", "normalized")  # fmt: skip
             for pk, value in rows:

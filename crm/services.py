@@ -787,8 +787,12 @@ def items_bulk_change(spec: ItemSpec, *, user, ids, change: Callable, references
         stored = _stored_channels(spec, item)
         before, reach_before = _full_state(spec, item, stored), access_key(item)
         values = [getattr(item, name) for name in stored_columns]
+        given = change(item, stored)
+        if not given:  # nothing to write: no validation, no diff
+            result.unchanged.append(item.pk)
+            continue
         try:
-            cleaned = _changed_item(plan, user, references, item, change(item, stored))
+            cleaned = _changed_item(plan, user, references, item, given)
         except ValidationError as exc:
             result.rejected[item.pk] = _reason(exc)
             continue
