@@ -1,27 +1,45 @@
-"""An XLSX of companies imported end to end, as the worker does it (run on purpose, not in CI).
+"""An XLSX of companies imported end to end, as the worker does it, and by django-import-export
+side by side (run on purpose, not in CI).
 
     createdb -h 127.0.0.1 -U postgres crm_bench_import
     export DATABASE_URL=postgres://postgres@127.0.0.1:5432/crm_bench_import
+    .venv/bin/pip install -e '.[bench]'    # django-import-export, for the peer
     .venv/bin/python manage.py migrate
-    .venv/bin/python tests/benchmarks/bench_import.py --rows 100000
+    .venv/bin/python tests/benchmarks/bench_import.py --rows 100000 [--sides ours peer]
 
-The issue's file: N rows of 10 columns (name, type by name, industry by name, two phones as
-typed, an e-mail, revenue as typed, city, source, comments), a tenth of them duplicates by
-e-mail of companies already there, merged. The script first writes those existing companies
-(N/10, through the bulk service), then, timed: the upload (reading the header, detecting the
-format), the start, and the job's whole run in this process (staging the rows, chunks through
-the bulk create service and the merges through the update service, history for each), as
-``import.run`` runs it in a worker. It prints rows/s, the outcome counts, the peak memory of
-the process, and the CPU probe at the start and end. Everything it wrote is deleted at the end
-(the import's own undo for what it created, then the existing companies).
+The issue's file: N rows of 10 columns (name, type by name, industry by code or name, two
+phones as typed, an e-mail, revenue as typed, city, source, comments), a tenth of them
+duplicates by e-mail of companies already there, merged. No two rows share a phone, so
+the duplicates are the same whichever way a side looks for them.
+
+Each side in turn (ours, then the peer) gets the same existing companies (N/10, written
+through the bulk service before its run) and imports the same file in a process of its own,
+so that its peak memory (VmHWM) is its own. Timed in that process, from the file's bytes to
+the last row written:
+
+* ours: the upload (reading the header, detecting the format), the start, and the job's
+  whole run (staging the rows, chunks through the bulk create service, the merges through
+  the update service, history for each, rights checked), as ``import.run`` runs it in a
+  worker (Celery in eager mode: the same code, in this process);
+* the peer: django-import-export 4.4.3 in its fastest documented bulk mode
+  (``tests/benchmarks/import_peer.py`` says what it does and does not do).
+
+After each run this process checks what the side wrote (companies, their references,
+revenue and city, the existing companies' names kept, phones, e-mails, history events)
+against what the file must give, then deletes it (ours through the import's undo). It prints
+for each side rows, seconds, rows/s, CPU seconds of its process, created/updated counts and
+peak memory, then how many times faster ours was, with the CPU probe at the start and end.
 """
 
 import argparse
 import io
+import json
 import os
+import platform
 import random
-import resource
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -34,25 +52,30 @@ import django
 django.setup()
 
 from django.contrib.auth import get_user_model  # noqa: E402
+from django.contrib.contenttypes.models import ContentType  # noqa: E402
 from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: E402
+from django.db.models import Count, Max, Q, Sum  # noqa: E402
 from openpyxl import Workbook  # noqa: E402
 
-from companies.models import Company  # noqa: E402
+from companies import communications as comms  # noqa: E402
+from companies.models import Communication, Company  # noqa: E402
 from companies.services import company_bulk_create  # noqa: E402
 from crm.celery import app as celery_app  # noqa: E402
 from importexport import imports  # noqa: E402
 from importexport.models import ImportJob  # noqa: E402
 from tests.benchmarks.probe import conditions  # noqa: E402
+from timeline.models import Event  # noqa: E402
 
 HEADERS = ["Company name", "Company type", "Industry", "Work phone", "Mobile phone", "Work E-mail",
            "Annual revenue", "City", "Source", "Comment"]  # fmt: skip
 TYPES = ["Client", "Partner", "Supplier", "Competitor"]
 INDUSTRIES = ["IT", "Manufacturing", "Banking Services", "DELIVERY", "Other"]  # codes or names
 SOURCES = ["Call", "E-mail", "Website", "Advertising", "Existing client"]
+ADMIN = "bench_import_admin"
 
 
-def phone(rng) -> str:
-    digits = f"{rng.randrange(200, 999)}{rng.randrange(1000000, 9999999)}"
+def phone(rng, serial: int) -> str:
+    digits = f"{rng.randrange(200, 999)}{1_000_000 + serial}"  # a serial: no two rows match
     return rng.choice([f"+1 ({digits[:3]}) {digits[3:6]}-{digits[6:]}", f"+1{digits}",
                        f"+7 {digits[:3]} {digits[3:6]}-{digits[6:8]}-{digits[8:]}"])  # fmt: skip
 
@@ -66,7 +89,7 @@ def workbook(rows: int, seed: int) -> bytes:
         email = f"dup{n // 10}@existing.example" if n % 10 == 0 else f"c{n}@import.example"
         sheet.append([
             f"Company {n} {rng.choice(['Ltd', 'GmbH', 'ООО', 'SARL'])}", rng.choice(TYPES),
-            rng.choice(INDUSTRIES), phone(rng), phone(rng), email,
+            rng.choice(INDUSTRIES), phone(rng, 2 * n), phone(rng, 2 * n + 1), email,
             rng.choice(["1 234 567,50", "1,234,567.50", "250000"]), rng.choice(["Berlin", "Lyon"]),
             rng.choice(SOURCES), "",
         ])  # fmt: skip
@@ -75,37 +98,142 @@ def workbook(rows: int, seed: int) -> bytes:
     return out.getvalue()
 
 
-def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--rows", type=int, default=100_000)
-    parser.add_argument("--seed", type=int, default=5)
-    args = parser.parse_args()
+def peak_memory() -> float:
+    """The peak resident memory of this process in MB (VmHWM of /proc/self/status)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def import_ours(path: Path, user) -> dict:
     celery_app.conf.task_always_eager = True  # the job runs here, through the same code
-    admin, _ = get_user_model().objects.get_or_create(
-        username="bench_import_admin", defaults={"is_superuser": True, "is_staff": True}
-    )
-    existing = company_bulk_create(user=admin, rows=[
-        {"name": f"Existing {n}", "emails": [{"value": f"dup{n}@existing.example"}]}
-        for n in range(args.rows // 10)
-    ])  # fmt: skip
-    content = workbook(args.rows, args.seed)
-    print(conditions("start"))
-    start = time.perf_counter()
     draft = imports.import_upload(
-        user=admin, entity="company", name="companies.xlsx",
-        file=SimpleUploadedFile("companies.xlsx", content),
+        user=user, entity="company", name=path.name,
+        file=SimpleUploadedFile(path.name, path.read_bytes()),
     )  # fmt: skip
-    started = imports.import_start(user=admin, import_job=draft, duplicates="merge")
-    elapsed = time.perf_counter() - start
-    done = ImportJob.objects.select_related("job").get(pk=started.pk)
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"{args.rows:,} rows ({len(content) / 1e6:.1f} MB of XLSX) in {elapsed:.1f} s: "
-          f"{args.rows / elapsed:,.0f} rows/s; created {done.created:,}, updated "
-          f"{done.updated:,}, skipped {done.skipped:,}, rejected {done.failed:,}; status "
-          f"{done.status}; peak memory {peak:.0f} MB")  # fmt: skip
+    started = imports.import_start(user=user, import_job=draft, duplicates="merge")
+    done = ImportJob.objects.get(pk=started.pk)
+    return {"created": done.created, "updated": done.updated,
+            "rejected": done.skipped + done.failed, "job": done.pk}  # fmt: skip
+
+
+def import_peer(path: Path, user) -> dict:
+    from tests.benchmarks.import_peer import peer_import
+
+    totals = peer_import(path, user=user).totals
+    return {"created": totals["new"], "updated": totals["update"],
+            "rejected": totals["skip"] + totals["invalid"] + totals["error"]}  # fmt: skip
+
+
+SIDES = {"ours": import_ours, "peer": import_peer}
+
+
+def run_one(side: str, path: Path) -> None:
+    """Import the file once in this process; its figures as a line of JSON."""
+    user = get_user_model().objects.get(username=ADMIN)
+    cpu, start = time.process_time(), time.perf_counter()
+    outcome = SIDES[side](path, user)
+    outcome["seconds"] = time.perf_counter() - start
+    outcome["cpu"] = time.process_time() - cpu
+    outcome["peak"] = peak_memory()
+    print(json.dumps(outcome), flush=True)
+
+
+def written(baseline: int, events: int) -> dict:
+    """What is in the tables for the companies after ``baseline`` (their id), with their
+    history events after ``events`` (theirs)."""
+    companies = Company.objects.filter(pk__gt=baseline)
+    found = companies.aggregate(
+        companies=Count("pk"), types=Count("type"), industries=Count("industry"),
+        sources=Count("source"), revenues=Count("revenue"),
+        cities=Count("pk", Q(address_city__gt="")),
+        kept=Count("pk", Q(name__startswith="Existing ")), revenue_sum=Sum("revenue"),
+    )  # fmt: skip
+    found["revenue_sum"] = str(found["revenue_sum"])
+    channels = Communication.objects.filter(company__in=companies)
+    found |= channels.aggregate(phones=Count("pk", Q(channel=comms.PHONE)),
+                                emails=Count("pk", Q(channel=comms.EMAIL)))  # fmt: skip
+    found["events"] = Event.objects.filter(
+        pk__gt=events, item_type=ContentType.objects.get_for_model(Company), item_id__gt=baseline
+    ).count()
+    return found
+
+
+def expected(rows: int, history: bool) -> dict:
+    """What the file must leave: each row a company (a tenth of them the existing ones, which
+    keep their names), with its references, revenue and city, 2 phones and an e-mail; the
+    existing companies' creation events, and with ``history`` one per row."""
+    existing = rows // 10
+    every = dict.fromkeys(
+        ("companies", "types", "industries", "sources", "revenues", "cities"), rows
+    )
+    return every | {"kept": existing, "phones": 2 * rows, "emails": rows,
+                    "events": existing + (rows if history else 0)}  # fmt: skip
+
+
+def report(side: str, rows: int, outcome: dict, found: dict) -> None:
+    """The side's figures, and whether what it wrote is what the file must give."""
+    wrong = {k: (v, found[k]) for k, v in expected(rows, side == "ours").items() if found[k] != v}
+    counts = {"created": rows - rows // 10, "updated": rows // 10, "rejected": 0}
+    wrong |= {k: (v, outcome[k]) for k, v in counts.items() if outcome[k] != v}
+    print(f"{side}: {rows:,} rows in {outcome['seconds']:.1f} s = "
+          f"{rows / outcome['seconds']:,.0f} rows/s (CPU of its process {outcome['cpu']:.1f} s); "
+          f"created {outcome['created']:,}, updated {outcome['updated']:,}, rejected "
+          f"{outcome['rejected']:,}; peak memory (VmHWM) {outcome['peak']:.0f} MB; written "
+          f"{found['companies']:,} companies, {found['phones']:,} phones, {found['emails']:,} "
+          f"e-mails, {found['events']:,} history events, revenue {found['revenue_sum']}; "
+          + ("correct" if not wrong else f"WRONG (expected, found): {wrong}"))  # fmt: skip
+
+
+def run_side(side: str, path: Path, rows: int, admin) -> dict:
+    """Existing companies, the side's import in a process of its own, the check, the undo."""
+    baseline = Company.objects.aggregate(last=Max("pk"))["last"] or 0
+    events = Event.objects.aggregate(last=Max("pk"))["last"] or 0
+    company_bulk_create(user=admin, rows=[
+        {"name": f"Existing {n}", "emails": [{"value": f"dup{n}@existing.example"}]}
+        for n in range(rows // 10)
+    ])  # fmt: skip
+    command = [sys.executable, __file__, "--one", side, "--file", str(path)]
+    outcome = {}
+    try:
+        lines = subprocess.run(command, check=True, stdout=subprocess.PIPE, text=True).stdout
+        outcome = json.loads(lines.splitlines()[-1])
+        report(side, rows, outcome, written(baseline, events))
+    finally:  # the next side, or the next run, starts from the same companies
+        if "job" in outcome:
+            imports.import_undo(user=admin, import_job=ImportJob.objects.get(pk=outcome["job"]))
+        Company.objects.filter(pk__gt=baseline).delete()
+    return outcome
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--rows", type=int, default=100_000, help="a multiple of 10")
+    parser.add_argument("--seed", type=int, default=5)
+    parser.add_argument("--sides", nargs="+", default=list(SIDES), choices=list(SIDES))
+    parser.add_argument("--one", choices=list(SIDES), help=argparse.SUPPRESS)
+    parser.add_argument("--file", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.one:
+        run_one(args.one, args.file)
+        return
+    if args.rows % 10:
+        parser.error("--rows must be a multiple of 10 (a tenth of the rows are duplicates)")
+    admin, _ = get_user_model().objects.get_or_create(
+        username=ADMIN, defaults={"is_superuser": True, "is_staff": True}
+    )
+    content = workbook(args.rows, args.seed)
+    print(f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
+          f"{args.rows:,} rows, {len(content) / 1e6:.1f} MB of XLSX")  # fmt: skip
+    print(conditions("start"), flush=True)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "companies.xlsx"
+        path.write_bytes(content)
+        seconds = {side: run_side(side, path, args.rows, admin)["seconds"] for side in args.sides}
+    if len(seconds) == 2:
+        print(f"ours is {seconds['peer'] / seconds['ours']:.1f} times as fast as the peer")
     print(conditions("end"))
-    imports.import_undo(user=admin, import_job=done)
-    Company.objects.filter(pk__in=existing.ids).delete()
 
 
 if __name__ == "__main__":
