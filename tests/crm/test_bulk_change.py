@@ -84,7 +84,8 @@ def test_refusals_are_per_item_and_leave_the_item_as_it_was(manager, admin):
 
 def test_the_statements_do_not_grow_with_the_items(admin):
     def change(item, channels):
-        return {"address_city": f"City {item.pk}", "phones": [phone(f"+1 202 555 {item.pk % 10_000:04d}")]}
+        number = f"+1 202 555 {item.pk % 10_000:04d}"
+        return {"address_city": f"City {item.pk}", "phones": [phone(number)]}
 
     def run(count):
         items = companies(admin, count)
