@@ -509,6 +509,19 @@ def _out_of_reach(owner) -> ValidationError:
 
 def _bulk_item(plan: _BulkPlan, user, rights, references, row: dict):
     """One row as an unsaved item with its cleaned channels, or a ValidationError."""
+    item = plan.new_item(user)
+    cleaned = _fill(plan, user, references, item, row, new=True)
+    owner_id = getattr(item, plan.owner)
+    if not rights.reaches(plan.entity(item), "add", owner_id, item.opened):
+        raise _out_of_reach(getattr(item, plan.spec.model.access_owner_field))
+    return item, cleaned
+
+
+def _fill(plan: _BulkPlan, user, references, item, row: dict, *, new: bool) -> dict:
+    """``row`` (values as people and files give them: references by code, name or login)
+    assigned to ``item`` and the item validated without a query: a new one (responsible
+    ``user`` unless given) for the fields given, a changed one whole, as ``item_update``
+    validates it. Its cleaned channels, or a ValidationError by field."""
     spec = plan.spec
     fields, given_channels, errors = {}, {}, {}
     custom = None
@@ -524,29 +537,28 @@ def _bulk_item(plan: _BulkPlan, user, rights, references, row: dict):
                 errors.update(_message_dict(exc))
         else:
             fields[name] = value
-    fields.setdefault("responsible", user)
-    item = plan.new_item(user)
+    if new:
+        fields.setdefault("responsible", user)
     _assign(spec, item, fields)
-    try:
-        item.custom = clean_custom(plan.entity_key, user, {}, custom, new=True)
-    except ValidationError as exc:
-        errors.update(_message_dict(exc))
+    if new or custom is not None:
+        try:
+            item.custom = clean_custom(plan.entity_key, user, {} if new else item.custom, custom,
+                                       new=new)  # fmt: skip
+        except ValidationError as exc:
+            errors.update(_message_dict(exc))
     try:
         cleaned = _clean_channels(spec, given_channels)
     except ValidationError as exc:
         errors.update(_message_dict(exc))
         cleaned = {}
     try:
-        plan.validate(item, fields)
+        plan.validate(item, fields if new else spec.fields)
     except ValidationError as exc:
         for name, messages in exc.message_dict.items():
             errors.setdefault(name, []).extend(messages)
     if errors:
         raise ValidationError(errors)
-    owner_id = getattr(item, plan.owner)
-    if not rights.reaches(plan.entity(item), "add", owner_id, item.opened):
-        raise _out_of_reach(getattr(item, spec.model.access_owner_field))
-    return item, cleaned
+    return cleaned
 
 
 def items_bulk_create(
@@ -792,7 +804,7 @@ def items_bulk_change(spec: ItemSpec, *, user, ids, change: Callable, references
             result.unchanged.append(item.pk)
             continue
         try:
-            cleaned = _changed_item(plan, user, references, item, given)
+            cleaned = _fill(plan, user, references, item, given, new=False)
         except ValidationError as exc:
             result.rejected[item.pk] = _reason(exc)
             continue
@@ -840,39 +852,3 @@ def items_bulk_change(spec: ItemSpec, *, user, ids, change: Callable, references
 
 def _reason(exc: ValidationError) -> str:
     return RowError(0, _message_dict(exc)).reason
-
-
-def _changed_item(plan: _BulkPlan, user, references, item, given: dict | None) -> dict:
-    """``given`` assigned to ``item`` and the whole item validated without a query (as
-    ``_bulk_item`` does for a new one); its cleaned channels, or a ValidationError."""
-    spec = plan.spec
-    fields, channels, errors = {}, {}, {}
-    for name, value in (given or {}).items():
-        if name == "custom":
-            try:
-                item.custom = clean_custom(plan.entity_key, user, item.custom, value, new=False)
-            except ValidationError as exc:
-                errors.update(_message_dict(exc))
-        elif name in plan.channel_names:
-            channels[name] = value
-        elif name in plan.references and not isinstance(value, models.Model | None):
-            try:
-                fields[name] = references.resolve(spec.model, name, value)
-            except ValidationError as exc:
-                errors.update(_message_dict(exc))
-        else:
-            fields[name] = value
-    _assign(spec, item, fields)
-    try:
-        cleaned = _clean_channels(spec, channels)
-    except ValidationError as exc:
-        errors.update(_message_dict(exc))
-        cleaned = {}
-    try:
-        plan.validate(item, spec.fields)
-    except ValidationError as exc:
-        for name, messages in exc.message_dict.items():
-            errors.setdefault(name, []).extend(messages)
-    if errors:
-        raise ValidationError(errors)
-    return cleaned
