@@ -144,6 +144,16 @@ def _full_state(spec: ItemSpec, item, channels: dict) -> dict[str, tuple]:
     return {**values, **_custom_state(item)}
 
 
+def _changes(spec: ItemSpec, item, before: dict, channels: dict) -> list:
+    """What an update changed: ``before`` (``_full_state``) against the item now with its
+    ``channels``, a custom value set or emptied included."""
+    after = _full_state(spec, item, channels)
+    for code in set(before) ^ set(after):
+        before.setdefault(code, (None, None))
+        after.setdefault(code, (None, None))
+    return diff(item, before, after)
+
+
 def _custom_state(item) -> dict[str, tuple]:
     return {code: (value, None) for code, value in (getattr(item, "custom", None) or {}).items()}
 
@@ -207,11 +217,7 @@ def item_update(
     _assign_custom(spec, user, item, custom, new=False)
     cleaned = _clean_channels(spec, channels or {})
     _validate(spec, item, stored_relations)
-    after = _full_state(spec, item, {**stored, **cleaned})
-    for code in set(before) ^ set(after):  # a custom value set or emptied
-        before.setdefault(code, (None, None))
-        after.setdefault(code, (None, None))
-    changes = diff(item, before, after)
+    changes = _changes(spec, item, before, {**stored, **cleaned})
     if not changes:
         return item
     item.version += 1
@@ -808,11 +814,7 @@ def items_bulk_change(spec: ItemSpec, *, user, ids, change: Callable, references
         except ValidationError as exc:
             result.rejected[item.pk] = _reason(exc)
             continue
-        after = _full_state(spec, item, {**stored, **cleaned})
-        for code in set(before) ^ set(after):  # a custom value set or emptied
-            before.setdefault(code, (None, None))
-            after.setdefault(code, (None, None))
-        changes = diff(item, before, after)
+        changes = _changes(spec, item, before, {**stored, **cleaned})
         if not changes:
             result.unchanged.append(item.pk)
             continue

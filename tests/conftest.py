@@ -130,6 +130,16 @@ def own_read_only(user):
 
 
 @pytest.fixture
+def manager(db):
+    """A user with the default Manager role: reads, adds, changes and deletes their own
+    items (modules that need another manager override this fixture)."""
+    user = UserFactory(first_name="Mia", last_name="Manager")
+    Role.objects.get(name="Manager").users.add(user)
+    rights_changed()
+    return user
+
+
+@pytest.fixture
 def admin(db):
     return UserFactory(is_superuser=True, is_staff=True)
 

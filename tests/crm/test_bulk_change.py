@@ -6,8 +6,6 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from accessrights.models import Role
-from accessrights.rights import rights_changed
 from companies.models import Company
 from companies.services import COMPANY, company_bulk_create, company_create
 from crm.services import items_bulk_change
@@ -17,14 +15,6 @@ from timeline.models import Event, EventKind
 from ..companies.helpers import phone
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def manager(db):
-    user = UserFactory(first_name="Mia", last_name="Manager")
-    Role.objects.get(name="Manager").users.add(user)
-    rights_changed()
-    return user
 
 
 def companies(user, count: int) -> list[Company]:

@@ -10,9 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from accessrights.models import Role
 from accessrights.restriction import RestrictedQuerySet
-from accessrights.rights import rights_changed
 from companies.models import Communication, Company
 from companies.services import COMPANY, company_bulk_create, company_create
 from crm import bulkwrite
@@ -27,15 +25,6 @@ from timeline.models import Event, EventKind
 from ..companies.helpers import entry, phone
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def manager(db):
-    """A user with the default Manager role: adds, changes and deletes their own items."""
-    user = UserFactory(first_name="Mia", last_name="Manager")
-    Role.objects.get(name="Manager").users.add(user)
-    rights_changed()
-    return user
 
 
 def row(name: str, **fields) -> dict:

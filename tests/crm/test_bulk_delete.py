@@ -7,15 +7,12 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from accessrights.models import Role
-from accessrights.rights import rights_changed
 from companies import services as client_services
 from companies.models import Communication, Company, Contact
 from crm.services import items_bulk_delete
 from deals import services as deal_services
 from deals.models import Deal
 from tests.conftest import sales_user
-from tests.factories import UserFactory
 from tests.helpers import service_refused
 from timeline.models import Event, EventKind
 
@@ -120,15 +117,6 @@ def test_deleting_deals_unlinks_their_company_and_contacts(user):
     ]
     deleted = Event.objects.filter(kind=EventKind.DELETED, item_id__in=ids).order_by("item_id")
     assert [event.reach["entity"] for event in deleted] == [deals[0].pipeline.access_entity] * 2
-
-
-@pytest.fixture
-def manager(db):
-    """A user with the default Manager role: deletes their own items only."""
-    user = UserFactory(first_name="Mia", last_name="Manager")
-    Role.objects.get(name="Manager").users.add(user)
-    rights_changed()
-    return user
 
 
 def test_an_item_out_of_reach_refuses_the_whole_delete(manager):

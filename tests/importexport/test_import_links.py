@@ -11,7 +11,7 @@ from importexport import imports
 from importexport.models import RowOutcome
 from timeline.models import Event, EventKind
 
-from .test_imports import importing, manager  # noqa: F401 (fixtures)
+from .test_imports import importing  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.django_db
 

@@ -5,8 +5,6 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from accessrights.models import Role
-from accessrights.rights import rights_changed
 from companies import services as client_services
 from companies.models import Company, Contact
 from importexport import imports
@@ -37,14 +35,6 @@ def importing(django_capture_on_commit_callbacks):
         return run(user, text, django_capture_on_commit_callbacks, **options)
 
     return go
-
-
-@pytest.fixture
-def manager(db):
-    user = UserFactory(first_name="Mia", last_name="Manager")
-    Role.objects.get(name="Manager").users.add(user)
-    rights_changed()
-    return user
 
 
 def test_russian_headers_map_and_rows_become_companies_with_their_phones(admin, importing):
