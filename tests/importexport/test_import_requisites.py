@@ -3,6 +3,7 @@
 empty, checked by the presets; the tax id as a duplicate signal."""
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from companies import services as client_services
 from companies.models import Company
@@ -13,6 +14,7 @@ from requisites.services import requisite_create
 from timeline.models import Event, EventKind
 
 from .test_imports import csv_file, importing  # noqa: F401 (fixture)
+from .test_readers import bitrix24_html
 
 pytestmark = pytest.mark.django_db
 
@@ -90,3 +92,24 @@ def test_the_tax_id_finds_the_duplicate_and_merge_adds_what_it_lacks(admin, impo
     }  # fmt: skip
     events = Event.objects.of_item(sber).filter(kind=EventKind.UPDATED, door="import")
     assert sorted(c["field"] for e in events for c in e.changes) == ["phones", "requisites"]
+
+
+def test_bitrix24_excel_export_with_details_imports_the_same(
+    admin, django_capture_on_commit_callbacks
+):
+    """Bitrix24's "Excel" export (an HTML table saved as .xls) with the same requisite columns
+    and a continuation line: one company, two requisites."""
+    rows = [
+        ["Название компании", "Реквизит: Шаблон", "Реквизит: Полное наименование", "Реквизит: ИНН"],
+        ["Сбербанк & Co", "Организация (Россия)", 'ПАО "Сбербанк"', "7707083893"],
+        ["", "ИП (Россия)", "Иванов Иван", "500100732259"],
+    ]
+    upload = SimpleUploadedFile("companies.xls", bitrix24_html(rows))
+    draft = imports.import_upload(user=admin, entity="company", file=upload, name="companies.xls")
+    assert draft.file_format == "html"
+    with django_capture_on_commit_callbacks(execute=True):
+        imports.import_start(user=admin, import_job=draft)
+    company = Company.objects.get(name="Сбербанк & Co")
+    assert sorted(company.requisites.values_list("tax_id", flat=True)) == [
+        "500100732259", "7707083893",
+    ]  # fmt: skip
