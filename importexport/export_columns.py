@@ -303,6 +303,11 @@ class ExportReader:
             rows_of = rows_of.filter(pk__lte=last_pk)
         size = size or CHUNK_ROWS
         rows = rows_of.iterator(chunk_size=size)
-        while batch := list(islice(rows, size)):
-            chunk = Chunk(self.model, self.user, self._names, batch, self._list_codes)
-            yield [cells(chunk) for _names, cells in self._plans]
+        try:
+            while batch := list(islice(rows, size)):
+                chunk = Chunk(self.model, self.user, self._names, batch, self._list_codes)
+                yield [cells(chunk) for _names, cells in self._plans]
+        finally:
+            # At once, not when the garbage is collected: by then the transaction the
+            # cursor lives in may be gone (an abandoned download, a test's rollback).
+            rows.close()
