@@ -86,10 +86,9 @@ def test_deals_by_amount_with_ties_and_no_amount_follow_the_list(admin_client, a
         assert [row[0] for row in csv_rows(body(response))[1:]] == [titles[pk] for pk in order]
 
 
-def test_a_job_writes_the_list_order_across_its_chunks(admin, rows, settings, monkeypatch):
-    """No bad input: seven rows in chunks of three (the ties at a chunk's edge), progress
-    counted, and each row's phone with it."""
-    settings.EXPORT_INLINE_ROWS = 2
+def job_across_chunks(admin, rows, monkeypatch):
+    """Seven rows in chunks of three (ties at a chunk's edge), by name descending: the job
+    counts them and writes each row with its own phone."""
     monkeypatch.setattr(export_columns, "CHUNK_ROWS", 3)
     parameters = exports.export_parameters(
         user=admin, entity="company", file_format="csv", query=QueryDict("ordering=-name"),
@@ -100,6 +99,18 @@ def test_a_job_writes_the_list_order_across_its_chunks(admin, rows, settings, mo
     job.refresh_from_db()
     assert (job.total, job.done) == (7, 7)
     assert csv_rows(job.result.read())[1:] == by_name(rows, descending=True)
+
+
+def test_a_job_writes_the_list_order_across_its_chunks(admin, rows, monkeypatch):
+    """No bad input: in a transaction (the test's)."""
+    job_across_chunks(admin, rows, monkeypatch)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_job_outside_a_transaction_reads_on_past_each_chunks_commit(admin, rows, monkeypatch):
+    """No bad input: as the worker runs, each chunk's progress committed while the rows'
+    cursor is still being read (PostgreSQL holds it past the commits)."""
+    job_across_chunks(admin, rows, monkeypatch)
 
 
 def test_the_api_takes_the_ordering_in_its_filter(
