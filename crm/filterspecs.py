@@ -118,3 +118,19 @@ def queryset_for(model, filterset_class, user, action: str, spec: dict):
         query, queryset=model.objects.restrict(user, action), request=FilterReader(user)
     )
     return filterset.qs
+
+
+def in_list_order(items):
+    """``items`` in the order of their list: the FilterSet's ``ordering`` when one was
+    chosen, else the model's (newest first), with the primary key last so that no two rows
+    tie. The key takes the direction of the first one, as the lists' indexes are built
+    (``name`` -> ``name, id``; ``-name`` -> ``-name, -id``), so that either way is one read
+    of an index."""
+    query = items.query
+    keys = list(query.order_by or (items.model._meta.ordering if query.default_ordering else ()))
+    names = {key.lstrip("-") for key in keys if isinstance(key, str)}
+    if names & {"pk", items.model._meta.pk.name}:
+        return items.order_by(*keys)
+    first = keys[0] if keys else ""
+    descending = first.startswith("-") if isinstance(first, str) else first.descending
+    return items.order_by(*keys, "-pk" if descending else "pk")

@@ -25,7 +25,7 @@ from . import list_columns
 from .bulk import bulk_job_start
 from .cards import card_sections, card_select_related, readable_links
 from .entities import entity_type_of, services_of
-from .filterspecs import spec_from_query
+from .filterspecs import in_list_order, spec_from_query
 from .forms import posted_arrangement
 from .history import comment_add, render_for_reader
 from .models import FilterPreset
@@ -141,7 +141,8 @@ class ItemListView(RestrictedItemMixin, TemplateView):
         if "count" in self.request.GET:
             context["count"], context["count_is_capped"] = capped_count(filterset.qs)
             return context
-        page = PeekPage(filterset.qs, self.request.GET.get("page"), self.page_size())
+        # Ties broken by id, as the export of the list writes them.
+        page = PeekPage(in_list_order(filterset.qs), self.request.GET.get("page"), self.page_size())
         columns = self.columns()
         keys = list_columns.sort_keys(self.filterset_class)
         context.update(

@@ -8,15 +8,16 @@ e-mails and websites joined with ", ", dates and moments in ISO 8601, numbers wi
 custom fields rendered by their kind (an option's label, yes or no).
 
 Items are read as rows of values, never as model instances (a million of them must pass in
-seconds), in chunks taken in primary-key order. What the rows show of other tables (reference
-entries, users, linked items, phones and e-mails) is read once per chunk: one query per
-column, one for all the phones, e-mails and websites, whatever the chunk's size. Linked CRM
-items are named only when the requester may read them.
+seconds), a chunk at a time from one query in the list's order. What the rows show of other
+tables (reference entries, users, linked items, phones and e-mails) is read once per chunk:
+one query per column, one for all the phones, e-mails and websites, whatever the chunk's
+size. Linked CRM items are named only when the requester may read them.
 """
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
+from itertools import islice
 
 from django.core.exceptions import ValidationError
 from django.db.models import CharField, Func
@@ -102,7 +103,8 @@ class Chunk:
     def lists(self, code: str) -> dict:
         """The item's phones (e-mails, websites) by id: one query for all of the chunk's."""
         if self._lists is None:
-            self._lists = list_texts(self.model, self.ids, self._list_codes)
+            # Ascending, for the reader's range of ids whatever the export's order.
+            self._lists = list_texts(self.model, sorted(self.ids), self._list_codes)
         return self._lists[code]
 
 
@@ -288,15 +290,24 @@ class ExportReader:
         """The header as columns of one cell each: the columns' labels."""
         return [[column.label] for column in self.columns]
 
-    def chunks(self, items, *, last_pk=None, size: int = CHUNK_ROWS) -> Iterator[list[list]]:
-        """The cells of ``items`` (a queryset of ``model``), ``size`` rows at a time as their
-        columns, in primary-key order, up to ``last_pk`` when given (rows added since are
-        left out)."""
-        rows_of = items.annotate(**self._annotations).order_by("pk").values_list(*self._names)
+    def chunks(self, items, *, last_pk=None, size: int = 0) -> Iterator[list[list]]:
+        """The cells of ``items`` (a queryset of ``model``, in the order it is given: the
+        list's, ``crm.filterspecs.in_list_order``), ``size`` rows (``CHUNK_ROWS``) at a time,
+        as their columns, up to ``last_pk`` when given (rows added since are left out). The
+        rows come from one query read through a server-side cursor (PostgreSQL's; SQLite
+        steps its statement), so any order costs one sort at most and memory holds one
+        chunk, where pages by (sort key, id) would each search the rest of the list again
+        when no index holds its order."""
+        rows_of = items.annotate(**self._annotations).values_list(*self._names)
         if last_pk is not None:
             rows_of = rows_of.filter(pk__lte=last_pk)
-        after = 0
-        while rows := list(rows_of.filter(pk__gt=after)[:size]):
-            chunk = Chunk(self.model, self.user, self._names, rows, self._list_codes)
-            yield [cells(chunk) for _names, cells in self._plans]
-            after = rows[-1][0]
+        size = size or CHUNK_ROWS
+        rows = rows_of.iterator(chunk_size=size)
+        try:
+            while batch := list(islice(rows, size)):
+                chunk = Chunk(self.model, self.user, self._names, batch, self._list_codes)
+                yield [cells(chunk) for _names, cells in self._plans]
+        finally:
+            # At once, not when the garbage is collected: by then the transaction the
+            # cursor lives in may be gone (an abandoned download, a test's rollback).
+            rows.close()

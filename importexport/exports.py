@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from accessrights.restriction import may
 from crm.entities import entity_type, entity_types
-from crm.filterspecs import queryset_for, spec_from_query
+from crm.filterspecs import in_list_order, queryset_for, spec_from_query
 from crm.jobs import job_start
 from crm.models import Job, JobStatus
 
@@ -90,9 +90,10 @@ def export_parameters(*, user, entity: str, file_format: str, query: QueryDict, 
 
 
 def exported_items(user, parameters: dict):
-    """The items an export writes: the list's filter on what ``user`` may export, and of
-    those only what they may read (a role may give the export of items it does not let them
-    read: they are left out). A filter no longer valid is a ValidationError."""
+    """The items an export writes, in the list's order (its ``ordering``, ties broken by id:
+    ``crm.filterspecs.in_list_order``): the list's filter on what ``user`` may export, and
+    of those only what they may read (a role may give the export of items it does not let
+    them read: they are left out). A filter no longer valid is a ValidationError."""
     item_type = _item_type(parameters["entity"])
     check_export_right(user, item_type)
     model = item_type.model
@@ -100,7 +101,7 @@ def exported_items(user, parameters: dict):
     readable = model.objects.restrict(user, "read")
     if readable.query.has_filters():  # none for those who read everything
         items = items.filter(pk__in=readable.values("pk"))
-    return items
+    return in_list_order(items)
 
 
 def _reader(user, parameters: dict) -> ExportReader:

@@ -117,15 +117,16 @@ def formula_companies(admin):
 
 
 def test_csv_cells_that_would_start_a_formula_get_a_quote(admin_client, formula_companies):
-    """Bad input: names that a spreadsheet would run as formulas (=, +, -, @, tab, CR)."""
+    """Bad input: names that a spreadsheet would run as formulas (=, +, -, @, tab, CR); the
+    list's order, newest first."""
     rows = csv_rows(body(export(admin_client, **arranged(["name"]))))
-    assert rows == [["Name"], *(["'" + name] for name in FORMULAS)]
+    assert rows == [["Name"], *(["'" + name] for name in reversed(FORMULAS))]
 
 
 def test_xlsx_cells_that_would_start_a_formula_stay_text(admin_client, formula_companies):
     """Bad input: the same names in XLSX: strings (type "s"), unchanged, never formulas."""
     cells = xlsx_cells(body(export(admin_client, format="xlsx", **arranged(["name"]))))
-    assert cells[1:] == [[(name, "s")] for name in FORMULAS]
+    assert cells[1:] == [[(name, "s")] for name in reversed(FORMULAS)]
 
 
 def test_the_list_columns_are_the_default_columns(admin_client, admin, rich_company):
@@ -139,13 +140,14 @@ def test_the_list_columns_are_the_default_columns(admin_client, admin, rich_comp
 
 
 def test_the_current_filter_or_everything(admin_client, admin):
-    """No bad input: the list's filter (its search) chooses the rows; "every item" all."""
+    """No bad input: the list's filter (its search) chooses the rows; "every item" all; in
+    the list's order (newest first)."""
     for name in ("Acme", "Acme North", "Globex"):
         client_services.company_create(user=admin, name=name)
     filtered = csv_rows(body(export(admin_client, query="q=acme&page=3", **arranged(["name"]))))
-    assert filtered == [["Name"], ["Acme"], ["Acme North"]]
+    assert filtered == [["Name"], ["Acme North"], ["Acme"]]
     everything = export(admin_client, query="q=acme", scope="all", **arranged(["name"]))
-    assert csv_rows(body(everything))[1:] == [["Acme"], ["Acme North"], ["Globex"]]
+    assert csv_rows(body(everything))[1:] == [["Globex"], ["Acme North"], ["Acme"]]
     assert Job.objects.order_by("pk").first().parameters["filter"] == {"q": "acme"}
 
 
