@@ -33,7 +33,7 @@ def events_record_bulk(*, items, kind: str, author, changes_by_pk=None, write=No
 
 
 def links_record_bulk(*, pairs, kind: str, author, both_sides: bool = True) -> None:
-    """"Linked" (or "unlinked", ``kind``) in the history of both items of each ``(item,
+    """ "Linked" (or "unlinked", ``kind``) in the history of both items of each ``(item,
     other)`` pair (of ``item`` alone unless ``both_sides``), in one statement."""
     rows = [
         _event_fields(one, kind, author, None, related, "", None)
