@@ -37,7 +37,7 @@ def _one(field: CatalogueField, raw, references: ReferenceCache):
     if field.custom:
         return clean_value(field, raw, None)
     if field.kind in LIST_KINDS:
-        values = field.parse(raw)
+        values = field.parse(None if raw is None else str(raw))  # a JSON number is its text
         comms.clean_values(CHANNELS[field.code], values)  # refuses what is no phone, e-mail...
         return values
     value = field.parse(raw, references)

@@ -1,6 +1,7 @@
 """The public contract of POST /f/<key>/submit, code by code, with the bad input it names."""
 
 import json
+from urllib.parse import urlencode
 
 import pytest
 
@@ -11,6 +12,7 @@ from webforms.services import webform_update
 from .conftest import filled
 
 ALLOWED = "https://shop.example.com"
+FORM_ENCODED = "application/x-www-form-urlencoded"
 
 
 def post(client, form, data, **headers):
@@ -35,9 +37,14 @@ def test_a_valid_json_post_is_201_and_creates_the_client(client, client_form):
     assert submission.origin == ALLOWED
 
 
-def test_a_form_encoded_post_is_201(client, client_form):
-    response = client.post(f"/f/{client_form.key}/submit",
-                           filled(client_form, last_name="Doe", email="doe@example.com"))  # fmt: skip
+@pytest.mark.parametrize("encoded", [True, False])
+def test_a_form_post_is_201(client, client_form, encoded):
+    data = filled(client_form, last_name="Doe", email="doe@example.com")
+    url = f"/f/{client_form.key}/submit"
+    if encoded:
+        response = client.post(url, urlencode(data), content_type=FORM_ENCODED)
+    else:
+        response = client.post(url, data)  # multipart, as a form with enctype says
     assert response.status_code == 201
     assert Contact.objects.get().last_name == "Doe"
 
@@ -211,3 +218,22 @@ def test_a_browser_post_of_the_page_is_redirected_to_the_thanks_page(client, cli
     assert response["Location"] == f"/f/{client_form.key}/thanks"
     thanks = client.get(response["Location"])
     assert "Thanks!" in thanks.content.decode()
+
+
+def test_a_nul_and_a_lone_surrogate_are_stored_not_a_500(client, client_form):
+    # Bad input: a NUL character and a lone surrogate, which PostgreSQL's jsonb refuses.
+    body = '{"last_name": "Do\\u0000e", "email": "d@example.com", "comments": "\\ud800"}'
+    response = client.post(f"/f/{client_form.key}/submit", body, content_type="application/json")
+    assert response.status_code == 201  # no token: spam, but stored
+    stored = Submission.objects.get().data
+    assert stored["last_name"] == "Do\ufffde"
+    assert "\ud800" not in stored["comments"]
+
+
+@pytest.mark.parametrize("value", [5, 1.5, True, False, None, ""])
+def test_json_scalars_of_any_type_in_every_field_are_answered_not_a_500(client, client_form, value):
+    # Bad input: a number, a boolean, null or empty text in each field.
+    names = ["company", "first_name", "last_name", "email", "phone", "birthday"]
+    response = post(client, client_form, filled(client_form, **dict.fromkeys(names, value)))
+    assert response.status_code in (201, 400)
+    assert Submission.objects.count() == 1
