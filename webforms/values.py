@@ -9,6 +9,8 @@ from companies.services import CHANNELS
 from crm.custom_values import clean_value
 from crm.fields import LIST_KINDS, CatalogueField, FieldKind, ReferenceCache, catalogue
 
+from .models import Target
+
 # A visitor names no user and no stored item; the form itself decides where the items go.
 NOT_FOR_VISITORS_KINDS = {FieldKind.USER, FieldKind.ITEM_LINK}
 NOT_FOR_VISITORS_CODES = {"opened", "source", "pipeline", "stage"}
@@ -86,7 +88,7 @@ def clean_submission(fields, data: dict) -> tuple[dict[str, dict], dict[str, lis
         if given and not any(given.get(code) for code in codes):
             name = next(names_of[(target, c)] for c in codes if (target, c) in names_of)
             errors.setdefault(name, []).append(
-                _("Fill this in too, or leave the other %s fields empty.") % target
+                _("Fill this in too, or leave the other %s fields empty.") % Target(target).label
             )
     if not errors and not (values.get("company") or values.get("contact")):
         errors["_form"] = [_("Fill in the form.")]

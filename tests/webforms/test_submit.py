@@ -7,7 +7,7 @@ import pytest
 
 from companies.models import Company, Contact
 from webforms.models import Submission, SubmissionStatus
-from webforms.services import webform_update
+from webforms.services import webform_create, webform_update
 
 from .conftest import filled
 
@@ -237,3 +237,19 @@ def test_json_scalars_of_any_type_in_every_field_are_answered_not_a_500(client, 
     response = post(client, client_form, filled(client_form, **dict.fromkeys(names, value)))
     assert response.status_code in (201, 400)
     assert Submission.objects.count() == 1
+
+
+def test_an_empty_post_of_a_form_without_required_fields_is_a_400(client, admin, responsible):
+    fields = [
+        {"name": "company", "target": "company", "code": "name", "label": "Company"},
+        {"name": "city", "target": "company", "code": "address_city", "label": "City"},
+    ]
+    form = webform_create(user=admin, name="Optional", fields=fields, responsibles=[responsible])
+    # Bad input: nothing filled in, then a city without the company's name.
+    empty = post(client, form, filled(form))
+    assert empty.status_code == 400
+    assert "_form" in empty.json()["errors"]
+    nameless = post(client, form, filled(form, city="Paris"))
+    assert nameless.status_code == 400
+    assert "company" in nameless.json()["errors"]
+    assert not Company.objects.exists()
