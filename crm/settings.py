@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "requisites",
     "deals",
     "importexport",
+    "webforms",
 ]
 
 MIDDLEWARE = [

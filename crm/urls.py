@@ -30,6 +30,7 @@ urlpatterns = [
     path("", include("deals.urls")),
     path("", include("importexport.urls")),
     path("", include("importexport.export_urls")),
+    path("", include("webforms.urls")),
     path("settings/rights/", include("accessrights.urls")),
     path("settings/", include("dictionaries.urls")),
     path("admin/", admin.site.urls),

@@ -7,7 +7,7 @@ every event. Outside any door (shell, management commands) it is ``system``. It 
 below everything, because ``timeline`` imports no other app; ``crm.actors`` re-exports it.
 """
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -58,6 +58,22 @@ class Acting:
 
 
 SYSTEM = Acting(Door(DoorKind.SYSTEM))
+
+# How a numbered door is named in history ("web form “Contact us”" rather than "web form #3"):
+# the app owning the door registers it, since timeline imports no other app.
+_namers: dict[str, Callable[[int], str | None]] = {}
+
+
+def register_door_namer(kind: str, namer: Callable[[int], str | None]) -> None:
+    """``namer(door_id)`` gives the name of that door of ``kind`` (None: gone since)."""
+    _namers[DoorKind(kind).value] = namer
+
+
+def door_name(kind: str, door_id: int) -> str | None:
+    """The registered name of a numbered door, or None."""
+    namer = _namers.get(kind)
+    return namer(door_id) if namer is not None else None
+
 
 _acting: ContextVar[Acting] = ContextVar("crm_acting", default=SYSTEM)
 

@@ -6,7 +6,7 @@ from django.db import models
 from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
-from .doors import NUMBERED, DoorKind
+from .doors import NUMBERED, DoorKind, door_name
 
 
 class EventKind(models.TextChoices):
@@ -77,11 +77,16 @@ class Event(models.Model):
         return f"{self.get_kind_display()} {self.item_type.model} {self.item_id}"
 
     def door_label(self) -> str:
-        """The door as people read it ("API", "import #12"); empty when unknown."""
+        """The door as people read it ("API", "import #12", "web form “Contact us”"); empty
+        when unknown."""
         if not self.door:
             return ""
         label = str(DoorKind(self.door).label)
         if self.door in NUMBERED and self.door_id is not None:
+            name = door_name(self.door, self.door_id)
+            if name:
+                # Translators: a named door, e.g. "web form “Contact us”".
+                return pgettext("door", "%(door)s “%(name)s”") % {"door": label, "name": name}
             # Translators: a numbered door, e.g. "import #12", "web form #3".
             return pgettext("door", "%(door)s #%(id)s") % {"door": label, "id": self.door_id}
         return label

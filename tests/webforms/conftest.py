@@ -1,0 +1,35 @@
+import time
+
+import pytest
+
+from tests.conftest import sales_user
+from webforms.services import webform_create
+from webforms.spam import token_for
+
+CLIENT_FIELDS = [
+    {"name": "company", "target": "company", "code": "name", "label": "Company"},
+    {"name": "first_name", "target": "contact", "code": "first_name", "label": "First name"},
+    {"name": "last_name", "target": "contact", "code": "last_name", "label": "Last name",
+     "required": True},
+    {"name": "email", "target": "contact", "code": "emails", "label": "E-mail", "required": True},
+    {"name": "phone", "target": "contact", "code": "phones", "label": "Phone"},
+    {"name": "birthday", "target": "contact", "code": "birthday", "label": "Birthday"},
+]  # fmt: skip
+
+
+@pytest.fixture
+def responsible(db):
+    return sales_user(first_name="Rita", last_name="Round")
+
+
+@pytest.fixture
+def client_form(admin, responsible):
+    return webform_create(
+        user=admin, name="Contact us", fields=CLIENT_FIELDS, responsibles=[responsible],
+        allowed_origins=["https://shop.example.com"], success_message="Thanks!",
+    )  # fmt: skip
+
+
+def filled(form, **data) -> dict:
+    """A person's post: a token issued 10 s ago, the honeypot empty."""
+    return {"_token": token_for(form, at=time.time() - 10), **data}

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+
+
+class WebFormsConfig(AppConfig):
+    name = "webforms"
+    verbose_name = "Web forms"
+
+    def ready(self):
+        from timeline.doors import DoorKind, register_door_namer
+
+        from .models import WebForm
+
+        def form_name(pk: int) -> str | None:
+            return WebForm.objects.filter(pk=pk).values_list("name", flat=True).first()
+
+        register_door_namer(DoorKind.WEBFORM, form_name)

@@ -1,0 +1,278 @@
+"""Every write to web forms and their submissions.
+
+Forms (``webform_create`` / ``_update`` / ``_delete``) need the right to change CRM settings.
+A submission is stored first, in a transaction of its own, whatever it holds
+(``submission_receive``); it is then told apart from spam, checked (every error at once) and
+processed (``submission_process``): in one transaction, through the door "web form <name>",
+as the form's next responsible person, clients matched in the system's scope by phone and
+e-mail (a stored one reused, its new phones and e-mails merged), the items created through
+their services. A failure leaves the submission stored as failed, with the reason, for
+``submission_retry``. Errors of the form services: ``ValidationError`` (by field),
+``PermissionDenied``.
+"""
+
+import logging
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils.translation import gettext as _
+
+from accessrights.rules import check_settings_right
+from crm.actors import Door, DoorKind, acting_through
+from dictionaries.models import Entry, Pipeline
+
+from .clients import create_items
+from .models import Scheme, Submission, SubmissionStatus, Target, WebForm, WebFormField
+from .spam import RESERVED_PREFIX, spam_reason
+from .values import NAMING, clean_submission, form_fields
+
+log = logging.getLogger(__name__)
+
+FORM_OPTIONS = ("name", "scheme", "pipeline", "stage", "source", "success_message",
+                "redirect_url", "allowed_origins", "active")  # fmt: skip
+FIELD_OPTIONS = ("name", "target", "code", "label", "placeholder", "required")
+
+
+# Forms
+
+
+def origin_of(url: str) -> str:
+    """``scheme://host[:port]`` of ``url`` in lower case, as browsers send ``Origin``; ""
+    for anything that is no http(s) address."""
+    parts = urlsplit(str(url).strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return ""
+    port = f":{parts.port}" if parts.port else ""
+    return f"{parts.scheme}://{parts.hostname}{port}".lower()
+
+
+def _default_source():
+    return Entry.objects.filter(list_code="SOURCE", code="WEBFORM").first()
+
+
+def _check_origins(origins) -> list[str]:
+    if not isinstance(origins, list | tuple):
+        raise ValidationError({"allowed_origins": _("Give a list of addresses.")})
+    cleaned = []
+    for origin in origins:
+        found = origin_of(origin) if isinstance(origin, str) else ""
+        if not found:
+            raise ValidationError(
+                {"allowed_origins": _("“%s” is not a site such as https://example.com.") % origin}
+            )
+        cleaned.append(found)
+    return list(dict.fromkeys(cleaned))
+
+
+def _check_fields(scheme: str, fields) -> list[WebFormField]:
+    rows, errors = [], []
+    for position, given in enumerate(fields):
+        unknown = set(given) - set(FIELD_OPTIONS)
+        if unknown:
+            raise TypeError(f"unknown field options: {sorted(unknown)}")
+        row = WebFormField(position=position, **given)
+        if row.target not in Target.values:
+            errors.append(_("“%s” is not an item a form fills.") % row.target)
+        elif row.target == Target.DEAL and scheme != Scheme.DEAL:
+            errors.append(_("Deal fields need a form that creates deals."))
+        elif row.code not in form_fields(row.target):
+            errors.append(
+                _("“%(code)s” is not a field of a %(target)s a form may ask for.")
+                % {"code": row.code, "target": row.target}
+            )
+        if row.name.startswith(RESERVED_PREFIX):
+            errors.append(_("Field names starting with “_” are kept for the form itself."))
+        rows.append(row)
+    names = [row.name for row in rows]
+    if len(set(names)) != len(names):
+        errors.append(_("Two fields have the same name."))
+    asked = {(row.target, row.code) for row in rows}
+    if len(asked) != len(rows):
+        errors.append(_("Two fields fill the same field."))
+    targets = {target for target, _code in asked}
+    for target, codes in NAMING.items():
+        if target in targets and not any((target, code) in asked for code in codes):
+            errors.append(_("A form with %(target)s fields asks for its %(names)s.")
+                          % {"target": target, "names": _(" or ").join(codes)})  # fmt: skip
+    if not targets & set(NAMING):
+        errors.append(_("A form asks for a contact or a company."))
+    if errors:
+        raise ValidationError({"fields": errors})
+    return rows
+
+
+def _write(form: WebForm, options: dict, fields, responsibles) -> WebForm:
+    unknown = set(options) - set(FORM_OPTIONS)
+    if unknown:
+        raise TypeError(f"unknown form options: {sorted(unknown)}")
+    for name, value in options.items():
+        setattr(form, name, value)
+    form.allowed_origins = _check_origins(form.allowed_origins)
+    if form.redirect_url and not origin_of(form.redirect_url):
+        raise ValidationError({"redirect_url": _("Give an http or https address.")})
+    if form.scheme == Scheme.DEAL:
+        if form.stage_id and form.pipeline_id and form.stage.pipeline_id != form.pipeline_id:
+            raise ValidationError({"stage": _("The stage is not one of the pipeline's.")})
+        form.pipeline = form.pipeline or Pipeline.objects.get(is_default=True)
+    else:
+        form.pipeline = form.stage = None
+    rows = _check_fields(form.scheme, fields) if fields is not None else None
+    if responsibles is not None:
+        responsibles = list(responsibles)
+        if not any(user.is_active for user in responsibles):
+            raise ValidationError({"responsibles": _("Choose at least one active person.")})
+    form.full_clean()
+    form.save()
+    if rows is not None:
+        form.fields.all().delete()
+        for row in rows:
+            row.form = form
+            row.full_clean()
+        WebFormField.objects.bulk_create(rows)
+    if responsibles is not None:
+        form.responsibles.set(responsibles)
+    return form
+
+
+@transaction.atomic
+def webform_create(*, user, fields, responsibles, **options) -> WebForm:
+    """A new form. ``fields``: ``{"name", "target", "code", "label", "placeholder",
+    "required"}`` in their order; ``responsibles``: users taking its items in turn; the
+    source defaults to the SOURCE entry ``WEBFORM``."""
+    check_settings_right(user)
+    options.setdefault("source", _default_source())
+    return _write(WebForm(), options, fields, responsibles)
+
+
+@transaction.atomic
+def webform_update(*, user, form: WebForm, fields=None, responsibles=None, **options) -> WebForm:
+    """Change the options given; ``fields`` and ``responsibles``, when given, replace the
+    form's whole lists."""
+    check_settings_right(user)
+    form = WebForm.objects.select_for_update().get(pk=form.pk)
+    return _write(form, options, fields, responsibles)
+
+
+@transaction.atomic
+def webform_delete(*, user, form: WebForm) -> None:
+    """Delete a form and its submissions (the items they created stay)."""
+    check_settings_right(user)
+    form.delete()
+
+
+# Submissions
+
+
+@dataclass(frozen=True)
+class Meta:
+    """Where a submission came from."""
+
+    origin: str = ""
+    ip: str | None = None
+    user_agent: str = ""
+    idempotency_key: str = ""
+
+
+def _storable(value):
+    """``value`` as JSON a database keeps: no NUL and no lone surrogate in any text
+    (PostgreSQL refuses both in ``jsonb``), each made U+FFFD."""
+    if isinstance(value, str):
+        return value.encode("utf-8", "replace").decode("utf-8").replace("\x00", "\ufffd")
+    if isinstance(value, dict):
+        return {_storable(str(k)): _storable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_storable(v) for v in value]
+    return value
+
+
+def _success(form: WebForm) -> dict:
+    message = form.success_message or _("Thank you: we have received your message.")
+    return {"ok": True, "message": message, "redirect": form.redirect_url or None}
+
+
+def _answer(submission: Submission, code: int, body: dict, **changes) -> Submission:
+    for name, value in {"answer_status": code, "answer": body, **changes}.items():
+        setattr(submission, name, value)
+    submission.save(update_fields=["answer_status", "answer", *changes])
+    return submission
+
+
+def submission_receive(form: WebForm, data: dict, meta: Meta) -> Submission:
+    """Store ``data`` as posted, then answer it: spam is kept as spam, unprocessed, and
+    answered like a success (bots are not told); invalid data is kept as failed and answered
+    400 with every error; valid data is processed at once. The answer is on the submission
+    (``answer_status``, ``answer``). A second post with the same idempotency key stores
+    nothing and gets the first one's submission back."""
+    try:
+        with transaction.atomic():
+            submission = Submission.objects.create(
+                form=form, data=_storable(data), origin=meta.origin[:500], ip=meta.ip,
+                user_agent=meta.user_agent[:500], idempotency_key=meta.idempotency_key[:100],
+            )  # fmt: skip
+    except IntegrityError:
+        if not meta.idempotency_key:
+            raise
+        return Submission.objects.get(form=form, idempotency_key=meta.idempotency_key[:100])
+    reason = spam_reason(form, data)
+    if reason:
+        return _answer(submission, 201, _success(form), status=SubmissionStatus.SPAM, error=reason)
+    _values, errors = clean_submission(form.fields.all(), submission.data)
+    if errors:
+        error = "; ".join(f"{name}: {' '.join(messages)}" for name, messages in errors.items())
+        body = {"ok": False, "errors": errors}
+        return _answer(submission, 400, body, status=SubmissionStatus.FAILED, error=error)
+    _answer(submission, 201, _success(form))
+    return submission_process(submission)
+
+
+def _next_responsible(form: WebForm):
+    """The form's next active responsible person in turn (the form's row is locked)."""
+    people = list(form.responsibles.filter(is_active=True).order_by("pk"))
+    if not people:
+        raise ValidationError(_("The form has no active responsible person."))
+    WebForm.objects.filter(pk=form.pk).update(next_responsible=F("next_responsible") + 1)
+    return people[form.next_responsible % len(people)]
+
+
+def _reason(error: Exception) -> str:
+    if isinstance(error, ValidationError):
+        if hasattr(error, "error_dict"):
+            return "; ".join(f"{k}: {' '.join(v)}" for k, v in error.message_dict.items())
+        return " ".join(error.messages)
+    return str(error) or type(error).__name__
+
+
+def submission_process(submission: Submission) -> Submission:
+    """Create (or find) what ``submission`` asks for, in one transaction, and link it to
+    them; it ends processed, or failed with the reason and nothing written."""
+    try:
+        with transaction.atomic():
+            form = WebForm.objects.select_for_update().get(pk=submission.form_id)
+            values, errors = clean_submission(form.fields.all(), submission.data)
+            if errors:
+                raise ValidationError(errors)
+            user = _next_responsible(form)
+            with acting_through(Door(DoorKind.WEBFORM, form.pk)):
+                created = create_items(form, user, values)
+            submission.created = created
+            submission.status = SubmissionStatus.PROCESSED
+            submission.error = ""
+            submission.save(update_fields=["created", "status", "error"])
+    except Exception as error:  # kept with its reason: nothing a visitor sent is lost
+        log.warning("web form submission %s failed", submission.pk, exc_info=True)
+        submission.status = SubmissionStatus.FAILED
+        submission.error = _reason(error)[:5000]
+        submission.created = {}
+        submission.save(update_fields=["status", "error", "created"])
+    return submission
+
+
+def submission_retry(*, user, submission: Submission) -> Submission:
+    """Process a failed submission again (the settings right), once its cause is fixed."""
+    check_settings_right(user)
+    if submission.status != SubmissionStatus.FAILED:
+        raise ValidationError(_("Only a failed submission is retried."))
+    return submission_process(submission)
