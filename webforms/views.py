@@ -43,6 +43,16 @@ def _form(key: str) -> WebForm | JsonResponse:
     return form
 
 
+def _posting(request, key: str):
+    """The form at ``key`` and the request's foreign origin, or the refusal to answer (404,
+    410, or 403 for an origin the form does not allow) with the origin."""
+    form = _form(key)
+    origin = _foreign_origin(request)
+    if not isinstance(form, JsonResponse) and not _allowed(form, origin):
+        form = _refusal(403, _("This site may not post this form."))
+    return form, origin
+
+
 def _foreign_origin(request) -> str:
     """The ``Origin`` of a cross-site request ("" for none, or our own site)."""
     origin = request.headers.get("Origin", "")
@@ -111,12 +121,9 @@ def _html_answer(request, form: WebForm, submission: Submission):
 @csrf_exempt
 @require_http_methods(["POST", "OPTIONS"])
 def submit(request, key):
-    form = _form(key)
+    form, origin = _posting(request, key)
     if isinstance(form, JsonResponse):
         return form
-    origin = _foreign_origin(request)
-    if not _allowed(form, origin):
-        return _refusal(403, _("This site may not post this form."))
     if request.method == "OPTIONS":
         response = HttpResponse(status=204)
         response["Access-Control-Allow-Methods"] = "POST"
@@ -147,12 +154,9 @@ def submit(request, key):
 
 @require_GET
 def token(request, key):
-    form = _form(key)
+    form, origin = _posting(request, key)
     if isinstance(form, JsonResponse):
         return form
-    origin = _foreign_origin(request)
-    if not _allowed(form, origin):
-        return _refusal(403, _("This site may not post this form."))
     response = JsonResponse({"token": token_for(form)})
     response["Cache-Control"] = "no-store"
     return _cors(response, origin)
