@@ -194,6 +194,11 @@ EXPORT_TTL_HOURS = int(os.environ.get("EXPORT_TTL_HOURS", "24"))
 JOB_CHUNK_PAUSE = float(os.environ.get("JOB_CHUNK_PAUSE", "0"))
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# Web forms: requests to a form's submit and token endpoints one client address, and one
+# form, may make in a window ("20/m": per s, m, h or d; "" for no limit), counted in Redis.
+WEBFORM_RATE_PER_IP = os.environ.get("WEBFORM_RATE_PER_IP", "20/m")
+WEBFORM_RATE_PER_FORM = os.environ.get("WEBFORM_RATE_PER_FORM", "600/m")
+WEBFORM_RATE_REDIS_URL = os.environ.get("WEBFORM_RATE_REDIS_URL") or REDIS_URL
 CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}

@@ -8,6 +8,7 @@ class WebFormsConfig(AppConfig):
     def ready(self):
         from timeline.doors import DoorKind, register_door_namer
 
+        from . import ratelimit  # noqa: F401 - registers the check of the rate settings
         from .models import WebForm
 
         def form_name(pk: int) -> str | None:

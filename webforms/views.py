@@ -4,7 +4,8 @@
 Answers of the endpoint: 201 ``{"ok": true, "message", "redirect"}`` (also for spam, which
 is not told), 400 ``{"ok": false, "errors": {name: [...]}}``, 403 for an ``Origin`` that is
 neither ours nor one the form allows (no ``Origin``: a server posting), 404 for an unknown
-key, 410 for a deactivated form, 413 for a body over 64 KB, 415 for a body that is neither.
+key, 410 for a deactivated form, 413 for a body over 64 KB, 415 for a body that is neither,
+429 with ``Retry-After`` for an address or a form over its rate limit (the token too).
 A browser posting the page's own form (``Accept: text/html``) gets a redirect instead: to
 the form's redirect URL or its thank-you page, or the page again with the errors.
 """
@@ -23,6 +24,7 @@ from crm.authentication import client_ip_address
 
 from .models import Submission, WebForm
 from .page import page_context
+from .ratelimit import retry_after
 from .services import Meta, origin_of, submission_receive
 from .spam import IDEMPOTENCY, token_for
 
@@ -51,6 +53,16 @@ def _posting(request, key: str):
     if not isinstance(form, JsonResponse) and not _allowed(form, origin):
         form = _refusal(403, _("This site may not post this form."))
     return form, origin
+
+
+def _limited(request, form: WebForm, origin: str) -> JsonResponse | None:
+    """The 429 for a request over a rate limit (with CORS, so that a page can read it)."""
+    wait = retry_after(form, client_ip_address(request))
+    if wait is None:
+        return None
+    response = _refusal(429, _("Too many submissions: try again in a moment."))
+    response["Retry-After"] = str(wait)
+    return _cors(response, origin)
 
 
 def _foreign_origin(request) -> str:
@@ -130,6 +142,8 @@ def submit(request, key):
         response["Access-Control-Allow-Headers"] = "Content-Type, Idempotency-Key"
         response["Access-Control-Max-Age"] = str(PREFLIGHT_MAX_AGE)
         return _cors(response, origin)
+    if (limited := _limited(request, form, origin)) is not None:
+        return limited
     body = _body(request)
     if body is None:
         return _cors(_refusal(413, _("The form is too large.")), origin)
@@ -157,6 +171,8 @@ def token(request, key):
     form, origin = _posting(request, key)
     if isinstance(form, JsonResponse):
         return form
+    if (limited := _limited(request, form, origin)) is not None:
+        return limited
     response = JsonResponse({"token": token_for(form)})
     response["Cache-Control"] = "no-store"
     return _cors(response, origin)

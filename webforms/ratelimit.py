@@ -1,0 +1,89 @@
+"""Rate limits of the public form endpoints, per client address and per form: fixed
+windows counted in Redis, so that every web process shares one count.
+
+With no Redis configured (the quick start) or none reachable, nothing is limited: a
+visitor's post is never refused because its counter is missing. A warning says so.
+"""
+
+import logging
+import math
+import time
+
+import redis
+from django.conf import settings
+from django.core.checks import Error, register
+
+log = logging.getLogger(__name__)
+
+PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+TIMEOUT = 0.25  # seconds: a slow Redis must not hold a visitor's post for long
+_clients: dict[str, redis.Redis] = {}
+
+
+def parse_rate(rate: str) -> tuple[int, int] | None:
+    """``"20/m"`` as ``(20, 60)`` (a count per second, minute, hour or day); None for ""
+    (no limit). Raises ValueError for anything else."""
+    if not rate:
+        return None
+    count, _slash, unit = rate.partition("/")
+    if unit not in PERIODS or not count.isdigit() or int(count) < 1:
+        raise ValueError(f"{rate!r} is no rate such as '20/m'")
+    return int(count), PERIODS[unit]
+
+
+def _client(url: str) -> redis.Redis:
+    if url not in _clients:
+        _clients[url] = redis.Redis.from_url(
+            url, socket_timeout=TIMEOUT, socket_connect_timeout=TIMEOUT
+        )
+    return _clients[url]
+
+
+def _wait(client: redis.Redis, name: str, rate: str) -> int | None:
+    """Count one request of ``name`` in its window; the seconds left in the window when
+    that is over the limit, else None."""
+    parsed = parse_rate(rate)
+    if parsed is None:
+        return None
+    limit, period = parsed
+    now = time.time()
+    window = int(now // period)
+    key = f"webforms:rate:{name}:{period}:{window}"
+    pipe = client.pipeline(transaction=False)
+    pipe.incr(key)
+    pipe.expire(key, period + 1)
+    count, _expiry = pipe.execute()
+    if count <= limit:
+        return None
+    return max(1, math.ceil((window + 1) * period - now))
+
+
+def retry_after(form, ip: str | None) -> int | None:
+    """Count a request from ``ip`` to ``form``: the seconds to wait when the address
+    (``WEBFORM_RATE_PER_IP``) or the form (``WEBFORM_RATE_PER_FORM``) is over its limit,
+    None when the request may go on (also when Redis cannot count it). The address is
+    counted first, so that one address's flood does not use up the form's budget."""
+    url = settings.WEBFORM_RATE_REDIS_URL
+    if not url:
+        log.warning("web form rate limits are off: no Redis configured (REDIS_URL)")
+        return None
+    try:
+        client = _client(url)
+        return _wait(client, f"ip:{ip or '-'}", settings.WEBFORM_RATE_PER_IP) or _wait(
+            client, f"form:{form.key}", settings.WEBFORM_RATE_PER_FORM
+        )
+    except redis.RedisError:
+        log.warning("web form rate limits are off: Redis cannot be reached", exc_info=True)
+        return None
+
+
+@register()
+def check_rates(app_configs, **kwargs):
+    """A rate setting that cannot be read is said at start, not as a 500 on a post."""
+    errors = []
+    for name in ("WEBFORM_RATE_PER_IP", "WEBFORM_RATE_PER_FORM"):
+        try:
+            parse_rate(getattr(settings, name))
+        except ValueError as error:
+            errors.append(Error(f"{name}: {error}", id="webforms.E001"))
+    return errors
