@@ -239,6 +239,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Two "status" enums would rename the jobs' StatusEnum: the contract keeps its names.
+    "ENUM_NAME_OVERRIDES": {
+        "StatusEnum": "crm.models.JobStatus",
+        "SubmissionStatusEnum": "webforms.models.SubmissionStatus",
+    },
 }
 
 # Protects the whole site from requests too big to be honest (web forms and API included).

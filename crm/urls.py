@@ -15,6 +15,7 @@ api_v1 = [
     path("", include("deals.api.urls")),
     path("", include("importexport.api.urls")),
     path("", include("importexport.api.export_urls")),
+    path("", include("webforms.api.urls")),
 ]
 
 crm_urls = ([path("jobs/<int:pk>/", views.job, name="job")], "crm")

@@ -2,7 +2,10 @@ import time
 
 import pytest
 
+from accessrights.models import Role
+from accessrights.rights import rights_changed
 from tests.conftest import sales_user
+from tests.factories import UserFactory
 from webforms.services import webform_create
 from webforms.spam import token_for
 
@@ -26,6 +29,15 @@ def _no_rate_limits(settings):
 @pytest.fixture
 def responsible(db):
     return sales_user(first_name="Rita", last_name="Round")
+
+
+@pytest.fixture
+def settings_only(db):
+    """A user with the settings right who may read no CRM item."""
+    user = UserFactory(first_name="Sam", last_name="Settings")
+    Role.objects.create(name="Settings only", can_change_settings=True).users.add(user)
+    rights_changed()
+    return user
 
 
 @pytest.fixture
