@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import settings_views, views
 
 app_name = "webforms"
 
@@ -9,4 +9,9 @@ urlpatterns = [
     path("f/<str:key>/submit", views.submit, name="submit"),
     path("f/<str:key>/token", views.token, name="token"),
     path("f/<str:key>/thanks", views.thanks, name="thanks"),
-]
+    path("webforms/", settings_views.form_list, name="form_list"),
+    path("webforms/<int:pk>/submissions/", settings_views.submission_list,
+         name="submission_list"),
+    path("webforms/<int:pk>/submissions/<int:sid>/retry/", settings_views.submission_retry,
+         name="submission_retry"),
+]  # fmt: skip

@@ -1,0 +1,83 @@
+"""The settings pages of web forms: the list of forms with their submissions per day, and
+each form's submissions (newest first, by status, what each created as far as the reader
+may read it, failed ones retried). The settings right opens them."""
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from accessrights.decorators import settings_right_required
+from crm.entities import SettingsTab
+from crm.pagination import PeekPage
+
+from . import services
+from .filters import SubmissionFilterSet
+from .models import Submission, SubmissionStatus, WebForm
+from .reading import created_items, per_day
+
+LIST_DAYS = 7
+PER_PAGE = 50
+
+
+def settings_tabs() -> list[SettingsTab]:
+    def current(request) -> bool:
+        match = request.resolver_match
+        return match is not None and match.app_name == "webforms"
+
+    return [SettingsTab(_("Web forms"), reverse("webforms:form_list"), current)]
+
+
+@settings_right_required
+@require_GET
+def form_list(request):
+    forms = WebForm.objects.order_by("name", "id")
+    rows = [{"form": form, "days": per_day(form.submissions.all(), LIST_DAYS)} for form in forms]
+    days = [day for day, _count in rows[0]["days"]] if rows else []
+    return render(request, "webforms/forms.html", {"rows": rows, "days": days})
+
+
+@settings_right_required
+@require_GET
+def submission_list(request, pk):
+    form = get_object_or_404(WebForm, pk=pk)
+    filters = SubmissionFilterSet(request.GET, queryset=form.submissions.order_by("-id"))
+    if not filters.is_valid():  # a status that is none of them: say so, show nothing
+        context = {"form": form, "filters": filters, "rows": [], "page": None, "days": []}
+        return render(request, "webforms/submissions.html", context, status=400)
+    page = PeekPage(filters.qs, request.GET.get("page"), PER_PAGE)
+    created = created_items(page.object_list, request.user)
+    context = {
+        "form": form,
+        "filters": filters,
+        "page": page,
+        "rows": [
+            {"submission": s, "created": [(i._meta.verbose_name, i) for i in created[s.pk]]}
+            for s in page
+        ],
+        "days": per_day(form.submissions.all()),
+    }
+    return render(request, "webforms/submissions.html", context)
+
+
+@settings_right_required
+@require_POST
+def submission_retry(request, pk, sid):
+    submission = get_object_or_404(Submission, form_id=pk, pk=sid)
+    try:
+        submission = services.submission_retry(user=request.user, submission=submission)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        if submission.status == SubmissionStatus.PROCESSED:
+            messages.success(request, _("Submission %d is processed.") % submission.pk)
+        else:
+            messages.error(request, _("Submission %(id)d failed again: %(error)s")
+                           % {"id": submission.pk, "error": submission.error})  # fmt: skip
+    back = reverse("webforms:submission_list", args=[pk])
+    status = request.POST.get("status", "")  # the list's filter, kept
+    return redirect(f"{back}?{urlencode({'status': status})}" if status else back)
