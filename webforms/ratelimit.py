@@ -1,8 +1,9 @@
 """Rate limits of the public form endpoints, per client address and per form: fixed
 windows counted in Redis, so that every web process shares one count.
 
-With no Redis configured (the quick start) or none reachable, nothing is limited: a
-visitor's post is never refused because its counter is missing. A warning says so.
+With no Redis configured (the quick start) or none reachable, or a rate setting that
+cannot be read, nothing is limited: a visitor's post is never refused because its counter
+is missing. The log says so.
 """
 
 import logging
@@ -75,11 +76,15 @@ def retry_after(form, ip: str | None) -> int | None:
     except redis.RedisError:
         log.warning("web form rate limits are off: Redis cannot be reached", exc_info=True)
         return None
+    except ValueError:  # said by the check at start too; the post is taken all the same
+        log.error("web form rate limits are off: a rate cannot be read", exc_info=True)
+        return None
 
 
 @register()
 def check_rates(app_configs, **kwargs):
-    """A rate setting that cannot be read is said at start, not as a 500 on a post."""
+    """A rate setting that cannot be read is said by ``manage.py check`` (and migrate,
+    runserver), not only in the log of the first post."""
     errors = []
     for name in ("WEBFORM_RATE_PER_IP", "WEBFORM_RATE_PER_FORM"):
         try:

@@ -111,12 +111,19 @@ def test_without_a_reachable_redis_posts_are_stored_and_a_warning_says_so(
 
 
 @pytest.mark.parametrize("rate", ["20", "20/week", "0/m", "-1/m", "x/m"])
-def test_a_rate_setting_that_cannot_be_read_fails_the_checks(settings, rate):
+def test_a_rate_setting_that_cannot_be_read_fails_the_checks_and_loses_no_post(
+    client, client_form, settings, caplog, rate
+):
     # Bad input: a rate with no period, an unknown period, a zero, a negative, no number.
     with pytest.raises(ValueError):
         parse_rate(rate)
-    settings.WEBFORM_RATE_PER_FORM = rate
+    settings.WEBFORM_RATE_PER_IP = rate
+    settings.WEBFORM_RATE_REDIS_URL = CLOSED_PORT  # never asked: the rate is read first
     assert "webforms.E001" in [error.id for error in run_checks()]
+    with caplog.at_level(logging.ERROR, logger="webforms.ratelimit"):
+        assert post(client, client_form, address(), 1).status_code == 201
+    assert "a rate cannot be read" in caplog.text
+    assert Submission.objects.get().status == SubmissionStatus.PROCESSED
 
 
 def test_rates_read_as_counts_per_period():
