@@ -18,6 +18,10 @@ CLIENT_FIELDS = [
     {"name": "phone", "target": "contact", "code": "phones", "label": "Phone"},
     {"name": "birthday", "target": "contact", "code": "birthday", "label": "Birthday"},
 ]  # fmt: skip
+DEAL_FIELDS = [
+    *CLIENT_FIELDS,
+    {"name": "budget", "target": "deal", "code": "amount", "label": "Budget"},
+]
 
 
 @pytest.fixture(autouse=True)

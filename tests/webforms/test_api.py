@@ -8,11 +8,12 @@ import pytest
 from accessrights.models import Role
 from accessrights.rights import rights_changed
 from companies.models import Contact
+from dictionaries.models import Pipeline
 from tests.conftest import token_client
 from webforms.models import Submission, SubmissionStatus, WebForm
 from webforms.services import webform_create
 
-from .conftest import CLIENT_FIELDS, filled
+from .conftest import CLIENT_FIELDS, DEAL_FIELDS, filled
 
 FORMS = "/api/v1/webforms/"
 
@@ -179,3 +180,20 @@ def test_a_role_with_the_settings_right_opens_the_api(settings_only, client_form
     Role.objects.filter(name="Settings only").update(can_change_settings=False)
     rights_changed()
     assert api.get(FORMS).status_code == 403
+
+
+def test_a_deal_form_takes_its_pipeline_and_a_stage_of_it(admin_api, responsible):
+    pipeline = Pipeline.objects.get(is_default=True)
+    stage = pipeline.stages.order_by("sort").last()
+    given = new_form(responsible, scheme="deal", pipeline=pipeline.pk, stage=stage.pk,
+                     fields=DEAL_FIELDS)  # fmt: skip
+    response = admin_api.post(FORMS, given, format="json")
+    assert response.status_code == 201, response.json()
+    assert (response.json()["pipeline"], response.json()["stage"]) == (pipeline.pk, stage.pk)
+    # Bad input: a stage of another pipeline.
+    other = admin_api.post("/api/v1/pipelines/", {"name": "Partners"}, format="json").json()
+    given["stage"] = other["stages"][0]["id"]
+    refused = admin_api.post(FORMS, given, format="json")
+    assert refused.status_code == 400
+    assert "stage" in refused.json()
+    assert WebForm.objects.count() == 1

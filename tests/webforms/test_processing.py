@@ -12,12 +12,7 @@ from timeline.models import Event, EventKind
 from webforms.models import SubmissionStatus
 from webforms.services import Meta, submission_receive, submission_retry, webform_create
 
-from .conftest import CLIENT_FIELDS, filled
-
-DEAL_FIELDS = [
-    *CLIENT_FIELDS,
-    {"name": "budget", "target": "deal", "code": "amount", "label": "Budget"},
-]
+from .conftest import CLIENT_FIELDS, DEAL_FIELDS, filled
 
 
 def receive(form, **data):
