@@ -15,6 +15,7 @@ api_v1 = [
     path("", include("deals.api.urls")),
     path("", include("importexport.api.urls")),
     path("", include("importexport.api.export_urls")),
+    path("", include("bitrix24.api.urls")),
 ]
 
 crm_urls = ([path("jobs/<int:pk>/", views.job, name="job")], "crm")
@@ -31,6 +32,7 @@ urlpatterns = [
     path("", include("importexport.urls")),
     path("", include("importexport.export_urls")),
     path("", include("webforms.urls")),
+    path("", include("bitrix24.urls")),
     path("settings/rights/", include("accessrights.urls")),
     path("settings/", include("dictionaries.urls")),
     path("admin/", admin.site.urls),

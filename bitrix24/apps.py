@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+
+
+class Bitrix24Config(AppConfig):
+    name = "bitrix24"
+    verbose_name = "Bitrix24-compatible REST"
+
+    def ready(self):
+        from timeline.doors import DoorKind, register_door_namer
+
+        from . import general  # noqa: F401  (registers the general methods)
+        from .models import Webhook
+
+        def webhook_name(pk: int) -> str | None:
+            return Webhook.objects.filter(pk=pk).values_list("description", flat=True).first()
+
+        register_door_namer(DoorKind.WEBHOOK, webhook_name)
