@@ -8,7 +8,7 @@ class Bitrix24Config(AppConfig):
     def ready(self):
         from timeline.doors import DoorKind, register_door_namer
 
-        from . import general  # noqa: F401  (registers the general methods)
+        from . import batch, general  # noqa: F401  (they register their methods)
         from .models import Webhook
 
         def webhook_name(pk: int) -> str | None:

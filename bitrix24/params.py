@@ -129,10 +129,14 @@ def _listed(node):
     """Maps keyed ``0..n-1`` as lists, bottom up (the recursion is bounded by MAX_DEPTH)."""
     if not isinstance(node, dict):
         return node
-    shown = {key: _listed(child) for key, child in node.items()}
-    if list(shown) == [str(n) for n in range(len(shown))]:  # and {} as [], as PHP shows it
-        return list(shown.values())
-    return shown
+    return php_shaped({key: _listed(child) for key, child in node.items()})
+
+
+def php_shaped(mapping: dict):
+    """A map keyed ``"0".."n-1"`` as a list, and an empty one as ``[]``, as PHP shows them."""
+    if list(mapping) == [str(n) for n in range(len(mapping))]:
+        return list(mapping.values())
+    return mapping
 
 
 def to_int(value, name: str) -> int:

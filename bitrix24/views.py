@@ -4,7 +4,6 @@ in Bitrix24's envelope. Every refusal is a Bitrix24 error with a non-2xx status,
 redirect nor an HTML page."""
 
 import time
-from datetime import UTC, datetime
 
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.db import transaction
@@ -14,8 +13,8 @@ from django.views.decorators.csrf import csrf_exempt
 from crm.actors import Door, DoorKind, acting_through
 
 from . import methods
+from .envelope import lifted, time_block, timed
 from .errors import RestError, bad_argument
-from .general import iso
 from .params import decode
 from .services import webhook_authenticate
 
@@ -28,43 +27,16 @@ _HEADERS = {
 
 def _request_params(request) -> dict:
     content_type = request.content_type or ""
+    query = request.META.get("QUERY_STRING", "")
     try:
-        form = request.POST.lists() if content_type == "multipart/form-data" else None
-        pairs = [(name, value) for name, values in form for value in values] if form else None
-        return decode(request.META.get("QUERY_STRING", ""), request.body if pairs is None else b"",
-                      content_type, pairs)  # fmt: skip
+        if content_type == "multipart/form-data":
+            pairs = [(name, value) for name, values in request.POST.lists() for value in values]
+            return decode(query, b"", content_type, pairs)
+        return decode(query, request.body, content_type)
     except RequestDataTooBig:
         raise bad_argument("The request body is too large.") from None
     except TooManyFieldsSent:
         raise bad_argument("Too many parameters.") from None
-
-
-def _at(moment: float) -> datetime:
-    return datetime.fromtimestamp(moment, tz=UTC)
-
-
-def time_block(started: float, processing: float) -> dict:
-    """Bitrix24's ``time``: the six keys b24pysdk requires, and ``operating``, which
-    fast_bitrix24 reads to pace itself (nothing is metered here yet, so 0)."""
-    finished = time.time()
-    return {
-        "start": started, "finish": finished, "duration": finished - started,
-        "processing": processing,
-        "date_start": iso(_at(started)), "date_finish": iso(_at(finished)),
-        "operating_reset_at": int(finished) + 600, "operating": 0,
-    }  # fmt: skip
-
-
-def envelope(answer, started: float, processing: float) -> dict:
-    body = {"result": answer}
-    if isinstance(answer, methods.Page):
-        body = {"result": answer.result}
-        if answer.next is not None:
-            body["next"] = answer.next
-        if answer.total is not None:
-            body["total"] = answer.total
-    body["time"] = time_block(started, processing)
-    return body
 
 
 @csrf_exempt
@@ -75,9 +47,8 @@ def call(request, user_id: str, secret: str, name: str):
         found = methods.find(name)
         params = _request_params(request)
         with acting_through(Door(DoorKind.WEBHOOK, webhook.pk)), transaction.atomic():
-            began = time.perf_counter()
-            answer = found.func(webhook.user, params)
-            processing = time.perf_counter() - began
+            answer, _began, processing = timed(found.func, webhook.user, params)
     except RestError as error:
         return JsonResponse(error.body(), status=error.status, headers=_HEADERS)
-    return JsonResponse(envelope(answer, started, processing), headers=_HEADERS)
+    body = {**lifted(answer), "time": time_block(started, processing)}
+    return JsonResponse(body, headers=_HEADERS)

@@ -38,6 +38,29 @@ def test_get_all_users(portal):
     assert len(users) == 4 and str(user.pk) in {u["ID"] for u in users}
 
 
+def test_get_all_past_one_page_goes_through_batch(portal):
+    _user, url = portal
+    UserFactory.create_batch(120)
+
+    users = Bitrix(url, verbose=False).get_all("user.get")
+
+    assert len({u["ID"] for u in users}) == len(users) == 121
+
+
+def test_get_by_id_and_call_go_through_batch(portal):
+    user, url = portal
+    other = UserFactory(first_name="Ivan")
+    bitrix = Bitrix(url, verbose=False)
+
+    by_id = bitrix.get_by_ID("user.get", [user.pk, other.pk])
+    called = bitrix.call("user.get", [{"ID": user.pk}, {"ID": other.pk}])
+
+    assert {key: [u["NAME"] for u in rows] for key, rows in by_id.items()} == {
+        str(user.pk): ["Olga"], str(other.pk): ["Ivan"],
+    }  # fmt: skip
+    assert sorted(u["NAME"] for u in called) == ["Ivan", "Olga"]
+
+
 def test_a_wrong_token_surfaces_as_the_clients_http_error(portal):
     user, url = portal
     wrong = url.rsplit("/", 2)[0] + "/" + "0" * 32 + "/"
