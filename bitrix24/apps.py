@@ -12,6 +12,7 @@ class Bitrix24Config(AppConfig):
         from .models import Webhook
 
         def webhook_name(pk: int) -> str | None:
-            return Webhook.objects.filter(pk=pk).values_list("description", flat=True).first()
+            webhook = Webhook.objects.filter(pk=pk).first()
+            return str(webhook) if webhook else None  # "webhook #N" when it has no description
 
         register_door_namer(DoorKind.WEBHOOK, webhook_name)

@@ -14,7 +14,7 @@ from tests.factories import UserFactory
 @pytest.fixture
 def portal(live_server, live_server_db):
     user = UserFactory(first_name="Olga")
-    webhook, secret = webhook_create(user=user)
+    _webhook, secret = webhook_create(user=user)
     return user, f"{live_server.url}/rest/{user.pk}/{secret}/"
 
 
@@ -62,7 +62,7 @@ def test_get_by_id_and_call_go_through_batch(portal):
 
 
 def test_a_wrong_token_surfaces_as_the_clients_http_error(portal):
-    user, url = portal
+    _user, url = portal
     wrong = url.rsplit("/", 2)[0] + "/" + "0" * 32 + "/"
 
     with pytest.raises(aiohttp.ClientResponseError) as refused:

@@ -58,19 +58,24 @@ def test_malformed_query_strings_are_argument_errors(bad, text):
     assert (refused.value.status, refused.value.code) == (400, "ERROR_ARGUMENT"), bad
 
 
+def nested(depth: int) -> bytes:
+    return b'{"a": ' + b"[" * depth + b"]" * depth + b"}"
+
+
 @pytest.mark.parametrize(
     ("bad", "body"),
     [
         ("broken JSON", b'{"id": '),
         ("a JSON list", b"[1, 2]"),
-        ("JSON nested too deep", b'{"a": ' + b"[" * (MAX_DEPTH + 2) + b"]" * (MAX_DEPTH + 2) + b"}"),
-        ("JSON nested past the parser's recursion", b'{"a": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"),
+        ("JSON nested too deep", nested(MAX_DEPTH + 2)),
+        ("JSON nested past the parser's recursion", nested(100_000)),
         ("a huge JSON array", json.dumps({"a": list(range(MAX_ITEMS + 1))}).encode()),
         ("a form body that is not UTF-8", b"a=\xff\xfe"),
     ],
 )  # fmt: skip
 def test_malformed_bodies_are_argument_errors(bad, body):
-    content_type = "application/x-www-form-urlencoded" if bad.startswith("a form") else "application/json"
+    is_form = bad.startswith("a form")
+    content_type = "application/x-www-form-urlencoded" if is_form else "application/json"
     with pytest.raises(RestError) as refused:
         decode("", body, content_type)
     assert (refused.value.status, refused.value.code) == (400, "ERROR_ARGUMENT"), bad

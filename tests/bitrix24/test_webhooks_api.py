@@ -1,8 +1,10 @@
 import hashlib
 
 from bitrix24.models import Webhook
+from bitrix24.services import webhook_create
 from tests.conftest import token_client
 from tests.factories import UserFactory
+from timeline.doors import door_name
 
 
 def test_create_shows_the_token_once_and_stores_only_its_hash(user, user_api):
@@ -64,3 +66,12 @@ def test_a_description_that_is_not_a_string_is_refused(user_api):
 def test_anonymous_visitors_cannot_create_webhooks(client, db):
     assert client.post("/api/v1/webhooks/", {}).status_code == 401
     assert not Webhook.objects.exists()
+
+
+def test_history_names_the_webhook_door(user):
+    described, _secret = webhook_create(user=user, description="Nightly sync")
+    plain, _secret = webhook_create(user=user)
+
+    assert door_name("webhook", described.pk) == "Nightly sync"
+    assert door_name("webhook", plain.pk) == f"webhook #{plain.pk}"
+    assert door_name("webhook", plain.pk + 100) is None
