@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "deals",
     "importexport",
     "webforms",
+    "bitrix24",
 ]
 
 MIDDLEWARE = [

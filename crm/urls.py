@@ -15,7 +15,11 @@ api_v1 = [
     path("", include("deals.api.urls")),
     path("", include("importexport.api.urls")),
     path("", include("importexport.api.export_urls")),
+<<<<<<< HEAD
     path("", include("webforms.api.urls")),
+=======
+    path("", include("bitrix24.api.urls")),
+>>>>>>> bitrix24-transport
 ]
 
 crm_urls = ([path("jobs/<int:pk>/", views.job, name="job")], "crm")
@@ -32,6 +36,7 @@ urlpatterns = [
     path("", include("importexport.urls")),
     path("", include("importexport.export_urls")),
     path("", include("webforms.urls")),
+    path("", include("bitrix24.urls")),
     path("settings/rights/", include("accessrights.urls")),
     path("settings/", include("dictionaries.urls")),
     path("admin/", admin.site.urls),

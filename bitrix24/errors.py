@@ -1,0 +1,32 @@
+"""Bitrix24's error answers: ``{"error": <code>, "error_description": <text>}`` with a non-2xx
+status (clients decide by the status, some never read the body)."""
+
+
+class RestError(Exception):
+    """A refusal as Bitrix24 words it. ``code`` may be empty: legacy CRM methods fail with
+    ``{"error": "", ...}`` and HTTP 400. ``argument`` names the parameter at fault."""
+
+    def __init__(self, code: str, description: str, status: int = 400, argument: str = ""):
+        super().__init__(description)
+        self.code = code
+        self.description = description
+        self.status = status
+        self.argument = argument
+
+    def body(self) -> dict:
+        body = {"error": self.code, "error_description": self.description}
+        if self.argument:
+            body["argument"] = self.argument
+        return body
+
+
+def invalid_credentials() -> RestError:
+    return RestError("INVALID_CREDENTIALS", "Invalid request credentials", 401)
+
+
+def method_not_found() -> RestError:
+    return RestError("ERROR_METHOD_NOT_FOUND", "Method not found!", 404)
+
+
+def bad_argument(description: str, argument: str = "") -> RestError:
+    return RestError("ERROR_ARGUMENT", description, 400, argument)
