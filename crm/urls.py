@@ -15,11 +15,8 @@ api_v1 = [
     path("", include("deals.api.urls")),
     path("", include("importexport.api.urls")),
     path("", include("importexport.api.export_urls")),
-<<<<<<< HEAD
     path("", include("webforms.api.urls")),
-=======
     path("", include("bitrix24.api.urls")),
->>>>>>> bitrix24-transport
 ]
 
 crm_urls = ([path("jobs/<int:pk>/", views.job, name="job")], "crm")
