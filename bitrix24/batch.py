@@ -70,7 +70,7 @@ def _run(user, number: int, command, sections: dict):
         raise bad_argument("A command is a string: method?parameters.")
     name, _, query = command.partition("?")
     found = methods.find(name.strip())
-    if found.func is batch:
+    if found.name == "batch":
         raise RestError("ERROR_BATCH_METHOD_NOT_ALLOWED", "Method is not allowed for batch usage",
                         405)  # fmt: skip
     params = {k.lower(): _substituted(v, sections) for k, v in parse_query(query).items()}

@@ -1,6 +1,10 @@
 """Bitrix24's error answers: ``{"error": <code>, "error_description": <text>}`` with a non-2xx
 status (clients decide by the status, some never read the body)."""
 
+import functools
+
+from django.core.exceptions import PermissionDenied, ValidationError
+
 
 class RestError(Exception):
     """A refusal as Bitrix24 words it. ``code`` may be empty: legacy CRM methods fail with
@@ -30,3 +34,19 @@ def method_not_found() -> RestError:
 
 def bad_argument(description: str, argument: str = "") -> RestError:
     return RestError("ERROR_ARGUMENT", description, 400, argument)
+
+
+def refusals_as_errors(func):
+    """``func`` with the services' refusals worded as Bitrix24 words them, never a 500: a bad
+    value 400 ``ERROR_ARGUMENT``, a forbidden action 403 ``ACCESS_DENIED``."""
+
+    @functools.wraps(func)
+    def calling(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except ValidationError as error:
+            raise bad_argument("; ".join(error.messages)) from None
+        except PermissionDenied as error:
+            raise RestError("ACCESS_DENIED", str(error) or "Access denied!", 403) from None
+
+    return calling

@@ -5,7 +5,7 @@
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .errors import method_not_found
+from .errors import method_not_found, refusals_as_errors
 
 PAGE_SIZE = 50  # Bitrix24's fixed page of every *.list; the clients hard-code it
 
@@ -34,7 +34,7 @@ def method(name: str, scope: str = ""):
         key = name.lower()
         if key in _registry:
             raise ValueError(f"REST method {name!r} is registered twice")
-        _registry[key] = Method(name, scope, func)
+        _registry[key] = Method(name, scope, refusals_as_errors(func))
         return func
 
     return register

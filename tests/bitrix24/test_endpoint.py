@@ -212,3 +212,23 @@ def test_multipart_fields_nest_like_the_others(client, hook, user):
     body = ok(client.post(base + "user.get", {"filter[ID]": str(user.pk)}))
 
     assert _ids(body) == [str(user.pk)]
+
+
+def test_service_refusals_become_bitrix24_errors(db):
+    """Bad input: a company without a name (the service's ValidationError) and a user with no
+    role adding one (PermissionDenied): a 400 ERROR_ARGUMENT and a 403 ACCESS_DENIED, never
+    a 500, whichever method meets them."""
+    from bitrix24.errors import RestError, refusals_as_errors
+    from companies.services import company_create
+    from tests.factories import UserFactory
+
+    nobody = UserFactory()
+    for user, name, expected in ((None, "", (400, "ERROR_ARGUMENT")),
+                                 (nobody, "Acme", (403, "ACCESS_DENIED"))):  # fmt: skip
+        admin = user or UserFactory(is_superuser=True)
+        create = refusals_as_errors(
+            lambda admin=admin, name=name: company_create(user=admin, name=name)
+        )
+        with pytest.raises(RestError) as refusal:
+            create()
+        assert (refusal.value.status, refusal.value.code) == expected
