@@ -3,7 +3,8 @@ windows counted in Redis, so that every web process shares one count.
 
 With no Redis configured (the quick start) or none reachable, or a rate setting that
 cannot be read, nothing is limited: a visitor's post is never refused because its counter
-is missing. The log says so.
+is missing. ``manage.py check`` (and runserver) says when no Redis is configured; the log
+says so for each post Redis could not count.
 """
 
 import logging
@@ -12,7 +13,7 @@ import time
 
 import redis
 from django.conf import settings
-from django.core.checks import Error, register
+from django.core.checks import Error, Warning, register
 
 log = logging.getLogger(__name__)
 
@@ -65,8 +66,7 @@ def retry_after(form, ip: str | None) -> int | None:
     None when the request may go on (also when Redis cannot count it). The address is
     counted first, so that one address's flood does not use up the form's budget."""
     url = settings.WEBFORM_RATE_REDIS_URL
-    if not url:
-        log.warning("web form rate limits are off: no Redis configured (REDIS_URL)")
+    if not url:  # said once, by the check at start (a warning per post would flood the log)
         return None
     try:
         client = _client(url)
@@ -91,4 +91,7 @@ def check_rates(app_configs, **kwargs):
             parse_rate(getattr(settings, name))
         except ValueError as error:
             errors.append(Error(f"{name}: {error}", id="webforms.E001"))
+    if not settings.WEBFORM_RATE_REDIS_URL:
+        errors.append(Warning("web form rate limits are off: no Redis configured (REDIS_URL)",
+                              id="webforms.W001"))  # fmt: skip
     return errors
