@@ -11,8 +11,8 @@ class Bitrix24Config(AppConfig):
         from . import batch, general  # noqa: F401  (they register their methods)
         from .models import Webhook
 
-        def webhook_name(pk: int) -> str | None:
-            webhook = Webhook.objects.filter(pk=pk).first()
-            return str(webhook) if webhook else None  # "webhook #N" when it has no description
+        def webhook_names(ids: list[int]) -> dict[int, str]:
+            # str(): "webhook #N" when it has no description
+            return {webhook.pk: str(webhook) for webhook in Webhook.objects.filter(pk__in=ids)}
 
-        register_door_namer(DoorKind.WEBHOOK, webhook_name)
+        register_door_namer(DoorKind.WEBHOOK, webhook_names)

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from accessrights.models import Action
 from accessrights.restriction import check, is_crm_item, restricted_relations
 from accessrights.rights import rights_of
-from timeline.models import Event, EventKind
+from timeline.models import Event, EventKind, name_doors
 from timeline.services import event_record
 
 from .custom_values import shown as custom_shown
@@ -41,6 +41,7 @@ def render_for_reader(events, user) -> list:
     rendered copies; the events given are left as stored.
     """
     events = [copy.copy(event) for event in events]  # the stored events stay as they are
+    name_doors(events)
     context = _RenderContext(events, user)
     for event in events:
         related = _related_model(event)

@@ -61,18 +61,26 @@ SYSTEM = Acting(Door(DoorKind.SYSTEM))
 
 # How a numbered door is named in history ("web form “Contact us”" rather than "web form #3"):
 # the app owning the door registers it, since timeline imports no other app.
-_namers: dict[str, Callable[[int], str | None]] = {}
+_namers: dict[str, Callable[[list[int]], dict[int, str]]] = {}
 
 
-def register_door_namer(kind: str, namer: Callable[[int], str | None]) -> None:
-    """``namer(door_id)`` gives the name of that door of ``kind`` (None: gone since)."""
+def register_door_namer(kind: str, namer: Callable[[list[int]], dict[int, str]]) -> None:
+    """``namer(door_ids)`` gives the names of those doors of ``kind`` (one query for all;
+    a door gone since is left out)."""
     _namers[DoorKind(kind).value] = namer
 
 
-def door_name(kind: str, door_id: int) -> str | None:
-    """The registered name of a numbered door, or None."""
-    namer = _namers.get(kind)
-    return namer(door_id) if namer is not None else None
+def door_names(doors) -> dict[tuple[str, int], str]:
+    """The registered names of numbered doors given as ``(kind, id)``, one query per kind."""
+    ids: dict[str, set[int]] = {}
+    for kind, door_id in doors:
+        if kind in _namers and door_id is not None:
+            ids.setdefault(kind, set()).add(door_id)
+    return {
+        (kind, door_id): name
+        for kind, wanted in ids.items()
+        for door_id, name in _namers[kind](sorted(wanted)).items()
+    }
 
 
 _acting: ContextVar[Acting] = ContextVar("crm_acting", default=SYSTEM)
@@ -96,3 +104,8 @@ def acting_through(door: Door, on_behalf_of=None) -> Iterator[Acting]:
         yield acting
     finally:
         _acting.reset(token)
+
+
+def door_name(kind: str, door_id: int) -> str | None:
+    """The registered name of one numbered door, or None."""
+    return door_names([(kind, door_id)]).get((kind, door_id))

@@ -6,7 +6,7 @@ from django.db import models
 from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
-from .doors import NUMBERED, DoorKind, door_name
+from .doors import NUMBERED, DoorKind, door_name, door_names
 
 
 class EventKind(models.TextChoices):
@@ -83,7 +83,11 @@ class Event(models.Model):
             return ""
         label = str(DoorKind(self.door).label)
         if self.door in NUMBERED and self.door_id is not None:
-            name = door_name(self.door, self.door_id)
+            names = self.__dict__.get("door_names")  # read for a whole page by name_doors()
+            if names is not None:
+                name = names.get((self.door, self.door_id))
+            else:
+                name = door_name(self.door, self.door_id)
             if name:
                 # Translators: a named door, e.g. "web form “Contact us”".
                 return pgettext("door", "%(door)s “%(name)s”") % {"door": label, "name": name}
@@ -112,6 +116,14 @@ class Event(models.Model):
         if whom:
             return gettext("for %(whom)s via %(door)s") % values
         return gettext("via %(door)s") % values
+
+
+def name_doors(events) -> None:
+    """Read the names of the events' numbered doors (web forms, webhooks) at once, one
+    query per kind of door, for their ``door_label``."""
+    names = door_names((event.door, event.door_id) for event in events if event.door in NUMBERED)
+    for event in events:
+        event.door_names = names
 
 
 def _person(user) -> str:

@@ -13,8 +13,8 @@ class WebFormsConfig(AppConfig):
         from .models import WebForm
         from .settings_views import settings_tabs
 
-        def form_name(pk: int) -> str | None:
-            return WebForm.objects.filter(pk=pk).values_list("name", flat=True).first()
+        def form_names(ids: list[int]) -> dict[int, str]:
+            return dict(WebForm.objects.filter(pk__in=ids).values_list("pk", "name"))
 
-        register_door_namer(DoorKind.WEBFORM, form_name)
+        register_door_namer(DoorKind.WEBFORM, form_names)
         register_settings_tabs("webforms", settings_tabs, order=70)
