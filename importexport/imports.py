@@ -43,7 +43,7 @@ from requisites.services import requisites_bulk_add
 from .links import Linker, names_in, write_links
 from .models import DuplicateMode, ImportJob, ImportRow, RowOutcome
 from .readers import read_table
-from .requisite_columns import PREFIX, RequisiteColumns, requisite_code, requisite_fields
+from .requisite_columns import PREFIX, RequisiteColumns, requisite_codes, requisite_fields
 
 CLIENTS = ("company", "contact")  # the item types whose duplicates the client matcher finds
 MATCH_SIGNALS = {"name": Signal.EXACT_NAME, "phone": Signal.PHONE, "email": Signal.EMAIL,
@@ -77,10 +77,10 @@ def auto_mapping(entity_key: str, headers: list[str]) -> dict[str, str]:
     """The field each header names ("" for none): a field is taken once, except phones,
     e-mails and websites, which several columns may fill (one per kind)."""
     mapping, taken = {}, set()
+    requisites = requisite_codes(entity_key, headers)
     for header in headers:
-        requisite = requisite_code(entity_key, header)
-        if requisite:
-            mapping[header] = requisite
+        if header in requisites:
+            mapping[header] = requisites[header]
             continue
         field = field_for_header(entity_key, header)
         if field is None or (field.code in taken and field.kind not in LIST_KINDS):

@@ -53,20 +53,20 @@ def requisite_fields(entity_key: str) -> list[CatalogueField]:
     ]
 
 
-def requisite_code(entity_key: str, header: str) -> str:
-    """The pseudo-field a requisite column's header names ("" for none)."""
-    found = HEADER.match(str(header)) if entity_key in OWNERS else None
-    if found is None:
-        return ""
-    title = found.group(1).casefold()
-    for part, captions in PARTS.items():
-        if title in captions:
-            return PREFIX + part
-    for preset in _presets():
+def requisite_codes(entity_key: str, headers) -> dict[str, str]:
+    """The pseudo-field each requisite column's header names (headers of other columns left
+    out); the presets read once."""
+    titles = {h: found.group(1).casefold() for h in headers
+              if entity_key in OWNERS and (found := HEADER.match(str(h)))}  # fmt: skip
+    if not titles:
+        return {}
+    by_title: dict[str, str] = {}
+    for preset in reversed(_presets()):  # the first preset's labels win
         for field in preset.fields.all():
-            if title in (field.label.casefold(), field.code.casefold()):
-                return PREFIX + field.code
-    return ""
+            by_title[field.label.casefold()] = by_title[field.code.casefold()] = field.code
+    for part, captions in PARTS.items():  # the requisite's own parts win over field labels
+        by_title.update(dict.fromkeys(captions, part))
+    return {h: PREFIX + by_title[title] for h, title in titles.items() if title in by_title}
 
 
 @dataclass
