@@ -41,14 +41,26 @@ def _registry_order(created: tuple[str, int]) -> int:
 def per_day(submissions, days: int = DAYS) -> list[tuple]:
     """``(day, count)`` of ``submissions`` (a queryset) for each of the last ``days`` days,
     newest first, days without any included."""
+    return per_form_and_day(submissions, days)[None]
+
+
+def per_form_and_day(submissions, days: int = DAYS, by_form: bool = False) -> dict:
+    """``per_day`` for each form of ``submissions`` at once (one query), ``{form id: [(day,
+    count)]}``; without ``by_form``, all of them under None. A form without any is missing:
+    ``.get(pk, ...)`` gives it zeros."""
     today = timezone.localdate()
     since = today - timedelta(days=days - 1)
-    counts = dict(
+    rows = (
         submissions.filter(received_at__date__gte=since)
         .annotate(day=TruncDate("received_at"))
-        .values("day")
+        .values(*(["form_id"] if by_form else []), "day")
         .annotate(count=Count("id"))
-        .values_list("day", "count")
         .order_by()
     )
-    return [(day, counts.get(day, 0)) for day in (today - timedelta(n) for n in range(days))]
+    counts: dict = {}
+    for row in rows:
+        counts.setdefault(row.get("form_id"), {})[row["day"]] = row["count"]
+    last = [today - timedelta(n) for n in range(days)]
+    shaped = {form: [(day, found.get(day, 0)) for day in last] for form, found in counts.items()}
+    shaped.setdefault(None, [(day, 0) for day in last])
+    return shaped

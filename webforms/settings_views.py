@@ -18,7 +18,7 @@ from crm.pagination import PeekPage
 from . import services
 from .filters import SubmissionFilterSet
 from .models import Submission, SubmissionStatus, WebForm
-from .reading import created_items, per_day
+from .reading import created_items, per_day, per_form_and_day
 
 LIST_DAYS = 7
 PER_PAGE = 50
@@ -36,7 +36,8 @@ def settings_tabs() -> list[SettingsTab]:
 @require_GET
 def form_list(request):
     forms = WebForm.objects.order_by("name", "id")
-    rows = [{"form": form, "days": per_day(form.submissions.all(), LIST_DAYS)} for form in forms]
+    counts = per_form_and_day(Submission.objects.all(), LIST_DAYS, by_form=True)
+    rows = [{"form": form, "days": counts.get(form.pk, counts[None])} for form in forms]
     days = [day for day, _count in rows[0]["days"]] if rows else []
     return render(request, "webforms/forms.html", {"rows": rows, "days": days})
 
