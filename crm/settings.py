@@ -200,6 +200,8 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 WEBFORM_RATE_PER_IP = os.environ.get("WEBFORM_RATE_PER_IP", "20/m")
 WEBFORM_RATE_PER_FORM = os.environ.get("WEBFORM_RATE_PER_FORM", "600/m")
 WEBFORM_RATE_REDIS_URL = os.environ.get("WEBFORM_RATE_REDIS_URL") or REDIS_URL
+# The proof of work's range: a browser tries half of it on average (about 0.5 s at 50,000).
+WEBFORM_POW_MAX_NUMBER = int(os.environ.get("WEBFORM_POW_MAX_NUMBER", "50000"))
 CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}

@@ -81,6 +81,19 @@ def retry_after(form, ip: str | None) -> int | None:
         return None
 
 
+def first_use(name: str, seconds: int) -> bool:
+    """Whether ``name`` is used for the first time in ``seconds`` (a solved challenge, say);
+    True also when Redis cannot tell, as limits are off then."""
+    url = settings.WEBFORM_RATE_REDIS_URL
+    if not url:
+        return True
+    try:
+        return bool(_client(url).set(f"webforms:once:{name}", 1, nx=True, ex=seconds))
+    except redis.RedisError:
+        log.warning("web form replay checks are off: Redis cannot be reached", exc_info=True)
+        return True
+
+
 @register()
 def check_rates(app_configs, **kwargs):
     """A rate setting that cannot be read is said by ``manage.py check`` (and migrate,

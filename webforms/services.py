@@ -32,7 +32,7 @@ from .values import NAMING, clean_submission, form_fields
 log = logging.getLogger(__name__)
 
 FORM_OPTIONS = ("name", "scheme", "pipeline", "stage", "source", "success_message",
-                "redirect_url", "allowed_origins", "active")  # fmt: skip
+                "redirect_url", "allowed_origins", "proof_of_work", "active")  # fmt: skip
 FIELD_OPTIONS = ("name", "target", "code", "label", "placeholder", "required")
 
 
@@ -140,10 +140,11 @@ def _write(form: WebForm, options: dict, fields, responsibles) -> WebForm:
 @transaction.atomic
 def webform_create(*, user, fields, responsibles, **options) -> WebForm:
     """A new form. ``fields``: ``{"name", "target", "code", "label", "placeholder",
-    "required"}`` in their order; ``responsibles``: users taking its items in turn; the
-    source defaults to the SOURCE entry ``WEBFORM``."""
+    "required"}`` in their order; ``responsibles``: users taking its items in turn; no
+    source is the SOURCE entry ``WEBFORM``."""
     check_settings_right(user)
-    options.setdefault("source", _default_source())
+    if options.get("source") is None:
+        options["source"] = _default_source()
     return _write(WebForm(), options, fields, responsibles)
 
 

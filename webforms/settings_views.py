@@ -9,13 +9,13 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accessrights.decorators import settings_right_required
 from crm.entities import SettingsTab
 from crm.pagination import PeekPage
 
-from . import services
+from . import builder, services
 from .filters import SubmissionFilterSet
 from .models import Submission, SubmissionStatus, WebForm
 from .reading import created_items, per_day, per_form_and_day
@@ -40,6 +40,52 @@ def form_list(request):
     rows = [{"form": form, "days": counts.get(form.pk, counts[None])} for form in forms]
     days = [day for day, _count in rows[0]["days"]] if rows else []
     return render(request, "webforms/forms.html", {"rows": rows, "days": days})
+
+
+def _builder_page(request, form: WebForm | None):
+    """The builder for ``form`` (None: a new one); a post is checked by the services, and a
+    refusal shows the page again with what was posted and every error."""
+    if request.method != "POST":
+        options = builder.OptionsForm(initial=builder.options_initial(form) if form else None)
+        return _render_builder(request, form, options, builder.candidates(form))
+    options = builder.OptionsForm(request.POST)
+    rows = builder.candidates(form, request.POST)
+    if options.is_valid():
+        values = {**options.cleaned_data, "fields": builder.fields_of(rows)}
+        try:
+            if form is None:
+                form = services.webform_create(user=request.user, **values)
+            else:
+                form = services.webform_update(user=request.user, form=form, **values)
+        except ValidationError as error:
+            for name, messages_ in error.message_dict.items():
+                options.add_error(name if name in options.fields else None, messages_)
+        else:
+            messages.success(request, _("The form “%s” is saved.") % form.name)
+            return redirect("webforms:form_edit", form.pk)
+    return _render_builder(request, form, options, rows, status=400)
+
+
+def _render_builder(request, form, options, rows, status=200):
+    context = {
+        "webform": form, "options": options, "status": status,
+        "on_form": [row for row in rows if row.place == builder.ON_FORM],
+        "off_form": [row for row in rows if row.place != builder.ON_FORM],
+        "ON_FORM": builder.ON_FORM, "OFF_FORM": builder.OFF_FORM,
+    }  # fmt: skip
+    return render(request, "webforms/builder.html", context, status=status)
+
+
+@settings_right_required
+@require_http_methods(["GET", "POST"])
+def form_create(request):
+    return _builder_page(request, None)
+
+
+@settings_right_required
+@require_http_methods(["GET", "POST"])
+def form_edit(request, pk):
+    return _builder_page(request, get_object_or_404(WebForm, pk=pk))
 
 
 @settings_right_required

@@ -1,11 +1,14 @@
 """Telling bots from people without an outside service: a honeypot input people never see,
-and a signed token from the form page (or ``GET /f/<key>/token``) that says when the form
-was opened, so that a post faster than a person fills a form in is spam."""
+a signed token from the form page (or ``GET /f/<key>/token``) that says when the form was
+opened, so that a post faster than a person fills a form in is spam, and the form's proof of
+work when it asks for one (``pow.py``)."""
 
 import time
 
 from django.core import signing
 from django.utils.translation import gettext as _
+
+from .pow import pow_reason
 
 HONEYPOT = "_hp"
 TOKEN = "_token"  # noqa: S105 - the name of an input, not a secret
@@ -37,4 +40,4 @@ def spam_reason(form, data: dict) -> str:
         return _("The form token has expired.")
     if age < MIN_FILL_SECONDS:
         return _("Filled in within %.1f seconds.") % max(age, 0)
-    return ""
+    return pow_reason(form, data) if form.proof_of_work else ""

@@ -23,7 +23,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from crm.authentication import client_ip_address
 
 from .models import Submission, WebForm
-from .page import page_context
+from .page import embed_config, js_literal, page_context
+from .pow import challenge_for
 from .ratelimit import retry_after
 from .services import Meta, origin_of, submission_receive
 from .spam import IDEMPOTENCY, token_for
@@ -166,26 +167,57 @@ def submit(request, key):
     return _cors(JsonResponse(submission.answer, status=submission.answer_status), origin)
 
 
-@require_GET
-def token(request, key):
+def _fresh(request, key: str, make):
+    """A GET of something new for each fill of the form (``make(form)``, a JSON object),
+    under the form's origin and rate rules."""
     form, origin = _posting(request, key)
     if isinstance(form, JsonResponse):
         return form
     if (limited := _limited(request, form, origin)) is not None:
         return limited
-    response = JsonResponse({"token": token_for(form)})
+    made = make(form)
+    response = JsonResponse(made) if made is not None else _refusal(404, _("Nothing to get."))
     response["Cache-Control"] = "no-store"
     return _cors(response, origin)
+
+
+@require_GET
+def token(request, key):
+    return _fresh(request, key, lambda form: {"token": token_for(form)})
+
+
+@require_GET
+def challenge(request, key):
+    """The proof of work to solve before posting, for a form that asks for one (404 else)."""
+    return _fresh(request, key, lambda form: challenge_for(form) if form.proof_of_work else None)
+
+
+@require_GET
+def embed(request, key):
+    """The script of the one-line embed: it draws the form where the snippet is and posts
+    it to us across origins (the token and the post follow the form's origin rules)."""
+    form = WebForm.objects.filter(key=key, active=True).first()
+    if form is None:
+        return HttpResponse(status=404, content_type="text/javascript")
+    context = {"config": js_literal(embed_config(form, request.build_absolute_uri))}
+    response = render(request, "webforms/embed.js", context,
+                      content_type="text/javascript; charset=utf-8")  # fmt: skip
+    response["Cache-Control"] = "public, max-age=300"  # fields change seldom; tokens are fetched
+    response["Cross-Origin-Resource-Policy"] = "cross-origin"
+    return response
 
 
 def render_page(request, form: WebForm, values=None, errors=None, status=200):
     """The form's page (with ``values`` and ``errors`` after a refused post), under a
     Content-Security-Policy that lets it load our own styles and post to us only."""
     context = page_context(form, values or {}, errors or {}, token_for(form))
+    if form.proof_of_work:
+        context["challenge"] = json.dumps(challenge_for(form))
     response = render(request, "webforms/page.html", context, status=status)
     actions = " ".join(["'self'", origin_of(form.redirect_url)]).strip()
+    scripts = "script-src 'self'; " if form.proof_of_work else ""  # the solver, ours
     response["Content-Security-Policy"] = (
-        "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; "
+        f"default-src 'none'; {scripts}style-src 'self'; img-src 'self'; base-uri 'none'; "
         f"form-action {actions}; frame-ancestors 'none'"
     )
     response["Cache-Control"] = "no-store"  # the page carries a fresh token
