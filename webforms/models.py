@@ -55,7 +55,8 @@ class WebForm(models.Model):
     redirect_url = models.URLField(_("redirect URL"), max_length=500, blank=True)
     allowed_origins = models.JSONField(_("allowed origins"), default=list, blank=True)
     proof_of_work = models.BooleanField(
-        _("proof of work"), default=False,
+        _("proof of work"),
+        default=False,
         help_text=_("Posts must carry a solved challenge (ALTCHA), which costs a bot time."),
     )
     active = models.BooleanField(_("active"), default=True)

@@ -4,7 +4,7 @@ import pytest
 
 from accessrights.models import Role
 from accessrights.rights import rights_changed
-from tests.conftest import sales_user
+from tests.conftest import require, sales_user
 from tests.factories import UserFactory
 from webforms.services import webform_create
 from webforms.spam import token_for
@@ -28,6 +28,14 @@ DEAL_FIELDS = [
 def _no_rate_limits(settings):
     """The tests post many times from one address; test_ratelimit.py sets its own limits."""
     settings.WEBFORM_RATE_PER_IP = settings.WEBFORM_RATE_PER_FORM = ""
+
+
+@pytest.fixture
+def redis_limits(settings):
+    """The limiter (and replay checks) on the test Redis (skipped without one, failed in CI)."""
+    require(bool(settings.REDIS_URL), "no Redis configured (set REDIS_URL)")
+    settings.WEBFORM_RATE_REDIS_URL = settings.REDIS_URL
+    return settings
 
 
 @pytest.fixture

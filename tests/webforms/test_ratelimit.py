@@ -10,21 +10,12 @@ import pytest
 from django.core.checks import run_checks
 
 from companies.models import Contact
-from tests.conftest import require
 from webforms.models import Submission, SubmissionStatus
 from webforms.ratelimit import parse_rate
 
 from .conftest import filled
 
 CLOSED_PORT = "redis://127.0.0.1:1/0"
-
-
-@pytest.fixture
-def redis_limits(settings):
-    """The limiter on the test Redis (skipped without one, failed in CI)."""
-    require(bool(settings.REDIS_URL), "no Redis configured (set REDIS_URL)")
-    settings.WEBFORM_RATE_REDIS_URL = settings.REDIS_URL
-    return settings
 
 
 def address() -> str:
