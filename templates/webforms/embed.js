@@ -46,7 +46,7 @@
   }
 
   function draw(token, solution) {
-    const form = element("form", { novalidate: "", "accept-charset": "utf-8" });
+    const form = element("form", { novalidate: true, "accept-charset": "utf-8" });
     const errors = {};
     config.fields.forEach((field) => {
       const id = "crmwf-" + config.key + "-" + field.name;
