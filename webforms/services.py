@@ -277,3 +277,10 @@ def submission_retry(*, user, submission: Submission) -> Submission:
     if submission.status != SubmissionStatus.FAILED:
         raise ValidationError(_("Only a failed submission is retried."))
     return submission_process(submission)
+
+
+def submissions_purge_spam(*, user, form: WebForm) -> int:
+    """Delete the form's spam (the settings right); how many were deleted."""
+    check_settings_right(user)
+    deleted, _by_model = form.submissions.filter(status=SubmissionStatus.SPAM).delete()
+    return deleted

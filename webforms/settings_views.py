@@ -107,6 +107,7 @@ def submission_list(request, pk):
             for s in page
         ],
         "days": per_day(form.submissions.all()),
+        "spam": form.submissions.filter(status=SubmissionStatus.SPAM).count(),
     }
     return render(request, "webforms/submissions.html", context)
 
@@ -128,3 +129,12 @@ def submission_retry(request, pk, sid):
     back = reverse("webforms:submission_list", args=[pk])
     status = request.POST.get("status", "")  # the list's filter, kept
     return redirect(f"{back}?{urlencode({'status': status})}" if status else back)
+
+
+@settings_right_required
+@require_POST
+def spam_purge(request, pk):
+    form = get_object_or_404(WebForm, pk=pk)
+    deleted = services.submissions_purge_spam(user=request.user, form=form)
+    messages.success(request, _("%d spam submissions deleted.") % deleted)
+    return redirect("webforms:submission_list", pk)

@@ -16,6 +16,8 @@ urlpatterns = [
     path("webforms/<int:pk>/", settings_views.form_edit, name="form_edit"),
     path("webforms/<int:pk>/submissions/", settings_views.submission_list,
          name="submission_list"),
+    path("webforms/<int:pk>/submissions/spam/delete/", settings_views.spam_purge,
+         name="spam_purge"),
     path("webforms/<int:pk>/submissions/<int:sid>/retry/", settings_views.submission_retry,
          name="submission_retry"),
 ]  # fmt: skip

@@ -42,6 +42,7 @@ class WebFormWriteSerializer(Serializer):
     allowed_origins = serializers.ListField(
         child=serializers.CharField(max_length=200), max_length=50, required=False
     )
+    proof_of_work = serializers.BooleanField(required=False)
     active = serializers.BooleanField(required=False)
     fields = WebFormFieldSerializer(many=True, max_length=100)
 
@@ -52,14 +53,15 @@ class WebFormSerializer(ModelSerializer):
     page_url = serializers.SerializerMethodField()
     submit_url = serializers.SerializerMethodField()
     embed = serializers.SerializerMethodField(
-        help_text="The snippet that shows the form on another site (embed.js: not built yet)."
+        help_text="The line that shows the form on a page of an allowed site."
     )
 
     class Meta:
         model = WebForm
         fields = ["id", "key", "name", "scheme", "pipeline", "stage", "source", "responsibles",
-                  "success_message", "redirect_url", "allowed_origins", "active", "fields",
-                  "page_url", "submit_url", "embed", "created_at", "modified_at"]  # fmt: skip
+                  "success_message", "redirect_url", "allowed_origins", "proof_of_work", "active",
+                  "fields", "page_url", "submit_url", "embed", "created_at",
+                  "modified_at"]  # fmt: skip
         read_only_fields = fields
 
     def _url(self, form: WebForm, name: str) -> str:
@@ -75,7 +77,7 @@ class WebFormSerializer(ModelSerializer):
 
     @extend_schema_field(OpenApiTypes.STR)
     def get_embed(self, form: WebForm) -> str:
-        return f'<script src="{self.get_page_url(form)}embed.js" async></script>'
+        return f'<script src="{self._url(form, "webforms:embed")}" async></script>'
 
 
 class SubmissionSerializer(Serializer):
@@ -95,3 +97,7 @@ class SubmissionSerializer(Serializer):
     def get_created(self, submission) -> dict:
         readable = self.context["created_items"][submission.pk]
         return {item._meta.model_name: item.pk for item in readable}
+
+
+class SpamPurgeSerializer(Serializer):
+    deleted = serializers.IntegerField(help_text="How many spam submissions were deleted.")

@@ -1,5 +1,6 @@
 """``/api/v1/webforms/``: forms (CRUD through ``webforms.services``) and, under each, its
-submissions (newest first, ``?status=``) with ``POST .../<id>/retry/``. The settings
+submissions (newest first, ``?status=``) with ``POST .../<id>/retry/`` and ``POST
+.../purge-spam/``. The settings
 right reads and writes both: submissions hold what visitors typed."""
 
 from django.shortcuts import get_object_or_404
@@ -15,7 +16,12 @@ from .. import services
 from ..filters import SubmissionFilterSet
 from ..models import Submission, WebForm
 from ..reading import created_items
-from .serializers import SubmissionSerializer, WebFormSerializer, WebFormWriteSerializer
+from .serializers import (
+    SpamPurgeSerializer,
+    SubmissionSerializer,
+    WebFormSerializer,
+    WebFormWriteSerializer,
+)
 
 
 class NewestFirst(CheckedCursorPagination):
@@ -83,6 +89,14 @@ class SubmissionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def retry(self, request, form_pk, pk):
         submission = services.submission_retry(user=request.user, submission=self.get_object())
         return Response(self._read([submission])[0])
+
+    @extend_schema(request=None, responses=SpamPurgeSerializer)
+    @action(detail=False, methods=["post"], url_path="purge-spam")
+    def purge_spam(self, request, form_pk):
+        """Delete the form's spam submissions."""
+        form = get_object_or_404(WebForm, pk=form_pk)
+        deleted = services.submissions_purge_spam(user=request.user, form=form)
+        return Response({"deleted": deleted})
 
     def _read(self, submissions):
         context = {"created_items": created_items(submissions, self.request.user)}
