@@ -200,6 +200,14 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 WEBFORM_RATE_PER_IP = os.environ.get("WEBFORM_RATE_PER_IP", "20/m")
 WEBFORM_RATE_PER_FORM = os.environ.get("WEBFORM_RATE_PER_FORM", "600/m")
 WEBFORM_RATE_REDIS_URL = os.environ.get("WEBFORM_RATE_REDIS_URL") or REDIS_URL
+# Where submissions are processed: in the request (no worker), or by the worker's drain each
+# second ("worker", the default with a broker), so that a visitor's answer waits on neither.
+WEBFORM_PROCESS_IN_WORKER = (
+    os.environ.get("WEBFORM_PROCESSING", "worker" if CELERY_BROKER_URL else "request") == "worker"
+)
+CELERY_BEAT_SCHEDULE = {
+    "webforms-drain": {"task": "webforms.tasks.submissions_drain", "schedule": 1.0},
+}
 # The proof of work's range: a browser tries half of it on average (about 0.5 s at 50,000).
 WEBFORM_POW_MAX_NUMBER = int(os.environ.get("WEBFORM_POW_MAX_NUMBER", "50000"))
 CACHES = {

@@ -3,7 +3,9 @@
 Forms (``webform_create`` / ``_update`` / ``_delete``) need the right to change CRM settings.
 A submission is stored first, in a transaction of its own, whatever it holds
 (``submission_receive``); it is then told apart from spam, checked (every error at once) and
-processed (``submission_process``): in one transaction, through the door "web form <name>",
+processed (``submission_process``), at once or, with ``WEBFORM_PROCESS_IN_WORKER``, by the
+worker's drain within a second (``submissions_drain``; the visitor's answer never waits on
+the broker): in one transaction, through the door "web form <name>",
 as the form's next responsible person, clients matched in the system's scope by phone and
 e-mail (a stored one reused, its new phones and e-mails merged), the items created through
 their services. A failure leaves the submission stored as failed, with the reason, for
@@ -15,6 +17,7 @@ import logging
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -226,6 +229,8 @@ def submission_receive(form: WebForm, data: dict, meta: Meta) -> Submission:
         body = {"ok": False, "errors": errors}
         return _answer(submission, 400, body, status=SubmissionStatus.FAILED, error=error)
     _answer(submission, 201, _success(form))
+    if settings.WEBFORM_PROCESS_IN_WORKER:
+        return submission  # the worker's drain takes it within a second (tasks.py)
     return submission_process(submission)
 
 
@@ -248,10 +253,14 @@ def _reason(error: Exception) -> str:
 
 def submission_process(submission: Submission) -> Submission:
     """Create (or find) what ``submission`` asks for, in one transaction, and link it to
-    them; it ends processed, or failed with the reason and nothing written."""
+    them; it ends processed, or failed with the reason and nothing written. One already
+    processed (by a drain running beside this one) is left as it is."""
     try:
         with transaction.atomic():
             form = WebForm.objects.select_for_update().get(pk=submission.form_id)
+            current = Submission.objects.select_for_update().get(pk=submission.pk)
+            if current.status not in (SubmissionStatus.RECEIVED, SubmissionStatus.FAILED):
+                return current
             values, errors = clean_submission(form.fields.all(), submission.data)
             if errors:
                 raise ValidationError(errors)
@@ -269,6 +278,17 @@ def submission_process(submission: Submission) -> Submission:
         submission.created = {}
         submission.save(update_fields=["status", "error", "created"])
     return submission
+
+
+def submissions_drain(limit: int = 1000) -> int:
+    """Process the submissions stored and answered but not processed yet, oldest first (the
+    worker's drain, every second, when ``WEBFORM_PROCESS_IN_WORKER``); how many it took."""
+    waiting = Submission.objects.filter(status=SubmissionStatus.RECEIVED, answer_status=201)
+    taken = 0
+    for submission in waiting.order_by("pk")[:limit]:
+        submission_process(submission)
+        taken += 1
+    return taken
 
 
 def submission_retry(*, user, submission: Submission) -> Submission:
