@@ -32,7 +32,7 @@ run: demo
 	$(BIN)/python manage.py runserver $(HOST)
 
 worker: install
-	$(BIN)/celery -A crm worker --loglevel=info
+	$(BIN)/celery -A crm worker --beat --loglevel=info
 
 test: install-dev
 	$(BIN)/ruff check .

@@ -37,6 +37,7 @@ log = logging.getLogger(__name__)
 FORM_OPTIONS = ("name", "scheme", "pipeline", "stage", "source", "success_message",
                 "redirect_url", "allowed_origins", "proof_of_work", "active")  # fmt: skip
 FIELD_OPTIONS = ("name", "target", "code", "label", "placeholder", "required")
+DRAIN_BATCH = 50
 
 
 # Forms
@@ -197,40 +198,52 @@ def _success(form: WebForm) -> dict:
     return {"ok": True, "message": message, "redirect": form.redirect_url or None}
 
 
-def _answer(submission: Submission, code: int, body: dict, **changes) -> Submission:
-    for name, value in {"answer_status": code, "answer": body, **changes}.items():
-        setattr(submission, name, value)
-    submission.save(update_fields=["answer_status", "answer", *changes])
-    return submission
+def _judged(form: WebForm, data: dict) -> dict:
+    """What a post is and is answered, before it is processed: spam (answered like a
+    success), invalid (400 with every error), or valid (201, to be processed)."""
+    reason = spam_reason(form, data)
+    if reason:
+        return {"status": SubmissionStatus.SPAM, "error": reason, "answer_status": 201,
+                "answer": _success(form)}  # fmt: skip
+    _values, errors = clean_submission(form.fields.all(), data)
+    if errors:
+        error = "; ".join(f"{name}: {' '.join(messages)}" for name, messages in errors.items())
+        return {"status": SubmissionStatus.FAILED, "error": error, "answer_status": 400,
+                "answer": {"ok": False, "errors": errors}}  # fmt: skip
+    return {"answer_status": 201, "answer": _success(form)}
 
 
-def submission_receive(form: WebForm, data: dict, meta: Meta) -> Submission:
-    """Store ``data`` as posted, then answer it: spam is kept as spam, unprocessed, and
-    answered like a success (bots are not told); invalid data is kept as failed and answered
-    400 with every error; valid data is processed at once. The answer is on the submission
-    (``answer_status``, ``answer``). A second post with the same idempotency key stores
-    nothing and gets the first one's submission back."""
+def _store(form: WebForm, data: dict, meta: Meta, **judged) -> Submission:
+    """The new submission, or the one stored before under the same idempotency key."""
     try:
         with transaction.atomic():
-            submission = Submission.objects.create(
-                form=form, data=_storable(data), origin=meta.origin[:500], ip=meta.ip,
+            return Submission.objects.create(
+                form=form, data=data, origin=meta.origin[:500], ip=meta.ip,
                 user_agent=meta.user_agent[:500], idempotency_key=meta.idempotency_key[:100],
+                **judged,
             )  # fmt: skip
     except IntegrityError:
         if not meta.idempotency_key:
             raise
         return Submission.objects.get(form=form, idempotency_key=meta.idempotency_key[:100])
-    reason = spam_reason(form, data)
-    if reason:
-        return _answer(submission, 201, _success(form), status=SubmissionStatus.SPAM, error=reason)
-    _values, errors = clean_submission(form.fields.all(), submission.data)
-    if errors:
-        error = "; ".join(f"{name}: {' '.join(messages)}" for name, messages in errors.items())
-        body = {"ok": False, "errors": errors}
-        return _answer(submission, 400, body, status=SubmissionStatus.FAILED, error=error)
-    _answer(submission, 201, _success(form))
-    if settings.WEBFORM_PROCESS_IN_WORKER:
-        return submission  # the worker's drain takes it within a second (tasks.py)
+
+
+def submission_receive(form: WebForm, data: dict, meta: Meta) -> Submission:
+    """Store ``data`` as posted with its answer, in one commit: spam is kept as spam,
+    unprocessed, and answered like a success (bots are not told); invalid data is kept as
+    failed and answered 400 with every error; valid data is processed, at once or by the
+    worker's drain. The answer is on the submission (``answer_status``, ``answer``). A
+    second post with the same idempotency key stores nothing and gets the first one's
+    submission back. Should a check itself break, the post is still stored, unanswered."""
+    data = _storable(data)
+    try:
+        judged = _judged(form, data)
+    except Exception:
+        _store(form, data, meta)  # a check broke: the post is kept all the same, unanswered
+        raise
+    submission = _store(form, data, meta, **judged)
+    if submission.status != SubmissionStatus.RECEIVED or settings.WEBFORM_PROCESS_IN_WORKER:
+        return submission  # spam, invalid, or the drain's to take within a second (tasks.py)
     return submission_process(submission)
 
 
@@ -284,11 +297,12 @@ def submissions_drain(limit: int = 1000) -> int:
     """Process the submissions stored and answered but not processed yet, oldest first (the
     worker's drain, every second, when ``WEBFORM_PROCESS_IN_WORKER``); how many it took."""
     waiting = Submission.objects.filter(status=SubmissionStatus.RECEIVED, answer_status=201)
-    taken = 0
-    for submission in waiting.order_by("pk")[:limit]:
-        submission_process(submission)
-        taken += 1
-    return taken
+    taken = list(waiting.order_by("pk")[:limit])
+    for start in range(0, len(taken), DRAIN_BATCH):
+        with transaction.atomic():  # one commit a batch; each submission its own savepoint
+            for submission in taken[start : start + DRAIN_BATCH]:
+                submission_process(submission)
+    return len(taken)
 
 
 def submission_retry(*, user, submission: Submission) -> Submission:

@@ -6,12 +6,14 @@ import time
 
 import pytest
 
+from accessrights.rights import rights_changed
 from companies.models import Contact
+from tests.conftest import sales_user
 from webforms.models import Submission, SubmissionStatus
-from webforms.services import submission_process, submissions_drain
+from webforms.services import submission_process, submissions_drain, webform_create
 from webforms.tasks import submissions_drain as drain_task
 
-from .conftest import filled
+from .conftest import CLIENT_FIELDS, filled
 
 
 @pytest.fixture
@@ -76,3 +78,20 @@ def test_the_real_worker_drains_what_the_request_stored(client, client_form, rea
         time.sleep(0.1)
     assert Submission.objects.get().status == SubmissionStatus.PROCESSED
     assert Contact.objects.filter(last_name="Doe 7").exists()
+
+
+def test_a_failure_in_a_batch_fails_alone(client, admin, client_form, in_worker):
+    # Bad input: between a good submission and the next, one whose form's responsible person
+    # may no longer add contacts (the service refuses it inside the drain's batch).
+    refusing = webform_create(user=admin, name="Refusing", fields=CLIENT_FIELDS,
+                              responsibles=[sales_user()])  # fmt: skip
+    post(client, client_form, 1)
+    post(client, refusing, 2)
+    post(client, client_form, 3)
+    refusing.responsibles.get().crm_roles.clear()
+    rights_changed()
+    assert submissions_drain() == 3
+    statuses = dict(Submission.objects.values_list("data__last_name", "status"))
+    assert statuses == {"Doe 1": SubmissionStatus.PROCESSED, "Doe 2": SubmissionStatus.FAILED,
+                        "Doe 3": SubmissionStatus.PROCESSED}  # fmt: skip
+    assert sorted(Contact.objects.values_list("last_name", flat=True)) == ["Doe 1", "Doe 3"]
