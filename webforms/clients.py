@@ -68,6 +68,11 @@ def _client(kind: str, form, user, given: dict | None, **extra):
     return CREATE[kind](user=user, **fields), True
 
 
+def deal_title(form, client) -> str:
+    """A deal's title when the form asks for none: the form's name and the client."""
+    return f"{form.name}: {client}"[:TITLE_LENGTH]
+
+
 def create_items(form, user, values: dict) -> dict[str, int]:
     """The items of one submission's checked ``values`` (by item type); their ids."""
     company, _created = _client("company", form, user, values.get("company"))
@@ -79,7 +84,7 @@ def create_items(form, user, values: dict) -> dict[str, int]:
     if form.scheme == "deal":
         given = dict(values.get("deal", {}))
         client = contact or company
-        given.setdefault("title", f"{form.name}: {client}"[:TITLE_LENGTH])
+        given.setdefault("title", deal_title(form, client))
         items["deal"] = deal_create(
             user=user, pipeline=form.pipeline, stage=form.stage, source=form.source,
             responsible=user, company=company, contacts=[contact] if contact else [], **given,

@@ -27,6 +27,7 @@ from accessrights.rules import check_settings_right
 from crm.actors import Door, DoorKind, acting_through
 from dictionaries.models import Entry, Pipeline
 
+from .batch import Pending, create_in_bulk
 from .clients import create_items
 from .models import Scheme, Submission, SubmissionStatus, Target, WebForm, WebFormField
 from .spam import RESERVED_PREFIX, spam_reason
@@ -264,10 +265,11 @@ def _reason(error: Exception) -> str:
     return str(error) or type(error).__name__
 
 
-def submission_process(submission: Submission) -> Submission:
+def submission_process(submission: Submission, responsible=None) -> Submission:
     """Create (or find) what ``submission`` asks for, in one transaction, and link it to
-    them; it ends processed, or failed with the reason and nothing written. One already
-    processed (by a drain running beside this one) is left as it is."""
+    them, as ``responsible`` (the form's next responsible person when None); it ends
+    processed, or failed with the reason and nothing written. One already processed (by a
+    drain running beside this one) is left as it is."""
     try:
         with transaction.atomic():
             form = WebForm.objects.select_for_update().get(pk=submission.form_id)
@@ -277,7 +279,7 @@ def submission_process(submission: Submission) -> Submission:
             values, errors = clean_submission(form.fields.all(), submission.data)
             if errors:
                 raise ValidationError(errors)
-            user = _next_responsible(form)
+            user = responsible or _next_responsible(form)
             with acting_through(Door(DoorKind.WEBFORM, form.pk)):
                 created = create_items(form, user, values)
             submission.created = created
@@ -297,12 +299,44 @@ def submissions_drain(limit: int = 1000) -> int:
     """Process the submissions stored and answered but not processed yet, oldest first (the
     worker's drain, every second, when ``WEBFORM_PROCESS_IN_WORKER``); how many it took."""
     waiting = Submission.objects.filter(status=SubmissionStatus.RECEIVED, answer_status=201)
-    taken = list(waiting.order_by("pk")[:limit])
-    for start in range(0, len(taken), DRAIN_BATCH):
-        with transaction.atomic():  # one commit a batch; each submission its own savepoint
-            for submission in taken[start : start + DRAIN_BATCH]:
-                submission_process(submission)
+    taken = list(waiting.order_by("pk").values_list("form_id", "pk")[:limit])
+    by_form: dict[int, list[int]] = {}
+    for form_id, pk in taken:
+        by_form.setdefault(form_id, []).append(pk)
+    for form_id, pks in by_form.items():
+        for start in range(0, len(pks), DRAIN_BATCH):
+            _drain_batch(form_id, pks[start : start + DRAIN_BATCH])
     return len(taken)
+
+
+@transaction.atomic
+def _drain_batch(form_id: int, pks: list[int]) -> None:
+    """One commit for a batch of one form: new clients written in bulk (``batch.py``), in
+    turn by the form's responsible people, the rest through ``submission_process``."""
+    form = WebForm.objects.select_for_update().get(pk=form_id)
+    waiting = Submission.objects.select_for_update().filter(pk__in=pks)
+    batch = list(waiting.filter(status=SubmissionStatus.RECEIVED).order_by("pk"))
+    fields = list(form.fields.all())
+    people = list(form.responsibles.filter(is_active=True).order_by("pk"))
+    assigned, turn_of = [], {}
+    for submission in batch if people else ():
+        values, errors = clean_submission(fields, submission.data)
+        if not errors:  # the others fail below with their errors
+            user = people[(form.next_responsible + len(assigned)) % len(people)]
+            turn_of[submission.pk] = user
+            assigned.append((user, Pending(submission.pk, values, {})))
+    WebForm.objects.filter(pk=form.pk).update(
+        next_responsible=F("next_responsible") + len(assigned)
+    )
+    with acting_through(Door(DoorKind.WEBFORM, form.pk)):
+        done = {p.pk: p.created for p in create_in_bulk(form, assigned)}
+    for submission in batch:
+        if submission.pk in done:
+            submission.status, submission.created = SubmissionStatus.PROCESSED, done[submission.pk]
+    Submission.objects.bulk_update([s for s in batch if s.pk in done], ["status", "created"])
+    for submission in batch:  # in turn, as they came: each its own savepoint, failing alone
+        if submission.pk not in done:
+            submission_process(submission, responsible=turn_of.get(submission.pk))
 
 
 def submission_retry(*, user, submission: Submission) -> Submission:

@@ -7,13 +7,15 @@ import time
 import pytest
 
 from accessrights.rights import rights_changed
-from companies.models import Contact
+from companies.models import Company, Contact
+from deals.models import Deal
 from tests.conftest import sales_user
+from timeline.models import Event
 from webforms.models import Submission, SubmissionStatus
 from webforms.services import submission_process, submissions_drain, webform_create
 from webforms.tasks import submissions_drain as drain_task
 
-from .conftest import CLIENT_FIELDS, filled
+from .conftest import CLIENT_FIELDS, DEAL_FIELDS, filled
 
 
 @pytest.fixture
@@ -95,3 +97,77 @@ def test_a_failure_in_a_batch_fails_alone(client, admin, client_form, in_worker)
     assert statuses == {"Doe 1": SubmissionStatus.PROCESSED, "Doe 2": SubmissionStatus.FAILED,
                         "Doe 3": SubmissionStatus.PROCESSED}  # fmt: skip
     assert sorted(Contact.objects.values_list("last_name", flat=True)) == ["Doe 1", "Doe 3"]
+
+
+def _shape(form) -> list[tuple]:
+    """What the form's submissions made, independent of ids: per submission, its items'
+    names, sources, responsible people, links and history kinds and doors."""
+    shapes = []
+    for submission in Submission.objects.filter(form=form).order_by("pk"):
+        made = submission.created
+        deal = Deal.objects.get(pk=made["deal"]) if "deal" in made else None
+        contact = Contact.objects.get(pk=made["contact"]) if "contact" in made else None
+        company = Company.objects.get(pk=made["company"]) if "company" in made else None
+        items = [i for i in (company, contact, deal) if i is not None]
+        shapes.append((
+            submission.status, [str(i) for i in items], [i.source.code for i in items],
+            [i.responsible.username for i in items],
+            [str(c) for c in contact.companies.all()] if contact else [],
+            (str(deal.company), [str(c) for c in deal.contacts.all()], deal.title) if deal else (),
+            [sorted((e.kind, e.door, e.door_id == form.pk) for e in Event.objects.of_item(i))
+             for i in items],
+        ))  # fmt: skip
+    return shapes
+
+
+def test_the_bulk_drain_makes_what_one_by_one_processing_makes(client, admin, in_worker):
+    # Bad input for the bulk path: a returning visitor (a stored contact's e-mail) and two
+    # posts sharing a phone, which it leaves to the one-by-one path, among new visitors.
+    people = [sales_user(username=f"rr{n}") for n in range(2)]
+    posts = [
+        {"company": "Acme", "last_name": "Doe", "email": "doe@example.com", "budget": "10"},
+        {"last_name": "Roe", "email": "roe@example.com", "phone": "+1 202 555 0100"},
+        {"company": "Beta", "last_name": "Poe", "email": "poe@example.com",
+         "phone": "+1 202 555 0100"},
+        {"company": "Gamma", "last_name": "Doe again", "email": "DOE@example.com"},
+        {"company": "Delta", "last_name": "Zoe", "email": "zoe@example.com", "budget": "99.5"},
+    ]  # fmt: skip
+    shapes = []
+    for processing_in_worker in (False, True):
+        in_worker.WEBFORM_PROCESS_IN_WORKER = processing_in_worker
+        form = webform_create(user=admin, name="Quote request", scheme="deal",
+                              fields=DEAL_FIELDS, responsibles=people)  # fmt: skip
+        for data in posts:
+            client.post(f"/f/{form.key}/submit", json.dumps(filled(form, **data)),
+                        content_type="application/json")  # fmt: skip
+        if processing_in_worker:
+            assert submissions_drain() == len(posts)
+        shapes.append(_shape(form))
+        Deal.objects.all().delete()
+        Contact.objects.all().delete()
+        Company.objects.all().delete()
+    one_by_one, in_bulk = shapes
+    assert in_bulk == one_by_one
+    assert {s[0] for s in in_bulk} == {SubmissionStatus.PROCESSED}
+    assert in_bulk[3][1][1] == "Doe"  # the returning visitor's stored contact, reused
+
+
+def test_the_bulk_drain_writes_a_batch_in_a_constant_number_of_queries(client, admin,
+                                                                        in_worker):  # fmt: skip
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    form = webform_create(user=admin, name="Quote request", scheme="deal", fields=DEAL_FIELDS,
+                          responsibles=[sales_user()])  # fmt: skip
+
+    def drained(count: int) -> int:
+        for n in range(count):
+            data = filled(form, company=f"Co {count}-{n}", last_name=f"P {count}-{n}",
+                          email=f"p{count}-{n}@example.com")  # fmt: skip
+            client.post(f"/f/{form.key}/submit", json.dumps(data), content_type="application/json")
+        with CaptureQueriesContext(connection) as queries:
+            assert submissions_drain() == count
+        return len(queries)
+
+    drained(1)  # content types and the like read once for the process
+    assert drained(3) == drained(12)
