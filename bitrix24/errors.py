@@ -50,3 +50,8 @@ def refusals_as_errors(func):
             raise RestError("ACCESS_DENIED", str(error) or "Access denied!", 403) from None
 
     return calling
+
+
+def not_found(description: str = "Not found") -> RestError:
+    """What a get/update/delete of a missing id answers, and of a hidden one alike."""
+    return RestError("NOT_FOUND", description, 400)
