@@ -14,6 +14,7 @@ from dictionaries.defaults import DEAL_STAGE, LISTS_BY_CODE
 from dictionaries.models import Pipeline
 
 from . import entity_types
+from .descriptions import described
 from .errors import RestError, bad_argument, not_found
 from .methods import Page, method
 from .params import as_map, is_none, item_id, to_bool, to_int
@@ -67,14 +68,6 @@ def _write(user, pipeline: Pipeline | None, name, sort) -> Pipeline:
     return pipeline
 
 
-def _described(kind: str, title: str, upper: str = "", required=False, read_only=False) -> dict:
-    described = {"type": kind, "isRequired": required, "isReadOnly": read_only,
-                 "isImmutable": False, "isMultiple": False, "isDynamic": False, "title": title}  # fmt: skip
-    if upper:
-        described["upperName"] = upper
-    return described
-
-
 # crm.dealcategory.*
 
 
@@ -93,11 +86,11 @@ def _legacy_fields(params) -> tuple[str | None, int | None]:
 @method("crm.dealcategory.fields", scope="crm")
 def dealcategory_fields(user, params):
     return {
-        "ID": _described("integer", "ID", read_only=True),
-        "CREATED_DATE": _described("date", _("Created"), read_only=True),
-        "NAME": _described("string", _("Name"), required=True),
-        "IS_LOCKED": _described("char", _("Locked"), read_only=True),
-        "SORT": _described("integer", _("Sort")),
+        "ID": described("integer", "ID", read_only=True),
+        "CREATED_DATE": described("date", _("Created"), read_only=True),
+        "NAME": described("string", _("Name"), required=True),
+        "IS_LOCKED": described("char", _("Locked"), read_only=True),
+        "SORT": described("integer", _("Sort")),
     }
 
 
@@ -181,7 +174,8 @@ def dealcategory_default_set(user, params):
 def _category(pipeline: Pipeline) -> dict:
     number = category_id(pipeline)
     data = {"id": number, "name": pipeline.name, "sort": pipeline.sort,
-            "entityTypeId": entity_types.DEAL, "isDefault": "Y" if number == 0 else "N"}  # fmt: skip
+            "entityTypeId": entity_types.DEAL,
+            "isDefault": "Y" if number == 0 else "N"}  # fmt: skip
     if number:
         data.update(originId="", originatorId="")
     return data
@@ -216,13 +210,13 @@ def _category_of(params) -> Pipeline:
 def category_fields(user, params):
     _deals_only(params)
     return {"fields": {
-        "id": _described("integer", "ID", "ID", read_only=True),
-        "name": _described("string", _("Name"), "NAME", required=True),
-        "sort": _described("integer", _("Sort"), "SORT"),
-        "entityTypeId": _described("integer", _("Item type"), "ENTITY_TYPE_ID", read_only=True),
-        "isDefault": _described("boolean", _("Default"), "IS_DEFAULT"),
-        "originId": _described("string", _("Origin id"), "ORIGIN_ID"),
-        "originatorId": _described("string", _("Originator id"), "ORIGINATOR_ID"),
+        "id": described("integer", "ID", upper="ID", read_only=True),
+        "name": described("string", _("Name"), upper="NAME", required=True),
+        "sort": described("integer", _("Sort"), upper="SORT"),
+        "entityTypeId": described("integer", _("Type"), upper="ENTITY_TYPE_ID", read_only=True),
+        "isDefault": described("boolean", _("Default"), upper="IS_DEFAULT"),
+        "originId": described("string", _("Origin id"), upper="ORIGIN_ID"),
+        "originatorId": described("string", _("Originator id"), upper="ORIGINATOR_ID"),
     }}  # fmt: skip
 
 

@@ -15,6 +15,7 @@ from dictionaries import services
 from dictionaries.defaults import DEAL_STAGE, LISTS, LISTS_BY_CODE, ListSpec
 from dictionaries.models import Entry, Pipeline, Semantics
 
+from .descriptions import described
 from .errors import bad_argument, not_found
 from .methods import Page, method
 from .params import as_map, is_none, item_id, to_int
@@ -133,11 +134,6 @@ def _place(user, entry: Entry, sort: int) -> None:
 
 @method("crm.status.fields", scope="crm")
 def status_fields(user, params):
-    def described(kind, title, required=False, read_only=False, immutable=False):
-        return {"type": kind, "isRequired": required, "isReadOnly": read_only,
-                "isImmutable": immutable, "isMultiple": False, "isDynamic": False,
-                "title": title}  # fmt: skip
-
     return {
         "ID": described("integer", "ID", read_only=True),
         "ENTITY_ID": described("string", _("List"), required=True, immutable=True),
