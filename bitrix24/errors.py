@@ -32,6 +32,11 @@ def method_not_found() -> RestError:
     return RestError("ERROR_METHOD_NOT_FOUND", "Method not found!", 404)
 
 
+def query_limit_exceeded() -> RestError:
+    """A webhook over its rate: 503, which the clients retry after a pause."""
+    return RestError("QUERY_LIMIT_EXCEEDED", "Too many requests", 503)
+
+
 def bad_argument(description: str, argument: str = "") -> RestError:
     return RestError("ERROR_ARGUMENT", description, 400, argument)
 
