@@ -167,8 +167,9 @@ def test_add_refuses_a_code_already_in_the_list_and_a_second_success_stage(rest)
     # Bad input: STATUS_ID CUSTOMER again; a second success stage for lead stages.
     assert rest.refused("crm.status.add", 400, fields={
         "ENTITY_ID": "COMPANY_TYPE", "STATUS_ID": "CUSTOMER", "NAME": "Again"})  # fmt: skip
-    assert rest.refused("crm.status.add", 400, fields={
-        "ENTITY_ID": "STATUS", "STATUS_ID": "ALSO_WON", "NAME": "Won", "SEMANTICS": "S"})  # fmt: skip
+    second_success = {"ENTITY_ID": "STATUS", "STATUS_ID": "ALSO_WON", "NAME": "Won",
+                      "SEMANTICS": "S"}  # fmt: skip
+    assert rest.refused("crm.status.add", 400, fields=second_success)
 
 
 @pytest.mark.parametrize("given", [999_999, "abc", 0, -3, None], ids=str)
