@@ -3,7 +3,6 @@ scripts do (add, read, page through, change, delete), Django's test client for t
 the refusals."""
 
 import pytest
-from fast_bitrix24 import Bitrix
 
 from companies.services import company_create, contact_create
 from requisites.models import Preset, Requisite
@@ -11,14 +10,9 @@ from requisites.services import requisite_create
 from tests.conftest import sales_user
 from timeline.models import Event
 
-from .rest import Rest, webhook_url
+from .rest import Rest
 
 INN, KPP = "7707083893", "773601001"
-
-
-@pytest.fixture
-def bitrix(live_server, live_server_db, admin):
-    return Bitrix(webhook_url(live_server, admin), verbose=False)
 
 
 @pytest.fixture
@@ -31,13 +25,13 @@ def rq_fields(owner_type, owner, preset, **values) -> dict:
             "NAME": "Main", **values}  # fmt: skip
 
 
-def test_add_get_update_delete_through_fast_bitrix24(bitrix, admin, russian):
+def test_add_get_update_delete_through_fast_bitrix24(admin_bitrix, admin, russian):
     company = company_create(user=admin, name="Romashka")
 
     fields = rq_fields(4, company, russian, RQ_COMPANY_FULL_NAME="ООО «Ромашка»", RQ_INN=INN,
                        RQ_KPP=KPP)  # fmt: skip
-    added = bitrix.call("crm.requisite.add", {"fields": fields})
-    got = bitrix.call("crm.requisite.get", {"ID": added}, raw=True)["result"]
+    added = admin_bitrix.call("crm.requisite.add", {"fields": fields})
+    got = admin_bitrix.call("crm.requisite.get", {"ID": added}, raw=True)["result"]
     assert got | {"DATE_CREATE": None, "DATE_MODIFY": None} == {
         "ID": str(added), "ENTITY_TYPE_ID": "4", "ENTITY_ID": str(company.pk),
         "PRESET_ID": str(russian.pk), "NAME": "Main", "RQ_COMPANY_FULL_NAME": "ООО «Ромашка»",
@@ -47,27 +41,28 @@ def test_add_get_update_delete_through_fast_bitrix24(bitrix, admin, russian):
         "ORIGINATOR_ID": None, "ACTIVE": "Y", "ADDRESS_ONLY": "N", "SORT": "500",
     }  # fmt: skip
 
-    assert bitrix.call("crm.requisite.update", {"ID": added, "fields": {"RQ_KPP": "",
+    assert admin_bitrix.call("crm.requisite.update", {"ID": added, "fields": {"RQ_KPP": "",
                        "RQ_COMPANY_NAME": "Ромашка"}}) is True  # fmt: skip
     requisite = Requisite.objects.get(pk=added)
     assert requisite.values == {"full_name": "ООО «Ромашка»", "inn": INN,
                                 "short_name": "Ромашка"}  # fmt: skip
-    assert bitrix.call("crm.requisite.delete", {"ID": added}) is True
+    assert admin_bitrix.call("crm.requisite.delete", {"ID": added}) is True
     assert not Requisite.objects.filter(pk=added).exists()
     # Each change is in the company's history, by the webhook's door.
     events = Event.objects.filter(item_id=company.pk, changes__0__field="requisites")
     assert events.count() == 3 and {e.door for e in events} == {"webhook"}
 
 
-def test_get_all_pages_through_the_requisites_of_contacts_and_companies(bitrix, admin, russian):
+def test_get_all_pages_through_requisites_of_contacts_and_companies(admin_bitrix, admin, russian):
     owners = [company_create(user=admin, name=f"Company {n}") for n in range(55)]
     owners.append(contact_create(user=admin, first_name="Anna", last_name="Lee"))
     for number, owner in enumerate(owners):
         requisite_create(user=admin, owner=owner, preset=russian, allow_duplicate=True,
                          values={"full_name": f"Owner {number}", "inn": INN})  # fmt: skip
 
-    rows = bitrix.get_all("crm.requisite.list", {"select": ["ID", "ENTITY_TYPE_ID", "RQ_INN"]})
-    of_companies = bitrix.get_all("crm.requisite.list", {"filter": {"ENTITY_TYPE_ID": 4}})
+    select = ["ID", "ENTITY_TYPE_ID", "RQ_INN"]
+    rows = admin_bitrix.get_all("crm.requisite.list", {"select": select})
+    of_companies = admin_bitrix.get_all("crm.requisite.list", {"filter": {"ENTITY_TYPE_ID": 4}})
 
     assert len({r["ID"] for r in rows}) == len(rows) == 56
     assert set(rows[0]) == {"ID", "ENTITY_TYPE_ID", "RQ_INN"}
@@ -75,14 +70,14 @@ def test_get_all_pages_through_the_requisites_of_contacts_and_companies(bitrix, 
     assert len(of_companies) == 55
 
 
-def test_preset_list(bitrix):
-    presets = bitrix.get_all("crm.requisite.preset.list")
+def test_preset_list(admin_bitrix):
+    presets = admin_bitrix.get_all("crm.requisite.preset.list")
 
     by_name = {p["NAME"]: p for p in presets}
     assert by_name["Организация (Россия)"]["COUNTRY_ID"] == "1"
     assert by_name["Société (France)"]["COUNTRY_ID"] == "132"
     assert {p["ACTIVE"] for p in presets} == {"Y"}
-    fields = bitrix.call("crm.requisite.fields", raw=True)["result"]
+    fields = admin_bitrix.call("crm.requisite.fields", raw=True)["result"]
     assert {"RQ_INN", "RQ_KPP", "RQ_OGRNIP", "RQ_SIREN", "RQ_VAT_ID"} <= set(fields)
     assert fields["RQ_INN"]["title"] == "ИНН"
 
