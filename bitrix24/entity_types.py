@@ -22,7 +22,3 @@ def by_id(number: int) -> EntityType | None:
     names = {n: name for name, n in IDS.items()}
     return by_name(names[number]) if number in names else None
 
-
-def id_of(entity_type: EntityType) -> int:
-    """Bitrix24's id of a registered item type (KeyError for one Bitrix24 does not know)."""
-    return IDS[entity_type.bitrix24]
