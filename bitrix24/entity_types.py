@@ -21,4 +21,3 @@ def by_id(number: int) -> EntityType | None:
     """The item type of Bitrix24's entity type id ``number`` (3: contacts), or None."""
     names = {n: name for name, n in IDS.items()}
     return by_name(names[number]) if number in names else None
-
