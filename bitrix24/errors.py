@@ -32,6 +32,11 @@ def method_not_found() -> RestError:
     return RestError("ERROR_METHOD_NOT_FOUND", "Method not found!", 404)
 
 
+def query_limit_exceeded() -> RestError:
+    """A webhook over its rate: 503, which the clients retry after a pause."""
+    return RestError("QUERY_LIMIT_EXCEEDED", "Too many requests", 503)
+
+
 def bad_argument(description: str, argument: str = "") -> RestError:
     return RestError("ERROR_ARGUMENT", description, 400, argument)
 
@@ -50,3 +55,8 @@ def refusals_as_errors(func):
             raise RestError("ACCESS_DENIED", str(error) or "Access denied!", 403) from None
 
     return calling
+
+
+def not_found(description: str = "Not found") -> RestError:
+    """What a get/update/delete of a missing id answers, and of a hidden one alike."""
+    return RestError("NOT_FOUND", description, 400)

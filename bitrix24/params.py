@@ -179,3 +179,24 @@ def as_list(value) -> list:
     if isinstance(value, dict):
         return list(value.values())
     return [value]
+
+
+def as_map(params: dict, name: str) -> dict:
+    """The map parameter ``name`` (``fields``, ``filter``, ``order``...), ``{}`` when absent;
+    Bitrix24's 400 when it is something else (an empty PHP array arrives as ``[]``)."""
+    value = params.get(name)
+    if value is None or value == []:
+        return {}
+    if not isinstance(value, dict):
+        raise bad_argument(f"Parameter '{name}' must be array.", name)
+    return value
+
+
+def item_id(params: dict) -> int:
+    """The ``id`` (or ``ID``) of a get/update/delete: a positive integer, or Bitrix24's 400."""
+    value = params.get("id")
+    if isinstance(value, int | str) and not isinstance(value, bool):
+        text = str(value).strip()
+        if text.isdigit() and 0 < int(text) < 2**63:
+            return int(text)
+    raise bad_argument("ID is not defined or invalid.", "id")

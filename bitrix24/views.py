@@ -12,9 +12,9 @@ from django.views.decorators.csrf import csrf_exempt
 
 from crm.actors import Door, DoorKind, acting_through
 
-from . import methods
+from . import methods, ratelimit
 from .envelope import lifted, time_block, timed
-from .errors import RestError, bad_argument
+from .errors import RestError, bad_argument, query_limit_exceeded
 from .params import decode
 from .services import webhook_authenticate
 
@@ -44,6 +44,8 @@ def call(request, user_id: str, secret: str, name: str):
     started = time.time()
     try:
         webhook = webhook_authenticate(user_id=int(user_id), secret=secret)
+        if not ratelimit.admitted(webhook):
+            raise query_limit_exceeded()
         found = methods.find(name)
         params = _request_params(request)
         with acting_through(Door(DoorKind.WEBHOOK, webhook.pk)), transaction.atomic():

@@ -210,6 +210,12 @@ CELERY_BEAT_SCHEDULE = {
 }
 # The proof of work's range: a browser tries half of it on average (about 0.5 s at 50,000).
 WEBFORM_POW_MAX_NUMBER = int(os.environ.get("WEBFORM_POW_MAX_NUMBER", "50000"))
+# The Bitrix24-compatible REST: each webhook's leaky bucket (requests it may make at once,
+# and how many a second drain it; Bitrix24's own are 50 and 2), counted in Redis when there
+# is one. A burst of 0 meters nothing.
+BITRIX24_RATE_BURST = int(os.environ.get("BITRIX24_RATE_BURST", "1000"))
+BITRIX24_RATE_PER_SECOND = float(os.environ.get("BITRIX24_RATE_PER_SECOND", "100"))
+BITRIX24_RATE_REDIS_URL = os.environ.get("BITRIX24_RATE_REDIS_URL") or REDIS_URL
 CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}

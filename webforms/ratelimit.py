@@ -15,11 +15,11 @@ import redis
 from django.conf import settings
 from django.core.checks import Error, Warning, register
 
+from crm.shared_redis import redis_client
+
 log = logging.getLogger(__name__)
 
 PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
-TIMEOUT = 0.25  # seconds: a slow Redis must not hold a visitor's post for long
-_clients: dict[str, redis.Redis] = {}
 
 
 def parse_rate(rate: str) -> tuple[int, int] | None:
@@ -31,14 +31,6 @@ def parse_rate(rate: str) -> tuple[int, int] | None:
     if unit not in PERIODS or not count.isdigit() or int(count) < 1:
         raise ValueError(f"{rate!r} is no rate such as '20/m'")
     return int(count), PERIODS[unit]
-
-
-def _client(url: str) -> redis.Redis:
-    if url not in _clients:
-        _clients[url] = redis.Redis.from_url(
-            url, socket_timeout=TIMEOUT, socket_connect_timeout=TIMEOUT
-        )
-    return _clients[url]
 
 
 def _wait(client: redis.Redis, name: str, rate: str) -> int | None:
@@ -69,7 +61,7 @@ def retry_after(form, ip: str | None) -> int | None:
     if not url:  # said once, by the check at start (a warning per post would flood the log)
         return None
     try:
-        client = _client(url)
+        client = redis_client(url)
         return _wait(client, f"ip:{ip or '-'}", settings.WEBFORM_RATE_PER_IP) or _wait(
             client, f"form:{form.key}", settings.WEBFORM_RATE_PER_FORM
         )
@@ -88,7 +80,7 @@ def first_use(name: str, seconds: int) -> bool:
     if not url:
         return True
     try:
-        return bool(_client(url).set(f"webforms:once:{name}", 1, nx=True, ex=seconds))
+        return bool(redis_client(url).set(f"webforms:once:{name}", 1, nx=True, ex=seconds))
     except redis.RedisError:
         log.warning("web form replay checks are off: Redis cannot be reached", exc_info=True)
         return True
