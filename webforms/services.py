@@ -30,6 +30,7 @@ from dictionaries.models import Entry, Pipeline
 from .batch import Pending, create_in_bulk
 from .clients import create_items
 from .models import Scheme, Submission, SubmissionStatus, Target, WebForm, WebFormField
+from .published import published
 from .spam import RESERVED_PREFIX, spam_reason
 from .values import NAMING, clean_submission, form_fields
 
@@ -139,6 +140,7 @@ def _write(form: WebForm, options: dict, fields, responsibles) -> WebForm:
         WebFormField.objects.bulk_create(rows)
     if responsibles is not None:
         form.responsibles.set(responsibles)
+    published.changed()
     return form
 
 
@@ -167,6 +169,7 @@ def webform_delete(*, user, form: WebForm) -> None:
     """Delete a form and its submissions (the items they created stay)."""
     check_settings_right(user)
     form.delete()
+    published.changed()
 
 
 # Submissions
@@ -216,17 +219,16 @@ def _judged(form: WebForm, data: dict) -> dict:
 
 def _store(form: WebForm, data: dict, meta: Meta, **judged) -> Submission:
     """The new submission, or the one stored before under the same idempotency key."""
+    row = {"form": form, "data": data, "origin": meta.origin[:500], "ip": meta.ip,
+           "user_agent": meta.user_agent[:500], **judged}  # fmt: skip
+    key = meta.idempotency_key[:100]
+    if not key:
+        return Submission.objects.create(**row)  # one statement: no transaction to open
     try:
         with transaction.atomic():
-            return Submission.objects.create(
-                form=form, data=data, origin=meta.origin[:500], ip=meta.ip,
-                user_agent=meta.user_agent[:500], idempotency_key=meta.idempotency_key[:100],
-                **judged,
-            )  # fmt: skip
-    except IntegrityError:
-        if not meta.idempotency_key:
-            raise
-        return Submission.objects.get(form=form, idempotency_key=meta.idempotency_key[:100])
+            return Submission.objects.create(idempotency_key=key, **row)
+    except IntegrityError:  # posted before, maybe at this very moment
+        return Submission.objects.get(form=form, idempotency_key=key)
 
 
 def submission_receive(form: WebForm, data: dict, meta: Meta) -> Submission:
@@ -246,6 +248,12 @@ def submission_receive(form: WebForm, data: dict, meta: Meta) -> Submission:
     if submission.status != SubmissionStatus.RECEIVED or settings.WEBFORM_PROCESS_IN_WORKER:
         return submission  # spam, invalid, or the drain's to take within a second (tasks.py)
     return submission_process(submission)
+
+
+def _form_locked(pk: int) -> WebForm:
+    """The form, its row locked for the turn of its responsible people. ``no_key``: posts
+    storing submissions (whose foreign key takes a key-share lock on it) are not held."""
+    return WebForm.objects.select_for_update(no_key=True).get(pk=pk)
 
 
 def _next_responsible(form: WebForm):
@@ -272,7 +280,7 @@ def submission_process(submission: Submission, responsible=None) -> Submission:
     drain running beside this one) is left as it is."""
     try:
         with transaction.atomic():
-            form = WebForm.objects.select_for_update().get(pk=submission.form_id)
+            form = _form_locked(submission.form_id)
             current = Submission.objects.select_for_update().get(pk=submission.pk)
             if current.status not in (SubmissionStatus.RECEIVED, SubmissionStatus.FAILED):
                 return current
@@ -313,7 +321,7 @@ def submissions_drain(limit: int = 1000) -> int:
 def _drain_batch(form_id: int, pks: list[int]) -> None:
     """One commit for a batch of one form: new clients written in bulk (``batch.py``), in
     turn by the form's responsible people, the rest through ``submission_process``."""
-    form = WebForm.objects.select_for_update().get(pk=form_id)
+    form = _form_locked(form_id)
     waiting = Submission.objects.select_for_update().filter(pk__in=pks)
     batch = list(waiting.filter(status=SubmissionStatus.RECEIVED).order_by("pk"))
     fields = list(form.fields.all())

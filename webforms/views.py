@@ -25,6 +25,7 @@ from crm.authentication import client_ip_address
 from .models import Submission, WebForm
 from .page import embed_config, js_literal, page_context
 from .pow import challenge_for
+from .published import form_at
 from .ratelimit import retry_after
 from .services import Meta, origin_of, submission_receive
 from .spam import IDEMPOTENCY, token_for
@@ -38,7 +39,7 @@ def _refusal(status: int, detail: str) -> JsonResponse:
 
 
 def _form(key: str) -> WebForm | JsonResponse:
-    form = WebForm.objects.filter(key=key).first()
+    form = form_at(key)
     if form is None:
         return _refusal(404, _("There is no such form."))
     if not form.active:
@@ -196,8 +197,8 @@ def challenge(request, key):
 def embed(request, key):
     """The script of the one-line embed: it draws the form where the snippet is and posts
     it to us across origins (the token and the post follow the form's origin rules)."""
-    form = WebForm.objects.filter(key=key, active=True).first()
-    if form is None:
+    form = form_at(key)
+    if form is None or not form.active:
         return HttpResponse(status=404, content_type="text/javascript")
     context = {"config": js_literal(embed_config(form, request.build_absolute_uri))}
     response = render(request, "webforms/embed.js", context,

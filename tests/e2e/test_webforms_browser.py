@@ -17,7 +17,7 @@ from dictionaries.custom_fields import custom_field_create
 from tests.conftest import sales_user
 from timeline.models import Event
 from webforms.models import Submission, SubmissionStatus, WebForm
-from webforms.services import webform_create
+from webforms.services import webform_create, webform_update
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -62,8 +62,7 @@ def test_the_embed_posts_across_origins_and_is_refused_elsewhere(
                           responsibles=[rita])  # fmt: skip
     snippet = f'<script src="{live_server.url}/f/{form.key}/embed.js" async></script>'
     shop = host_site(snippet)
-    form.allowed_origins = [shop]
-    form.save()
+    form = webform_update(user=admin, form=form, allowed_origins=[shop])
 
     page.goto(f"{shop}/")
     page.get_by_label("Company").fill("Nordwind <GmbH>")
