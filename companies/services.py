@@ -13,7 +13,7 @@ from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from accessrights.restriction import check
-from crm.bulkwrite import ids_in, insert_rows
+from crm.bulkwrite import ids_in, insert_dicts, insert_rows
 from crm.fields import service_fields
 from crm.services import (
     BulkResult,
@@ -308,7 +308,7 @@ def contact_company_links_write(*, user, pairs) -> None:
     )  # fmt: skip
     new = [(c, company) for c, company in pairs if (c.pk, company.pk) not in existing]
     through.objects.bulk_create(through(contact=c, company=company) for c, company in new)
-    links_record_bulk(pairs=new, kind=EventKind.LINKED, author=user)
+    links_record_bulk(pairs=new, kind=EventKind.LINKED, author=user, write=insert_dicts)
 
 
 @transaction.atomic

@@ -24,7 +24,7 @@ from companies.services import (
     contact_link,
     stored_channels,
 )
-from crm.bulkwrite import ids_in
+from crm.bulkwrite import ids_in, insert_dicts
 from crm.fields import service_fields
 from crm.items import locked
 from crm.services import ItemSpec, item_create, item_delete, item_update
@@ -146,9 +146,10 @@ def deal_links_write(*, user, companies=(), contacts=()) -> None:
     )  # fmt: skip
     new = [(deal, c) for deal, c in contacts if (deal.pk, c.pk) not in existing]
     through.objects.bulk_create(through(deal=deal, contact=c) for deal, c in new)
-    links_record_bulk(pairs=new, kind=EventKind.LINKED, author=user)
+    links_record_bulk(pairs=new, kind=EventKind.LINKED, author=user, write=insert_dicts)
     links_record_bulk(pairs=[(company, deal) for deal, company in companies],
-                      kind=EventKind.LINKED, author=user, both_sides=False)  # fmt: skip
+                      kind=EventKind.LINKED, author=user, both_sides=False,
+                      write=insert_dicts)  # fmt: skip
 
 
 # Deals

@@ -26,21 +26,26 @@ def events_record_bulk(*, items, kind: str, author, changes_by_pk=None, write=No
         _event_fields(item, kind, author, changes_by_pk.get(item.pk), None, "", None)
         for item in items
     ]
+    _write(rows, write)
+
+
+def _write(rows: list[dict], write) -> None:
     if write is not None:
         write(Event, rows)
     else:
         Event.objects.bulk_create((Event(**fields) for fields in rows), batch_size=1000)
 
 
-def links_record_bulk(*, pairs, kind: str, author, both_sides: bool = True) -> None:
+def links_record_bulk(*, pairs, kind: str, author, both_sides: bool = True, write=None) -> None:
     """ "Linked" (or "unlinked", ``kind``) in the history of both items of each ``(item,
-    other)`` pair (of ``item`` alone unless ``both_sides``), in one statement."""
+    other)`` pair (of ``item`` alone unless ``both_sides``); ``write`` as for
+    ``events_record_bulk``."""
     rows = [
         _event_fields(one, kind, author, None, related, "", None)
         for item, other in pairs
         for one, related in ((item, other), (other, item))[: 2 if both_sides else 1]
     ]
-    Event.objects.bulk_create((Event(**fields) for fields in rows), batch_size=1000)
+    _write(rows, write)
 
 
 def _user(user):
