@@ -5,7 +5,7 @@
     export DATABASE_URL=postgres://postgres@127.0.0.1:5432/crm_bench_webforms
     export REDIS_URL=redis://127.0.0.1:6379/0
     .venv/bin/python manage.py migrate
-    .venv/bin/python tests/benchmarks/bench_webforms.py [--rate 300] [--seconds 60] [--workers 4]
+    .venv/bin/python tests/benchmarks/bench_webforms.py [--rate 300] [--seconds 60] [--workers 8]
 
 The server: gunicorn (``--workers`` sync workers, DEBUG off) and a Celery worker with beat
 whose drain processes the submissions (``WEBFORM_PROCESSING=worker``), rate limits in Redis,
@@ -267,7 +267,7 @@ def main():
     parser.add_argument("--rate", type=float, default=300)
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--flood", type=float, default=100)
-    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=8)
     parser.add_argument("--connections", type=int, default=16)
     args = parser.parse_args()
     form = the_form()
