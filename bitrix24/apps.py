@@ -8,7 +8,7 @@ class Bitrix24Config(AppConfig):
     def ready(self):
         from timeline.doors import DoorKind, register_door_namer
 
-        from . import batch, general  # noqa: F401  (they register their methods)
+        from . import batch, general, item_methods, links  # noqa: F401  (they register methods)
         from .models import Webhook
 
         def webhook_names(ids: list[int]) -> dict[int, str]:

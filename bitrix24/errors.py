@@ -50,3 +50,9 @@ def refusals_as_errors(func):
             raise RestError("ACCESS_DENIED", str(error) or "Access denied!", 403) from None
 
     return calling
+
+
+def not_found() -> RestError:
+    """What a missing item and one hidden from the caller both answer: nothing tells them
+    apart (b24pysdk raises its ``BitrixAPINotFound`` on the code)."""
+    return RestError("NOT_FOUND", "Not found", 400)
