@@ -18,9 +18,9 @@ from django.utils.translation import gettext as _
 
 from companies import communications as comms
 from companies.models import Communication
-from crm.filters import CustomExactFilter, CustomLinkFilter, CustomTextFilter, _custom_key
 from crm.fields import FieldKind as K
 from crm.fields import parse_bool, parse_date, parse_datetime
+from crm.filters import CustomExactFilter, CustomLinkFilter, CustomTextFilter, custom_key
 from crm.filterspecs import queryset_for, spec_from_query
 
 from . import multifields
@@ -36,6 +36,9 @@ _PREFIXES = {"!=%": "!%", "!%=": "!%", "!@": "!@", "!%": "!%", "!=": "!", ">=": 
 _COMPARE = {"=": "exact", "!": "exact", ">": "gt", ">=": "gte", "<": "lt", "<=": "lte",
             "@": "in", "!@": "in", "%": "icontains", "!%": "icontains"}  # fmt: skip
 _NEGATED = {"!", "!@", "!%"}
+# LIKE by where the caller's % are: (at the start, at the end) -> lookup.
+_LIKE = {(True, True): "icontains", (True, False): "iendswith", (False, True): "istartswith",
+         (False, False): "iexact"}  # fmt: skip
 _ORDERED = {"=", "!", ">", ">=", "<", "<=", "@", "!@"}
 _TEXT = _ORDERED | {"%", "!%", "=%"}
 
@@ -110,8 +113,7 @@ class LikeFilter(_Typed, django_filters.Filter):
             return qs
         starts, ends = value.startswith("%"), value.endswith("%") and len(value) > 1
         text = value[1 if starts else 0 : -1 if ends else None]
-        lookup = {(True, True): "icontains", (True, False): "iendswith",
-                  (False, True): "istartswith", (False, False): "iexact"}[(starts, ends)]  # fmt: skip
+        lookup = _LIKE[(starts, ends)]
         return qs.filter(**{f"{self.field_name}__{lookup}": text})
 
 
@@ -179,7 +181,7 @@ class CustomCompareFilter(_Typed, django_filters.Filter):
         if isinstance(self.output, TextField) and hasattr(value, "isoformat"):
             value = value.isoformat()
         alias = f"_custom_{self.field_name.lower()}"
-        qs = qs.alias(**{alias: _custom_key(self.field_name, self.output)})
+        qs = qs.alias(**{alias: custom_key(self.field_name, self.output)})
         return qs.filter(**{f"{alias}__{self.lookup_expr}": value})
 
 
@@ -323,4 +325,3 @@ def _messages(error) -> str:
     if hasattr(error, "error_dict"):
         return "; ".join(f"{name}: {' '.join(m)}" for name, m in error.message_dict.items())
     return " ".join(error.messages)
-

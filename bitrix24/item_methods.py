@@ -163,8 +163,7 @@ def _update(kind: ItemType, user, params):
     fields = kind.fields()
     item = readable(user, kind.model, item_id(params))
     with _worded(fields):
-        data = service_data(user, fields, params.get("fields", {}), item=item,
-                            stored=_stored(item))
+        data = service_data(user, fields, params.get("fields", {}), item=item, stored=_stored(item))
         apart = data.pop(kind.links_apart, None) if kind.links_apart else None
         item = kind.services.update_item(user, item, None, data)
     if apart is not None:

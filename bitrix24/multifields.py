@@ -67,8 +67,9 @@ def merged(field: B24Field, stored: list[Communication], given) -> list[dict]:
             continue
         pk = to_int(element["ID"], f"{field.code}[ID]")
         if pk not in values:
-            raise bad_argument(_("%(field)s has no value %(id)s.") % {"field": field.code,
-                                                                      "id": pk}, field.code)
+            raise bad_argument(
+                _("%(field)s has no value %(id)s.") % {"field": field.code, "id": pk}, field.code
+            )
         deleted = to_bool(element.get("DELETE", "N"), f"{field.code}[DELETE]")
         if deleted or not value:
             del values[pk]

@@ -38,8 +38,13 @@ def test_typed_calls_add_get_update_and_delete_a_company_with_phones(tls_server,
     assert (got["TITLE"], got["COMPANY_TYPE"]) == ("Acme", "PARTNER")
     assert [p["VALUE_TYPE"] for p in got["PHONE"]] == ["WORK", "MOBILE"]
     first = got["PHONE"][0]["ID"]
-    assert client.crm.company.update(bitrix_id=pk, fields={
-        "TITLE": "Acme & Sons 100%", "PHONE": [{"ID": first, "VALUE": ""}]}).result is True
+    assert (
+        client.crm.company.update(
+            bitrix_id=pk,
+            fields={"TITLE": "Acme & Sons 100%", "PHONE": [{"ID": first, "VALUE": ""}]},
+        ).result
+        is True
+    )
     got = client.crm.company.get(bitrix_id=pk).result
     assert got["TITLE"] == "Acme & Sons 100%" and len(got["PHONE"]) == 1
     assert client.crm.company.delete(bitrix_id=pk).result is True

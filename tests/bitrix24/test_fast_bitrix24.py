@@ -88,8 +88,9 @@ def test_call_adds_companies_with_phones_through_batch_and_get_by_id_reads_them(
 
     ids = bitrix.call("crm.company.add", items)
     by_id = bitrix.get_by_ID("crm.company.get", ids)
-    assert bitrix.call("crm.company.update", {"ID": ids[0], "fields": {"TITLE": "Acme & Sons",
-                                                                       "OPENED": False}})
+    assert bitrix.call(
+        "crm.company.update", {"ID": ids[0], "fields": {"TITLE": "Acme & Sons", "OPENED": False}}
+    )
     bitrix.call("crm.company.delete", {"ID": ids[2]})
 
     assert sorted(int(pk) for pk in by_id) == sorted(ids)
@@ -102,8 +103,15 @@ def test_get_all_pages_a_filtered_list_of_hundreds_with_nothing_lost_or_doubled(
     user, url = portal
     kinds = [Entry.objects.get(list_code="COMPANY_TYPE", code=code)
              for code in ("CUSTOMER", "PARTNER")]  # fmt: skip
-    made = [company_create(user=user, name=f"Co {n:03}", type=kinds[n % 2],
-                           phones=[{"value": f"+1 202 555 {n:04}"}]) for n in range(430)]
+    made = [
+        company_create(
+            user=user,
+            name=f"Co {n:03}",
+            type=kinds[n % 2],
+            phones=[{"value": f"+1 202 555 {n:04}"}],
+        )
+        for n in range(430)
+    ]
     customers = [c.pk for c in made if c.type == kinds[0]]
 
     rows = Bitrix(url, verbose=False).get_all(

@@ -49,8 +49,9 @@ def test_a_manager_lists_counts_and_gets_only_their_items(client, manager_base, 
 def test_a_hidden_item_answers_as_a_missing_one_to_writes(client, manager_base, items, verb):
     _mine, theirs, _contact, _hidden = items
 
-    answer = call(client, manager_base, f"crm.company.{verb}", {"id": theirs.pk,
-                                                                "fields": {"TITLE": "Taken"}})
+    answer = call(
+        client, manager_base, f"crm.company.{verb}", {"id": theirs.pk, "fields": {"TITLE": "Taken"}}
+    )
     assert refused(answer, 400, "NOT_FOUND")["error_description"] == "Not found"
     assert Company.objects.get(pk=theirs.pk).name == "Theirs"
 
@@ -60,25 +61,49 @@ def test_handing_an_item_to_someone_else_is_refused_and_writes_nothing(
 ):
     mine, _theirs, _contact, _hidden = items
 
-    answer = call(client, manager_base, "crm.company.update",
-                  {"id": mine.pk, "fields": {"TITLE": "Given", "ASSIGNED_BY_ID": user.pk}})
+    answer = call(
+        client,
+        manager_base,
+        "crm.company.update",
+        {"id": mine.pk, "fields": {"TITLE": "Given", "ASSIGNED_BY_ID": user.pk}},
+    )
     refused(answer, 403, "ACCESS_DENIED")
     mine.refresh_from_db()
     assert (mine.name, mine.responsible_id) != ("Given", user.pk)
 
 
 def test_a_manager_may_not_link_or_filter_by_a_hidden_item(client, manager_base, items, manager):
-    mine, theirs, contact, hidden = items
+    mine, theirs, _contact, hidden = items
     deal = deal_create(user=manager, title="Deal of Mia", company=mine)
 
-    refused(call(client, manager_base, "crm.deal.add",
-                 {"fields": {"TITLE": "Probe", "COMPANY_ID": theirs.pk}}), 400, "ERROR_ARGUMENT")
-    refused(call(client, manager_base, "crm.company.contact.add",
-                 {"id": mine.pk, "fields": {"CONTACT_ID": hidden.pk}}), 400, "NOT_FOUND")
+    refused(
+        call(
+            client,
+            manager_base,
+            "crm.deal.add",
+            {"fields": {"TITLE": "Probe", "COMPANY_ID": theirs.pk}},
+        ),
+        400,
+        "ERROR_ARGUMENT",
+    )
+    refused(
+        call(
+            client,
+            manager_base,
+            "crm.company.contact.add",
+            {"id": mine.pk, "fields": {"CONTACT_ID": hidden.pk}},
+        ),
+        400,
+        "NOT_FOUND",
+    )
     assert result(client, manager_base, "crm.deal.list",
                   {"filter": {"COMPANY_ID": theirs.pk}}) == []  # fmt: skip
-    assert [row["ID"] for row in result(client, manager_base, "crm.deal.list",
-                                        {"filter": {"COMPANY_ID": mine.pk}})] == [str(deal.pk)]
+    assert [
+        row["ID"]
+        for row in result(
+            client, manager_base, "crm.deal.list", {"filter": {"COMPANY_ID": mine.pk}}
+        )
+    ] == [str(deal.pk)]
 
 
 def test_a_linked_item_the_reader_may_not_see_is_not_named(client, hook, manager_base, items,

@@ -39,10 +39,16 @@ def test_a_company_with_several_phones_is_added_read_updated_and_deleted(client,
 
     assert isinstance(pk, int)
     company = result(client, base, "crm.company.get", {"id": pk})
-    assert (company["ID"], company["TITLE"], company["COMPANY_TYPE"]) == (str(pk), "Acme Ltd",
-                                                                          "CUSTOMER")
-    assert (company["OPENED"], company["REVENUE"], company["CURRENCY_ID"]) == ("N", "3000000.00",
-                                                                               "USD")
+    assert (company["ID"], company["TITLE"], company["COMPANY_TYPE"]) == (
+        str(pk),
+        "Acme Ltd",
+        "CUSTOMER",
+    )
+    assert (company["OPENED"], company["REVENUE"], company["CURRENCY_ID"]) == (
+        "N",
+        "3000000.00",
+        "USD",
+    )
     assert company["ASSIGNED_BY_ID"] == str(user.pk)
     assert datetime.fromisoformat(company["DATE_CREATE"]).utcoffset() is not None
     phones = company["PHONE"]
@@ -65,7 +71,9 @@ def test_a_company_with_several_phones_is_added_read_updated_and_deleted(client,
     company = result(client, base, "crm.company.get", {"id": pk})
     assert company["TITLE"] == "Acme & Sons"
     assert [(p["VALUE"], p["VALUE_TYPE"]) for p in company["PHONE"]] == [
-        ("+1 202 555 0199", "HOME"), ("+1 202 555 0100", "WORK")]
+        ("+1 202 555 0199", "HOME"),
+        ("+1 202 555 0100", "WORK"),
+    ]
     assert company["EMAIL"][0]["VALUE"] == "info@acme.test"  # untouched
     kinds = list(Event.objects.filter(item_id=pk).values_list("kind", flat=True))
     assert EventKind.CREATED in kinds and EventKind.UPDATED in kinds
@@ -96,19 +104,30 @@ def test_contacts_deals_and_leads_in_their_bitrix24_shapes(client, hook, user):
     assert (got["COMPANY_ID"], got["COMPANY_IDS"]) == (str(company), [str(company)])
     assert got["BIRTHDATE"].startswith("1990-05-01T00:00:00")
     got = result(client, base, "crm.deal.get", {"id": deal})
-    assert (got["STAGE_ID"], got["CATEGORY_ID"], got["OPPORTUNITY"]) == ("EXECUTING", "0",
-                                                                         "19999.99")
+    assert (got["STAGE_ID"], got["CATEGORY_ID"], got["OPPORTUNITY"]) == (
+        "EXECUTING",
+        "0",
+        "19999.99",
+    )
     assert (got["COMPANY_ID"], got["CONTACT_ID"], got["CONTACT_IDS"]) == (
-        str(company), str(contact), [str(contact)])
+        str(company),
+        str(contact),
+        [str(contact)],
+    )
     got = result(client, base, "crm.lead.get", {"id": lead})
     assert (got["STATUS_ID"], got["SOURCE_ID"], got["NAME"]) == ("NEW", "WEB", "Bob")
 
-    assert result(client, base, "crm.deal.update", {"id": deal, "fields": {
-        "STAGE_ID": "WON", "CONTACT_IDS": [], "CATEGORY_ID": 5}})  # immutable: dropped
+    assert result(
+        client,
+        base,
+        "crm.deal.update",
+        {"id": deal, "fields": {"STAGE_ID": "WON", "CONTACT_IDS": [], "CATEGORY_ID": 5}},
+    )  # immutable: dropped
     assert Deal.objects.get(pk=deal).stage.code == "WON"
     assert not Deal.objects.get(pk=deal).contacts.exists()
-    assert result(client, base, "crm.contact.update", {"id": contact, "fields": {
-        "COMPANY_IDS": []}})
+    assert result(
+        client, base, "crm.contact.update", {"id": contact, "fields": {"COMPANY_IDS": []}}
+    )
     assert not Contact.objects.get(pk=contact).companies.exists()
     assert result(client, base, "crm.lead.delete", {"id": lead})
     assert not Lead.objects.filter(pk=lead).exists()
@@ -178,8 +197,12 @@ def test_list_filters_with_every_operator(client, hook, companies):
         return ok(call(client, base, "crm.company.list", {"filter": filter_}))["total"]
 
     def listed(filter_, **more):
-        return [int(r["ID"]) for r in result(client, base, "crm.company.list",
-                                             {"filter": filter_, "select": ["ID"], **more})]
+        return [
+            int(r["ID"])
+            for r in result(
+                client, base, "crm.company.list", {"filter": filter_, "select": ["ID"], **more}
+            )
+        ]
 
     assert listed({">=ID": ids[10], "<ID": ids[13]}) == ids[10:13]
     assert listed({">ID": ids[-3]}) == ids[-2:]

@@ -39,8 +39,9 @@ def test_company_contacts_are_added_listed_set_and_deleted(client, hook, clients
     assert result(client, base, f"{name}.items.set", {"id": company.pk, "items": [
         {"CONTACT_ID": cid.pk, "IS_PRIMARY": "Y"}, {"CONTACT_ID": bob.pk}]})  # fmt: skip
     assert sorted(linked(client, base, name, company.pk, "CONTACT_ID")) == sorted([bob.pk, cid.pk])
-    assert result(client, base, f"{name}.delete", {"id": company.pk,
-                                                   "fields": {"CONTACT_ID": bob.pk}})
+    assert result(
+        client, base, f"{name}.delete", {"id": company.pk, "fields": {"CONTACT_ID": bob.pk}}
+    )
     assert linked(client, base, name, company.pk, "CONTACT_ID") == [cid.pk]
     assert Event.objects.filter(kind=EventKind.UNLINKED, item_id=bob.pk).exists()
     assert result(client, base, f"{name}.items.delete", {"id": company.pk})
@@ -57,10 +58,15 @@ def test_contact_companies_and_deal_contacts(client, hook, clients, user):
     assert result(client, base, "crm.contact.company.add",
                   {"id": ann.pk, "fields": {"COMPANY_ID": company.pk}})  # fmt: skip
     assert linked(client, base, "crm.contact.company", ann.pk, "COMPANY_ID") == [company.pk]
-    assert result(client, base, "crm.deal.contact.items.set",
-                  {"id": deal.pk, "items": [{"CONTACT_ID": ann.pk}, {"CONTACT_ID": bob.pk}]})
+    assert result(
+        client,
+        base,
+        "crm.deal.contact.items.set",
+        {"id": deal.pk, "items": [{"CONTACT_ID": ann.pk}, {"CONTACT_ID": bob.pk}]},
+    )
     assert sorted(linked(client, base, "crm.deal.contact", deal.pk, "CONTACT_ID")) == sorted(
-        [ann.pk, bob.pk])
+        [ann.pk, bob.pk]
+    )
     assert result(client, base, "crm.deal.contact.delete",
                   {"id": deal.pk, "fields": {"CONTACT_ID": ann.pk}})  # fmt: skip
     assert linked(client, base, "crm.deal.contact", deal.pk, "CONTACT_ID") == [bob.pk]
