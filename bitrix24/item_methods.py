@@ -17,14 +17,14 @@ from crm.entities import entity_type
 from crm.fields import FieldKind as K
 from crm.filterspecs import in_list_order
 
-from . import links, multifields
-from .errors import bad_argument
+from . import links, multifields, paging
+from .errors import bad_argument, not_found
 from .filters import filtered
-from .item_rows import Rows, related_of
+from .item_rows import Rows, columns
 from .item_writes import service_data
 from .items import B24Field, b24_fields
 from .lookup import item_id, readable
-from .methods import PAGE_SIZE, Page, method, page_of
+from .methods import Page, method
 from .params import as_list, is_none, to_int
 
 
@@ -131,8 +131,11 @@ def _fields(kind: ItemType, user, params):
 
 def _get(kind: ItemType, user, params):
     fields = list(kind.fields().values())
-    item = readable(user, kind.model, item_id(params), related_of(fields))
-    return Rows(user, kind.model, [item], fields).rows()[0]
+    pk = item_id(params)
+    found = list(kind.model.objects.restrict(user, "read").filter(pk=pk).values(*columns(fields)))
+    if not found:
+        raise not_found()
+    return Rows(user, kind.model, found, fields).rows()[0]
 
 
 def _list(kind: ItemType, user, params):
@@ -143,16 +146,13 @@ def _list(kind: ItemType, user, params):
     items = _ordered(filtered(user, kind.model, fields, params.get("filter")), fields,
                      params.get("order"))  # fmt: skip
     start = to_int(0 if is_none(params.get("start")) else params["start"], "start")
-    total = following = None
-    offset = 0
-    if start >= 0:
-        total = items.count()
-        offset, following = page_of(start, total)
-    page = list(items.select_related(*related_of(selected))[offset : offset + PAGE_SIZE])
-    return Page(Rows(user, kind.model, page, selected).rows(), total=total, next=following)
+    key = (kind.name, user.pk, repr(params.get("filter")), repr(params.get("order")))
+    found, total, following = paging.page(items, key, start, columns(selected))
+    return Page(Rows(user, kind.model, found, selected).rows(), total=total, next=following)
 
 
 def _add(kind: ItemType, user, params):
+    paging.forget()
     fields = kind.fields()
     with _worded(fields):
         data = service_data(user, fields, params.get("fields"))
@@ -160,6 +160,7 @@ def _add(kind: ItemType, user, params):
 
 
 def _update(kind: ItemType, user, params):
+    paging.forget()
     fields = kind.fields()
     item = readable(user, kind.model, item_id(params))
     with _worded(fields):
@@ -172,6 +173,7 @@ def _update(kind: ItemType, user, params):
 
 
 def _delete(kind: ItemType, user, params):
+    paging.forget()
     item = readable(user, kind.model, item_id(params))
     kind.services.delete_item(user, item)
     return True

@@ -22,6 +22,7 @@ from crm.entities import entity_type
 from deals.models import Deal
 from deals.services import deal_update
 
+from . import paging
 from .errors import bad_argument, not_found
 from .lookup import item_id, readable
 from .methods import method
@@ -116,6 +117,7 @@ def change(kind: LinkKind, user, item, wanted: list) -> None:
     added = [other for other in wanted if other not in current]
     removed = [other for other in current if other not in wanted]
     if added or removed:
+        paging.forget()
         kind.write(user, item, kept, added, removed)
 
 

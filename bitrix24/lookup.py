@@ -15,10 +15,10 @@ def item_id(params, name: str = "id") -> int:
     return pk
 
 
-def readable(user, model, pk: int, related=()):
+def readable(user, model, pk: int):
     """The item ``pk`` if ``user`` may read it; the 400 ``NOT_FOUND`` otherwise, the same
     for a missing item and a hidden one."""
-    item = model.objects.restrict(user, "read").select_related(*related).filter(pk=pk).first()
+    item = model.objects.restrict(user, "read").filter(pk=pk).first()
     if item is None:
         raise not_found()
     return item

@@ -4,6 +4,8 @@ Bitrix24's shapes, the multi-field rules, filters, select, order, paging and bad
 from datetime import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from companies.models import Company, Contact
 from companies.services import company_create
@@ -310,3 +312,39 @@ def test_unknown_item_methods_are_404(client, hook):
     _webhook, base = hook
 
     refused(call(client, base, "crm.company.frobnicate"), 404, "ERROR_METHOD_NOT_FOUND")
+
+
+def test_pages_of_one_batch_count_once_and_see_its_writes(client, hook, companies):
+    _webhook, base = hook
+    pages = {f"p{n}": f"crm.company.list?select[]=ID&order[ID]=ASC&start={n * 50}"
+             for n in range(3)}  # fmt: skip
+    desc = {f"d{n}": f"crm.company.list?select[]=ID&order[ID]=DESC&start={n * 50}"
+            for n in range(3)}  # fmt: skip
+
+    sections = result(client, base, "batch", {"cmd": {
+        **pages, **desc, "add": "crm.company.add?fields[TITLE]=Late",
+        "after": "crm.company.list?select[]=ID&start=100",
+    }})  # fmt: skip
+
+    ids = [c.pk for c in companies]
+    found = sections["result"]
+    assert [int(row["ID"]) for n in range(3) for row in found[f"p{n}"]] == ids
+    assert [int(row["ID"]) for n in range(3) for row in found[f"d{n}"]] == ids[::-1]
+    assert sections["result_total"]["p2"] == 120
+    assert sections["result_total"]["after"] == 121
+    assert [int(row["ID"]) for row in found["after"]][-1] == found["add"]
+
+
+def test_a_batch_of_pages_counts_its_list_once_and_reads_each_page_in_one_query(
+    client, hook, companies
+):
+    _webhook, base = hook
+    pages = {f"p{n}": f"crm.company.list?order[ID]=ASC&start={n * 50}" for n in range(3)}
+
+    with CaptureQueriesContext(connection) as queries:
+        found = result(client, base, "batch", {"cmd": pages})["result"]
+
+    assert [len(found[key]) for key in pages] == [50, 50, 20]
+    statements = [q["sql"] for q in queries.captured_queries if "SAVEPOINT" not in q["sql"]]
+    assert sum("COUNT(" in sql for sql in statements) == 1
+    assert sum('FROM "companies_company"' in sql for sql in statements) == 1 + 3
