@@ -295,6 +295,8 @@ def _query(given: dict, fields: dict[str, B24Field]) -> tuple[QueryDict, dict]:
         values = value if isinstance(value, list) else [value]
         if not values or any(is_none(one) or isinstance(one, dict | list) for one in values):
             raise bad_argument(_("The filter %s needs a value.") % key, "filter")
+        if len(values) > 1 and operator not in ("@", "!@"):
+            raise bad_argument(_("The filter %s takes one value.") % key, "filter")
         name = f"{operator}{code}"
         chosen[name] = (field, operator)
         query.setlist(name, [_text(one) for one in values])

@@ -40,6 +40,8 @@ def _category(field: B24Field, value):
 
 
 def _parsed(field: B24Field, value, references: ReferenceCache):
+    if isinstance(value, dict | list):
+        raise ValidationError({field.name: _("%s takes one value, not a list.") % field.code})
     if field.is_category:
         return None if is_none(value) else _category(field, value)
     parsed = field.source.parse(None if is_none(value) else value, references)

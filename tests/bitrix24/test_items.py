@@ -273,6 +273,9 @@ def test_a_list_page_costs_the_same_queries_for_5_and_for_50_rows(
         ("an unknown order field", {"order": {"NOPE": "ASC"}}),
         ("a bad direction", {"order": {"ID": "UP"}}),
         ("a start that is no number", {"start": "x"}),
+        ("several values for a comparison", {"filter": {">ID": [1, 2]}}),
+        ("a nested filter value", {"filter": {"@ID": [[1]]}}),
+        ("an order that is no map", {"order": ["ID"]}),
     ],
 )
 def test_malformed_lists_are_a_bitrix24_400(client, hook, what, body):
@@ -296,6 +299,11 @@ def test_malformed_lists_are_a_bitrix24_400(client, hook, what, body):
          {"fields": {"TITLE": "A", "PHONE": "+12025550143"}}),
         ("a revenue that is no number", "crm.company.add", {"fields": {"TITLE": "A",
                                                                        "REVENUE": "lots"}}),
+        ("a list for a field of one value", "crm.company.add", {"fields": {"TITLE": ["A", "B"]}}),
+        ("an object for a field of one value", "crm.company.add", {"fields": {"TITLE": {"a": 1}}}),
+        ("a flag that is no flag", "crm.company.add", {"fields": {"TITLE": "A", "OPENED": "maybe"}}),
+        ("a user that is none", "crm.company.add", {"fields": {"TITLE": "A",
+                                                               "ASSIGNED_BY_ID": 10**9}}),
         ("a missing id", "crm.company.get", {}),
         ("an id that is no number", "crm.company.get", {"id": "abc"}),
         ("a negative id", "crm.company.delete", {"id": -4}),
@@ -348,3 +356,26 @@ def test_a_batch_of_pages_counts_its_list_once_and_reads_each_page_in_one_query(
     statements = [q["sql"] for q in queries.captured_queries if "SAVEPOINT" not in q["sql"]]
     assert sum("COUNT(" in sql for sql in statements) == 1
     assert sum('FROM "companies_company"' in sql for sql in statements) == 1 + 3
+
+
+def test_deals_and_leads_are_filtered_by_pipeline_stage_and_responsible(client, hook, user):
+    _webhook, base = hook
+    ids = [result(client, base, "crm.deal.add", {"fields": {"TITLE": f"D{n}", "STAGE_ID": stage}})
+           for n, stage in enumerate(["NEW", "EXECUTING", "WON", "NEW"])]  # fmt: skip
+    lead = result(client, base, "crm.lead.add", {"fields": {"TITLE": "L", "STATUS_ID": "JUNK"}})
+
+    def listed(name, filter_, order=None):
+        body = {"filter": filter_, "select": ["ID"], "order": order or {"ID": "ASC"}}
+        return [int(row["ID"]) for row in result(client, base, name, body)]
+
+    assert listed("crm.deal.list", {"CATEGORY_ID": 0}) == ids
+    assert listed("crm.deal.list", {"!CATEGORY_ID": 0}) == []
+    assert listed("crm.deal.list", {"@STAGE_ID": ["NEW", "WON"]}) == [ids[0], ids[2], ids[3]]
+    assert listed("crm.deal.list", {}, {"STAGE_ID": "DESC", "ID": "ASC"}) == [
+        ids[2],
+        ids[1],
+        ids[0],
+        ids[3],
+    ]  # by the stages' order, as Bitrix24 sorts them
+    assert listed("crm.deal.list", {"@ASSIGNED_BY_ID": [user.pk]}) == ids
+    assert listed("crm.lead.list", {"STATUS_ID": "JUNK", "ASSIGNED_BY_ID": user.pk}) == [lead]
