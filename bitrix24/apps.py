@@ -8,7 +8,17 @@ class Bitrix24Config(AppConfig):
     def ready(self):
         from timeline.doors import DoorKind, register_door_namer
 
-        from . import batch, comments, duplicates, general, pipelines, requisites, statuses  # noqa: F401
+        from . import (  # noqa: F401  (they register their methods)
+            batch,
+            comments,
+            duplicates,
+            general,
+            item_methods,
+            links,
+            pipelines,
+            requisites,
+            statuses,
+        )  # fmt: skip
         from .models import Webhook
 
         def webhook_names(ids: list[int]) -> dict[int, str]:

@@ -58,5 +58,6 @@ def refusals_as_errors(func):
 
 
 def not_found(description: str = "Not found") -> RestError:
-    """What a get/update/delete of a missing id answers, and of a hidden one alike."""
+    """What a missing item and one hidden from the caller both answer: nothing tells them
+    apart (b24pysdk raises its ``BitrixAPINotFound`` on the code)."""
     return RestError("NOT_FOUND", description, 400)

@@ -188,7 +188,7 @@ _SEARCH = ("q", "phone", "email", "tax_id")  # the search box and its modes come
 # Filters of custom fields: values in the item's ``custom`` JSON column, by code.
 
 
-def _custom_key(code: str, output=None):
+def custom_key(code: str, output=None):
     text = KeyTextTransform(code, "custom")
     return Cast(text, output) if output is not None else text
 
@@ -213,7 +213,7 @@ class CustomExactFilter(django_filters.Filter):
             return qs.filter(**{f"custom__{self.field_name}": value})
         # Elsewhere (SQLite has no JSON containment): the list's JSON text holds the value.
         text, alias = json.dumps(value), f"_custom_{self.field_name.lower()}"
-        qs = qs.alias(**{alias: _custom_key(self.field_name)})
+        qs = qs.alias(**{alias: custom_key(self.field_name)})
         return qs.filter(
             Q(**{f"{alias}__contains": f"[{text}]"})
             | Q(**{f"{alias}__contains": f"[{text},"})
@@ -234,7 +234,7 @@ class CustomRangeFilter(django_filters.RangeFilter):
         if not value:
             return qs
         alias = f"_custom_{self.field_name.lower()}"
-        qs = qs.alias(**{alias: _custom_key(self.field_name, self.output)})
+        qs = qs.alias(**{alias: custom_key(self.field_name, self.output)})
         start, stop = value.start, value.stop
         if isinstance(self.output, TextField):  # dates as ISO text, compared as text, whole days
             start = start and start.date().isoformat()
@@ -252,7 +252,7 @@ class CustomTextFilter(django_filters.CharFilter):
         if not value:
             return qs
         alias = f"_custom_{self.field_name.lower()}"
-        return qs.alias(**{alias: _custom_key(self.field_name)}).filter(
+        return qs.alias(**{alias: custom_key(self.field_name)}).filter(
             **{f"{alias}__icontains": value}
         )
 
