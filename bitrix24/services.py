@@ -29,6 +29,11 @@ def webhook_create(*, user, description: str = "") -> tuple[Webhook, str]:
     return webhook, secret
 
 
+def webhook_address(site: str, webhook: Webhook, secret: str) -> str:
+    """What a script is given: ``<site>/rest/<user id>/<secret>/`` (``site`` ends in "/")."""
+    return f"{site}rest/{webhook.user_id}/{secret}/"
+
+
 def webhook_revoke(*, webhook: Webhook) -> Webhook:
     """Refuses every later call through ``webhook``; revoking twice keeps the first date."""
     if webhook.revoked_at is None:

@@ -9,7 +9,7 @@ from crm.api import TimelinePagination
 from crm.api_serializers import Serializer
 
 from ..models import Webhook
-from ..services import webhook_create, webhook_revoke
+from ..services import webhook_address, webhook_create, webhook_revoke
 
 
 class WebhookCreateSerializer(Serializer):
@@ -52,7 +52,7 @@ class WebhookViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         given = WebhookCreateSerializer(data=request.data)
         given.is_valid(raise_exception=True)
         webhook, secret = webhook_create(user=request.user, **given.validated_data)
-        url = request.build_absolute_uri(f"/rest/{webhook.user_id}/{secret}/")
+        url = webhook_address(request.build_absolute_uri("/"), webhook, secret)
         shown = {"id": webhook.pk, "user": webhook.user_id, "description": webhook.description,
                  "token": secret, "url": url}  # fmt: skip
         return Response(WebhookCreatedSerializer(shown).data, status=status.HTTP_201_CREATED)
