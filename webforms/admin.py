@@ -8,7 +8,7 @@ came (every value escaped by the admin), retried and their spam deleted through 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -16,6 +16,7 @@ from accessrights.rules import can_change_settings
 
 from . import services
 from .models import Submission, SubmissionStatus, WebForm
+from .reading import created_items
 
 
 class SettingsRightOnly:
@@ -70,6 +71,16 @@ class SubmissionAdmin(SettingsRightOnly, admin.ModelAdmin):
     list_filter = ("status", "form")
     list_select_related = ("form",)
     actions = ("retry", "delete_spam")
+    exclude = ("created",)  # ids of items the reader may not read would name them
+
+    def get_readonly_fields(self, request, obj=None):
+        @admin.display(description=_("created"))
+        def created(submission):  # only what this reader may read (an admin is shared)
+            items = created_items([submission], request.user)[submission.pk]
+            links = ((item.get_absolute_url(), item) for item in items)
+            return format_html_join(", ", '<a href="{}">{}</a>', links) or "—"
+
+        return [*super().get_readonly_fields(request, obj), created]
 
     def has_delete_permission(self, request, obj=None):
         return False  # spam is deleted by the action, the rest is kept

@@ -56,19 +56,12 @@ from django.db import connection  # noqa: E402
 from companies.models import Company, Contact  # noqa: E402
 from deals.models import Deal  # noqa: E402
 from tests.benchmarks.probe import conditions  # noqa: E402
+from tests.webforms.conftest import DEAL_FIELDS  # noqa: E402
 from webforms.models import Submission, SubmissionStatus, WebForm  # noqa: E402
 from webforms.services import webform_create  # noqa: E402
 from webforms.spam import token_for  # noqa: E402
 
 BIN = Path(sys.executable).parent
-FIELDS = [
-    {"name": "company", "target": "company", "code": "name", "label": "Company"},
-    {"name": "last_name", "target": "contact", "code": "last_name", "label": "Name",
-     "required": True},
-    {"name": "email", "target": "contact", "code": "emails", "label": "E-mail", "required": True},
-    {"name": "phone", "target": "contact", "code": "phones", "label": "Phone"},
-    {"name": "budget", "target": "deal", "code": "amount", "label": "Budget"},
-]  # fmt: skip
 
 
 def free_port() -> int:
@@ -87,7 +80,7 @@ def the_form() -> WebForm:
     Deal.objects.filter(title__startswith="Bench:").delete()
     Contact.objects.filter(last_name__startswith="Bench ").delete()
     Company.objects.filter(name__startswith="Bench ").delete()
-    return webform_create(user=admin, name="Bench", scheme="deal", fields=FIELDS,
+    return webform_create(user=admin, name="Bench", scheme="deal", fields=DEAL_FIELDS,
                           responsibles=[admin])  # fmt: skip
 
 

@@ -4,6 +4,7 @@ submissions page, through the API and in the admin; nothing else goes with it.""
 import json
 
 import pytest
+from django.contrib.auth import get_user_model
 
 from tests.factories import UserFactory
 from webforms.models import Submission, SubmissionStatus
@@ -72,3 +73,25 @@ def test_the_admin_deletes_a_form_through_the_service(admin_client, mixed):
     response = admin_client.post(f"/admin/webforms/webform/{mixed.pk}/delete/", {"post": "yes"})
     assert response.status_code == 302
     assert not Submission.objects.exists()
+
+
+def test_the_admin_names_only_created_items_the_reader_may_read(client, client_form,
+                                                                settings_only, admin):  # fmt: skip
+    # Bad input: a staff user with the settings right but no right to read CRM items opening a
+    # submission whose contact and company were created.
+    client.post(f"/f/{client_form.key}/submit",
+                json.dumps(filled(client_form, company="Hidden Corp", last_name="Hidden",
+                                  email="hidden@example.com")),
+                content_type="application/json")  # fmt: skip
+    submission = Submission.objects.get()
+    assert submission.status == SubmissionStatus.PROCESSED
+    settings_only.is_staff = True
+    settings_only.save()
+    client.force_login(settings_only)
+    url = f"/admin/webforms/submission/{submission.pk}/change/"
+    page = client.get(url).content.decode()
+    company = submission.created["company"]
+    assert f"&quot;company&quot;: {company}" not in page and f'"company": {company}' not in page
+    assert f"/companies/{company}/" not in page
+    client.force_login(get_user_model().objects.get(is_superuser=True))
+    assert f"/companies/{company}/" in client.get(url).content.decode()  # a reader who may
