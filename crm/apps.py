@@ -7,9 +7,11 @@ class CrmConfig(AppConfig):
     verbose_name = "CRM"
 
     def ready(self):
+        from crm.timelines import register_events_source
         from crm.validators import validate_text
 
         _register_rights_tab()
+        register_events_source()
 
         # One check for every door: text that PostgreSQL cannot store (NUL, lone surrogates)
         # is refused by full_clean(), which services, model forms and the admin all run.

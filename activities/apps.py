@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+
+
+class ActivitiesConfig(AppConfig):
+    name = "activities"
+    verbose_name = "Activities"
+
+    def ready(self):
+        from crm.item_marks import register_item_marks
+        from crm.services import register_item_dependents
+
+        from . import services, timeline_source
+        from .next_activity import mark_next_activities
+
+        timeline_source.register()
+        register_item_marks(mark_next_activities)
+        register_item_dependents(services.activities_of_items_delete)
