@@ -5,7 +5,7 @@ from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +14,7 @@ from accessrights.restriction import AttachedQuerySet
 from crm.entities import entity_types
 
 MAX_DURATION = 7 * 24 * 60  # minutes: a week
+MAX_TEXT = 20_000  # as a comment (a TextField's max_length binds only forms)
 
 
 class ActivityKind(models.TextChoices):
@@ -63,7 +64,9 @@ class Activity(models.Model):
         _("kind"), max_length=10, choices=ActivityKind, default=ActivityKind.CALL
     )
     subject = models.CharField(_("subject"), max_length=255)
-    description = models.TextField(_("description"), blank=True, max_length=20_000)
+    description = models.TextField(
+        _("description"), blank=True, max_length=MAX_TEXT, validators=[MaxLengthValidator(MAX_TEXT)]
+    )
     deadline = models.DateTimeField(
         _("when"), help_text=_("The time of a call or a meeting, or the deadline of a task.")
     )
@@ -89,7 +92,9 @@ class Activity(models.Model):
         blank=True,
         related_name="+",
     )
-    result = models.TextField(_("result"), blank=True, max_length=20_000)
+    result = models.TextField(
+        _("result"), blank=True, max_length=MAX_TEXT, validators=[MaxLengthValidator(MAX_TEXT)]
+    )
     item_type = models.ForeignKey(
         ContentType, verbose_name=_("item type"), on_delete=models.CASCADE, related_name="+"
     )
