@@ -15,7 +15,7 @@ from .models import Activity, ActivityKind
 class _ItemForm(forms.Form):
     def clean(self):
         data = super().clean()
-        if bool(data.get("item_type")) != (data.get("item_id") is not None):
+        if bool(data.get("entity")) != (data.get("item_id") is not None):
             raise forms.ValidationError(
                 {"item_id": _("Give the item's type and its id together.")}
             )
@@ -27,13 +27,13 @@ class _IdFilter(django_filters.NumberFilter):
 
 
 class ActivityFilterSet(django_filters.FilterSet):
-    """By item (``item_type`` and ``item_id`` together: an item the reader may not read finds
+    """By item (``entity`` and ``item_id`` together: an item the reader may not read finds
     nothing, exactly as an unknown one, so ids cannot be probed), kind, responsible person,
     done or not, and a range of dates of their deadline."""
 
-    item_type = django_filters.ChoiceFilter(
+    entity = django_filters.ChoiceFilter(
         label=_("Item type"), choices=lambda: [(key, key) for key in item_type_keys()],
-        method="by_item",
+        method="by_entity",
     )  # fmt: skip
     item_id = _IdFilter(label=_("Item"), method="by_item")
     kind = django_filters.MultipleChoiceFilter(label=_("Kind"), choices=ActivityKind.choices)
@@ -57,12 +57,16 @@ class ActivityFilterSet(django_filters.FilterSet):
         fields = []
         form = _ItemForm
 
-    def by_item(self, queryset, name, value):
-        return queryset  # both together, in filter_queryset()
+    # Both together, in filter_queryset(); the hints type them in the API schema.
+    def by_entity(self, queryset, name, value: str):
+        return queryset
+
+    def by_item(self, queryset, name, value: int):
+        return queryset
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
-        key, pk = self.form.cleaned_data.get("item_type"), self.form.cleaned_data.get("item_id")
+        key, pk = self.form.cleaned_data.get("entity"), self.form.cleaned_data.get("item_id")
         if not key:
             return queryset
         user = getattr(self.request, "user", None)

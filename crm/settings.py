@@ -262,6 +262,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "StatusEnum": "crm.models.JobStatus",
         "SubmissionStatusEnum": "webforms.models.SubmissionStatus",
+        "ActivityKindEnum": "activities.models.ActivityKind",
     },
 }
 

@@ -19,13 +19,13 @@ class ItemTypeField(serializers.ChoiceField):
 
 
 READ_ONLY = [
-    "id", "done", "completed_at", "completed_by", "result", "item_type", "item_id",
+    "id", "done", "completed_at", "completed_by", "result", "entity", "item_id",
     "item_label", "created_at", "created_by", "modified_at", "modified_by",
 ]  # fmt: skip
 
 
 class ActivitySerializer(ModelSerializer):
-    item_type = ItemTypeField(
+    entity = ItemTypeField(
         source="item_type_id", read_only=True, help_text="The type of the item it belongs to."
     )
     item_label = serializers.SerializerMethodField()
@@ -37,7 +37,7 @@ class ActivitySerializer(ModelSerializer):
         model = Activity
         fields = [
             "id", "kind", "subject", "description", "deadline", "duration", "responsible",
-            "done", "completed_at", "completed_by", "result", "item_type", "item_id",
+            "done", "completed_at", "completed_by", "result", "entity", "item_id",
             "item_label", "created_at", "created_by", "modified_at", "modified_by",
         ]  # fmt: skip
         read_only_fields = READ_ONLY
@@ -56,14 +56,14 @@ class ActivitySerializer(ModelSerializer):
 
 
 class ActivityCreateSerializer(ActivitySerializer):
-    item_type = ItemTypeField(help_text="The type of the item it belongs to.")
+    entity = ItemTypeField(help_text="The type of the item it belongs to.")
     item_id = serializers.IntegerField(
         min_value=1, help_text="The id of the item: one you may read (otherwise 400, as an "
         "item that does not exist)."
     )  # fmt: skip
 
     class Meta(ActivitySerializer.Meta):
-        read_only_fields = [name for name in READ_ONLY if name not in ("item_type", "item_id")]
+        read_only_fields = [name for name in READ_ONLY if name not in ("entity", "item_id")]
 
 
 class CompleteSerializer(Serializer):

@@ -54,7 +54,7 @@ class ActivityViewSet(
     def create(self, request, *args, **kwargs):
         data = dict(self.validated_input(ActivityCreateSerializer))
         try:
-            item = readable_item(request.user, data.pop("item_type"), data["item_id"])
+            item = readable_item(request.user, data.pop("entity"), data["item_id"])
         except ItemNotFound:
             message = PrimaryKeyRelatedField.default_error_messages["does_not_exist"]
             raise exceptions.ValidationError(
