@@ -1,6 +1,8 @@
 """Activities in every item card's timeline (``crm.timelines``): the planned ones on top with
 the form that plans one, the done ones among the history by the moment they were done."""
 
+from django.utils.translation import gettext_lazy as _
+
 from accessrights.restriction import allowed
 from crm.entities import entity_type_of
 from crm.timelines import Entry, TimelineSource, register_timeline_source
@@ -14,7 +16,13 @@ PLANNED_SHOWN = 50
 
 
 def _kinds() -> list[tuple[str, str]]:
-    return [(kind.value, kind.label) for kind in ActivityKind]
+    plurals = {
+        ActivityKind.CALL: _("Calls"),
+        ActivityKind.MEETING: _("Meetings"),
+        ActivityKind.TASK: _("Tasks"),
+        ActivityKind.EMAIL: _("E-mails"),
+    }
+    return [(kind.value, plurals[kind]) for kind in ActivityKind]
 
 
 def _of_kind(activities, kind):

@@ -66,20 +66,18 @@ def form_refused(request, template: str, context: dict, form_id: str, status: in
 
 class MyActivitiesView(LoginRequiredMixin, TemplateView):
     """The user's own activities (as the responsible person): overdue, today, upcoming and
-    done, filtered by kind; tick some to complete them at once."""
+    done, filtered by kind; tick some to complete them at once. It opens on today's, or on
+    the overdue ones when nothing else is due today."""
 
     template_name = "activities/my_activities.html"
-
-    def get_template_names(self):
-        if self.request.htmx and self.request.htmx.target == "activities":
-            return ["activities/_my_list.html"]
-        return [self.template_name]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        tab = self.request.GET.get("show", "today")
-        tab = tab if tab in TABS else "today"
+        overdue, today = day_counts(self.request)
+        tab = self.request.GET.get("show", "")
+        if tab not in TABS:
+            tab = "overdue" if overdue and not today else "today"
         mine = Activity.objects.restrict(user, "read").filter(responsible=user)
         filterset = ActivityFilterSet(self.request.GET, queryset=mine, request=self.request)
         activities = _of_tab(filterset.qs, tab).select_related("completed_by")
@@ -87,7 +85,6 @@ class MyActivitiesView(LoginRequiredMixin, TemplateView):
         page.object_list = name_items(page.object_list, user)
         for activity in page.object_list:
             activity.writable = True  # their own
-        overdue, today = day_counts(self.request)
         context.update(
             tab=tab,
             tabs=TABS,
