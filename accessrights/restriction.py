@@ -87,13 +87,14 @@ class AttachedQuerySet(models.QuerySet):
         item_action = "read" if action == "read" else "update"
         condition = models.Q(**{f"{model.access_assignee_field}_id": user.pk})
         for item_model in model.access_item_models():
-            readable = item_model.objects.restrict(user, item_action, shares=shares)
+            # A correlated EXISTS, one index probe per row: "IN (the items one may read)"
+            # would be a list of every open item, and OR-ed lists are no join.
+            readable = item_model.objects.restrict(user, item_action, shares=shares).filter(
+                pk=models.OuterRef(model.access_item_id_field)
+            )
             item_type = ContentType.objects.get_for_model(item_model)
-            condition |= models.Q(
-                **{
-                    model.access_item_type_field: item_type,
-                    f"{model.access_item_id_field}__in": readable.values("pk"),
-                }
+            condition |= models.Q(**{model.access_item_type_field: item_type}) & models.Exists(
+                readable
             )
         return self.filter(condition)
 

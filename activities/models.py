@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -131,6 +132,8 @@ class Activity(models.Model):
             models.Index(fields=["item_type", "item_id", "done", "deadline"], name="activity_item"),
             # Someone's activities: "My activities" and the top bar's counter.
             models.Index(fields=["responsible", "done", "deadline"], name="activity_responsible"),
+            # Everything planned one may read, soonest first (the API's ?done=false&ordering=).
+            models.Index(fields=["deadline"], condition=Q(done=False), name="activity_planned"),
         ]
 
     def __str__(self):
