@@ -16,9 +16,7 @@ class _ItemForm(forms.Form):
     def clean(self):
         data = super().clean()
         if bool(data.get("entity")) != (data.get("item_id") is not None):
-            raise forms.ValidationError(
-                {"item_id": _("Give the item's type and its id together.")}
-            )
+            raise forms.ValidationError({"item_id": _("Give the item's type and its id together.")})
         return data
 
 

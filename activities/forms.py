@@ -19,7 +19,9 @@ class ActivityForm(forms.ModelForm):
         model = Activity
         fields = ["kind", "subject", "deadline", "duration", "responsible", "description"]
         widgets = {
-            "deadline": forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_INPUT),
+            "deadline": forms.DateTimeInput(
+                attrs={"type": "datetime-local"}, format=DATETIME_INPUT
+            ),
             "description": forms.Textarea(attrs={"rows": 2}),
         }
 
@@ -35,5 +37,8 @@ class ActivityForm(forms.ModelForm):
 
 class CompleteForm(forms.Form):
     result = forms.CharField(
-        label=_("Result"), required=False, max_length=20_000, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Result"),
+        required=False,
+        max_length=20_000,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )

@@ -49,7 +49,9 @@ def _of_tab(activities, tab: str):
         today = {"deadline__gte": now, "deadline__lt": end_of_today()}
         return activities.filter(done=False, **today).order_by("deadline", "id")
     if tab == "upcoming":
-        return activities.filter(done=False, deadline__gte=end_of_today()).order_by("deadline", "id")
+        return activities.filter(done=False, deadline__gte=end_of_today()).order_by(
+            "deadline", "id"
+        )
     return activities.completed()
 
 
@@ -128,8 +130,12 @@ class ActivityCreateView(LoginRequiredMixin, TemplateView):
             return form_refused(
                 request,
                 "activities/activity_add.html",
-                {"form": form, "item": item, "item_key": item_type,
-                 "next": safe_next(request, f"{item.get_absolute_url()}?tab=history")},
+                {
+                    "form": form,
+                    "item": item,
+                    "item_key": item_type,
+                    "next": safe_next(request, f"{item.get_absolute_url()}?tab=history"),
+                },
                 "activity-plan",
             )
         if not request.htmx:

@@ -24,6 +24,7 @@ hand an activity over.
 import re
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import partial
 from urllib.parse import urlsplit
 
 import pytest
@@ -576,8 +577,13 @@ def worlds_with_activities(draw):
     user = st.integers(0, len(world.user_departments) - 1)
     activity = st.one_of(
         *(
-            st.builds(ActivitySpec, st.just(e), st.integers(0, len(world.items[e]) - 1), user,
-                      st.none() | user)  # fmt: skip
+            st.builds(
+                ActivitySpec,
+                st.just(e),
+                st.integers(0, len(world.items[e]) - 1),
+                user,
+                st.none() | user,
+            )
             for e in ENTITIES
         )
     )
@@ -595,10 +601,13 @@ def activity_may(oracle: Oracle, user: int, spec: ActivitySpec, action: str, res
 def build_activities(built: Built, specs: list, admin) -> list:
     return [
         activity_services.activity_create(
-            user=admin, item=built.items[spec.entity][spec.index], kind="call",
-            subject=f"{COMMON} call {number}", responsible=built.users[spec.responsible],
+            user=admin,
+            item=built.items[spec.entity][spec.index],
+            kind="call",
+            subject=f"{COMMON} call {number}",
+            responsible=built.users[spec.responsible],
             deadline=timezone.now() - timedelta(hours=1),
-        )  # fmt: skip
+        )
         for number, spec in enumerate(specs)
     ]
 
@@ -621,11 +630,15 @@ def test_activities_follow_the_rights_of_their_items(drawn, admin, client):
             person = get_user_model().objects.get(pk=built.users[user].pk)
             for action in ACTIONS:
                 expected = {
-                    pks[n] for n, spec in enumerate(specs) if activity_may(oracle, user, spec, action)
+                    pks[n]
+                    for n, spec in enumerate(specs)
+                    if activity_may(oracle, user, spec, action)
                 }
                 found = set(Activity.objects.restrict(person, action).values_list("pk", flat=True))
                 assert found == expected, f"activities restrict({action}) of user {user}"
-            readable = {pks[n] for n, s in enumerate(specs) if activity_may(oracle, user, s, "read")}
+            readable = {
+                pks[n] for n, s in enumerate(specs) if activity_may(oracle, user, s, "read")
+            }
             mine = {pks[n] for n, spec in enumerate(specs) if spec.responsible == user}
             client.force_login(person)
             assert api_ids(client, "/api/v1/activities/?page_size=2") == readable, "API"
@@ -651,11 +664,9 @@ def test_activities_follow_the_rights_of_their_items(drawn, admin, client):
                 allowed = activity_may(oracle, user, spec, "update") and activity_may(
                     oracle, user, spec, "update", responsible=spec.handover
                 )
-                done = attempt(
-                    lambda: activity_services.activity_update(  # noqa: B023
-                        user=person, activity=activities[n], **fields  # noqa: B023
-                    ),
-                    unchanged,
+                update = partial(
+                    activity_services.activity_update, user=person, activity=activities[n], **fields
                 )
+                done = attempt(update, unchanged)
                 assert done == allowed, f"update of activity {n} by user {user}"
         transaction.set_rollback(True)

@@ -60,9 +60,7 @@ def test_a_change_goes_through_the_service(staff_mia, mia, mias_company):
     assert event.kind == EventKind.UPDATED and event.door == "admin"
 
 
-def test_what_she_may_only_read_she_may_not_change_or_delete(
-    staff_mia, max_, open_company
-):
+def test_what_she_may_only_read_she_may_not_change_or_delete(staff_mia, max_, open_company):
     theirs = plan(max_, open_company, subject="Theirs")
     url = f"{CHANGELIST}{theirs.pk}/"
     before = tables_snapshot()

@@ -275,7 +275,9 @@ def test_bulk_complete_from_my_activities(client, mia, max_, mias_company, hidde
 
 
 def counter_of(html: str) -> int | None:
-    found = re.search(r'class="activity-counter"[^>]*>[^<]*(?:<span class="counter"[^>]*>(\d+))?', html)
+    found = re.search(
+        r'class="activity-counter"[^>]*>[^<]*(?:<span class="counter"[^>]*>(\d+))?', html
+    )
     assert found, "the top bar has no activities link"
     return int(found.group(1)) if found.group(1) else None
 
@@ -306,7 +308,9 @@ def test_the_counter_is_one_query(client, mia, mias_company):
     plan(mia, mias_company, deadline=timezone.now() - timedelta(hours=1))
     with CaptureQueriesContext(connection) as queries:
         client.get("/activities/")
-    counting = [q["sql"] for q in queries if "COUNT" in q["sql"] and "activities_activity" in q["sql"]]
+    counting = [
+        q["sql"] for q in queries if "COUNT" in q["sql"] and "activities_activity" in q["sql"]
+    ]
     assert len(counting) == 1  # the tabs and the top bar share it
 
 

@@ -69,4 +69,6 @@ def test_a_manager_plans_a_call_and_completes_it(live_server_db, page, live_serv
             expect(history).to_contain_text("Call about the trucks")
         else:
             expect(history).not_to_contain_text("Call about the trucks")
-    expect(page).to_have_url(f"{live_server.url}{company.get_absolute_url()}?tab=history&kind=comment")
+    expect(page).to_have_url(
+        f"{live_server.url}{company.get_absolute_url()}?tab=history&kind=comment"
+    )
