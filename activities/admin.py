@@ -8,13 +8,12 @@ which name its item). An item the reader may not read is not named.
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponseRedirect
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from accessrights.restriction import allowed
-from crm.admin import HIDDEN_TEXT
+from crm.admin import HIDDEN_TEXT, ServiceErrorsMixin
 
 from . import services
 from .items import name_items
@@ -24,7 +23,7 @@ BOOKKEEPING = ["created_at", "created_by", "modified_at", "modified_by"]
 
 
 @admin.register(Activity)
-class ActivityAdmin(admin.ModelAdmin):
+class ActivityAdmin(ServiceErrorsMixin, admin.ModelAdmin):
     list_display = ["subject", "kind", "deadline", "responsible", "done", "item_link"]
     list_filter = ["kind", "done"]
     list_select_related = ["responsible"]
@@ -74,15 +73,6 @@ class ActivityAdmin(admin.ModelAdmin):
         actions = super().get_actions(request)
         actions.pop("delete_selected", None)  # one at a time, through the service
         return actions
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        # A refusal the form could not foresee (the services' own rules) rolls the save back
-        # and shows as a message.
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except ValidationError as exc:
-            self.message_user(request, " ".join(exc.messages), messages.ERROR)
-            return HttpResponseRedirect(request.get_full_path())
 
     def save_model(self, request, obj, form, change):
         fields = {name: form.cleaned_data[name] for name in form.changed_data

@@ -20,6 +20,7 @@ from accessrights.restriction import check
 from crm import bulkwrite
 from crm.entities import entity_type_of
 from crm.items import diff, state
+from crm.services import selected_ids
 from timeline.models import EventKind
 from timeline.services import event_record, events_record_bulk
 
@@ -147,23 +148,13 @@ def activity_delete(*, user, activity: Activity) -> None:
     activity.delete()
 
 
-def _selected(ids) -> list[int]:
-    try:
-        ids = sorted({int(pk) for pk in ids})
-    except (TypeError, ValueError):
-        raise ValidationError({"ids": _("Select activities by their numbers.")}) from None
-    if not ids:
-        raise ValidationError({"ids": _("Select at least one activity.")})
-    return ids
-
-
 @transaction.atomic
 def activities_bulk_complete(*, user, ids, result: str = "") -> int:
     """Complete many planned activities at once, all of them or none ("My activities"): the
     same rights and history as ``activity_complete``, in a constant number of statements (the
     rows locked through ``restrict(user, "update")``, one UPDATE, the events in one). One
     that is gone, out of reach or done already stops it with its number."""
-    ids = _selected(ids)
+    ids = selected_ids(ids)
     reached = Activity.objects.restrict(user, "update").filter(pk__in=bulkwrite.ids_in(ids))
     locked = set(reached.filter(done=False).select_for_update().values_list("pk", flat=True))
     refused = [pk for pk in ids if pk not in locked]

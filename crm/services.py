@@ -300,7 +300,7 @@ def _write_events_with(extras: list[dict]) -> Callable:
     return write
 
 
-def _selected_ids(ids) -> list[int]:
+def selected_ids(ids) -> list[int]:
     """The ids of a selection, sorted, or a ValidationError."""
     try:
         ids = sorted({int(pk) for pk in ids})
@@ -327,7 +327,7 @@ def items_bulk_update(*, user, spec: ItemSpec, ids, chunk_size: int = 5000, **fi
     """Change the same fields on many items of one kind (the list pages' bulk actions); all
     of them or none. The same rights and history as ``item_update`` in a constant number of
     statements per chunk of ``chunk_size`` items (see ``_bulk_update_chunk``)."""
-    ids = _selected_ids(ids)
+    ids = selected_ids(ids)
     unknown = set(fields) - set(spec.fields)
     if unknown:
         raise TypeError(f"unknown fields for {spec.model.__name__}: {sorted(unknown)}")
@@ -342,7 +342,7 @@ def items_bulk_delete(*, user, spec: ItemSpec, ids, chunk_size: int = 5000) -> i
     """Delete many items of one kind; all of them or none. The same rights and history as
     ``item_delete`` in a constant number of statements per chunk of ``chunk_size`` items
     (see ``_bulk_delete_chunk``)."""
-    ids = _selected_ids(ids)
+    ids = selected_ids(ids)
     for start in range(0, len(ids), chunk_size):
         _bulk_delete_chunk(spec, user, ids[start : start + chunk_size])
     return len(ids)
