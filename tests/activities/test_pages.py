@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from activities import services
+from activities.items import key_of_type
 from activities.models import Activity
 from companies import services as client_services
 from crm.history import comment_add
@@ -351,3 +352,20 @@ def test_the_marks_count_only_what_the_reader_may_read(client, mia, max_, open_c
     plan(max_, open_company, deadline=soon(5))
     signed_in(client, mia)
     assert 'class="next-activity"' in client.get("/companies/").content.decode()
+
+
+def test_every_item_type_has_activities_on_its_card(client, mia):
+    items = {
+        "company": client_services.company_create(user=mia, name="A company"),
+        "contact": client_services.contact_create(user=mia, first_name="A", last_name="Contact"),
+        "deal": deal_services.deal_create(user=mia, title="A deal"),
+        "lead": deal_services.lead_create(user=mia, title="A lead"),
+    }
+    signed_in(client, mia)
+    for key, item in items.items():
+        data = {"kind": "task", "subject": f"Task on the {key}", "deadline": "2031-05-04T10:30",
+                "responsible": mia.pk}  # fmt: skip
+        assert client.post(f"/activities/add/{key}/{item.pk}/", data).status_code == 302
+        assert f"Task on the {key}" in history(client, item).split("<h3>History</h3>")[0]
+    planned = {(key_of_type(a.item_type_id), a.item_id) for a in Activity.objects.all()}
+    assert planned == {(key, item.pk) for key, item in items.items()}
