@@ -6,6 +6,8 @@ Reading goes through ``Activity.objects.restrict()`` and the items through their
 ``activities.services`` (a forbidden write is a 403 page).
 """
 
+import copy
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
@@ -85,8 +87,6 @@ class MyActivitiesView(LoginRequiredMixin, TemplateView):
         activities = _of_tab(filterset.qs, tab).select_related("completed_by")
         page = PeekPage(activities, self.request.GET.get("page"), PAGE_SIZE)
         page.object_list = name_items(page.object_list, user)
-        for activity in page.object_list:
-            activity.writable = True  # their own
         context.update(
             tab=tab,
             tabs=TABS,
@@ -105,7 +105,7 @@ class ItemActivityMixin(LoginRequiredMixin):
         readable = Activity.objects.restrict(self.request.user, "read")
         return get_object_or_404(readable.select_related("responsible"), pk=self.kwargs["pk"])
 
-    def back(self, activity=None) -> str:
+    def back(self) -> str:
         return safe_next(self.request, reverse("activities:mine"))
 
 
@@ -158,7 +158,7 @@ class ActivityEditView(ItemActivityMixin, TemplateView):
             "events": render_for_reader(list(events), self.request.user),
             "item": name_items([activity], self.request.user)[0].readable_item,
             "writable": allowed(self.request.user, "update", activity),
-            "next": self.back(activity),
+            "next": self.back(),
         }
         return render(self.request, self.template_name, context, status=status)
 
@@ -168,8 +168,8 @@ class ActivityEditView(ItemActivityMixin, TemplateView):
 
     def post(self, request, pk):
         activity = self.get_activity()
-        form = ActivityForm(request.POST, instance=Activity.objects.get(pk=activity.pk),
-                            user=request.user)  # fmt: skip
+        # The form fills a copy: the page above it shows the activity as it is.
+        form = ActivityForm(request.POST, instance=copy.copy(activity), user=request.user)
         if form.is_valid():
             try:
                 services.activity_update(user=request.user, activity=activity,
@@ -179,7 +179,7 @@ class ActivityEditView(ItemActivityMixin, TemplateView):
         if form.errors:
             return self.render_form(activity, form, status=400)
         messages.success(request, _("Saved."))
-        return redirect(self.back(activity))
+        return redirect(self.back())
 
 
 class ActivityCompleteView(ItemActivityMixin, TemplateView):
@@ -199,14 +199,13 @@ class ActivityCompleteView(ItemActivityMixin, TemplateView):
             except ValidationError as exc:
                 add_service_errors(form, exc)
         if form.errors:
-            activity.writable = True
             return form_refused(request, "activities/activity_complete.html",
                                 {"activity": activity, "complete_form": form,
-                                 "next": self.back(activity)},
+                                 "next": self.back()},
                                 f"complete-{activity.pk}")  # fmt: skip
         if not request.htmx:
             messages.success(request, _("Done: “%s”.") % activity)
-        return redirect(self.back(activity))
+        return redirect(self.back())
 
 
 class ActivityDeleteView(ItemActivityMixin, TemplateView):
