@@ -17,7 +17,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
-from accessrights.restriction import check, may
+from accessrights.restriction import allowed, check, may
 from crm.items import EditConflict
 from timeline.models import Event
 
@@ -162,6 +162,7 @@ class ItemListView(RestrictedItemMixin, TemplateView):
             list_name=self.list_name,
             entity_key=self.entity_key,
             can_export=may(self.request.user, "export", self.model),
+            **self.actions_allowed(),
             bulk_url=reverse(self.bulk_url_name),
             model_meta=self.model._meta,
         )
@@ -189,6 +190,17 @@ class ItemListView(RestrictedItemMixin, TemplateView):
         else:
             messages.success(request, _("Columns saved."))
         return back
+
+    def actions_allowed(self) -> dict:
+        """Which buttons and bulk actions the list shows: only what the user may do."""
+        user = self.request.user
+        can_update, can_delete = may(user, "update", self.model), may(user, "delete", self.model)
+        return {
+            "can_add": may(user, "add", self.model),
+            "can_update": can_update,
+            "can_delete": can_delete,
+            "can_bulk": can_update or can_delete,
+        }
 
     def list_links(self) -> list[tuple]:
         item_type, user = entity_type_of(self.model), self.request.user
@@ -233,7 +245,14 @@ class ItemView(RestrictedItemMixin, TemplateView):
         tab = self.request.GET.get("tab", "details")
         if tab not in self.tabs:
             tab = "details"
-        context.update(object=item, tab=tab, model_meta=self.model._meta)
+        user = self.request.user
+        context.update(
+            object=item,
+            tab=tab,
+            model_meta=self.model._meta,
+            can_update=allowed(user, "update", item),
+            can_delete=allowed(user, "delete", item),
+        )
         if tab == "details":
             links = readable_links(self.entity_key, item, self.request.user)
             context.update(links=links, card_sections=card_sections(self.entity_key, item, links))
