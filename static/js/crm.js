@@ -1,5 +1,6 @@
 // Small page behaviours that work without any framework: "select all" checkboxes in lists,
-// saving the filter the list shows now, the folding menu of narrow screens,
+// saving the filter the list shows now, the folding menu of narrow screens, refusals of htmx
+// requests shown in the page,
 // a confirmation before a bulk delete (of the selected items or of a whole filter), and the client pickers of the deal form (a found
 // company or contact becomes a chip holding a hidden input; one chip for a single picker).
 (function () {
@@ -76,6 +77,24 @@
       toggle.setAttribute("aria-expanded", String(open));
     });
   }
+
+  // A refused htmx request (403, 404, 409, 500...) says why above the page's content, in the
+  // words of the error page the server answered with, instead of doing nothing.
+  document.addEventListener("htmx:responseError", (event) => {
+    const page = new DOMParser().parseFromString(event.detail.xhr.responseText || "", "text/html");
+    const reason = page.querySelector(".card p, .alert.error");
+    const main = document.querySelector("main.content");
+    if (!main) return;
+    let alert = main.querySelector("[data-request-error]");
+    if (!alert) {
+      alert = document.createElement("div");
+      alert.className = "alert error";
+      alert.setAttribute("role", "alert");
+      alert.dataset.requestError = "";
+      main.prepend(alert);
+    }
+    alert.textContent = reason ? reason.textContent.trim() : main.dataset.requestError;
+  });
 
   // Enter in a picker's search box searches; it does not submit the whole form.
   document.addEventListener("keydown", (event) => {
