@@ -347,8 +347,11 @@ class FilterPresetView(LoginRequiredMixin, TemplateView):
             preset.delete()
             return HttpResponseRedirect(back)
         name = request.POST.get("name", "").strip()[:100]
-        query = QueryDict(request.POST.get("query", ""), mutable=True)
-        query.pop("page", None)
+        posted = QueryDict(request.POST.get("query", ""))
+        query = QueryDict(mutable=True)
+        for key, values in posted.lists():  # empty fields of the filter bar filter nothing
+            if key != "page" and any(values):
+                query.setlist(key, [value for value in values if value])
         list_name = request.POST.get("list_name", "")[:32]
         if not name or not list_name:
             messages.error(request, _("Give the filter a name."))
