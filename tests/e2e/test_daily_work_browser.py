@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 from companies import services as client_services
 from deals import services as deal_services
+from dictionaries import services as dictionary_services
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -113,3 +114,14 @@ def test_save_filter_after_a_search_saves_that_search(signed_in_page, live_serve
     page.get_by_role("link", name="North").click()
     expect(page.locator("#results")).to_contain_text("Nordwind")
     expect(page.locator("#results")).not_to_contain_text("Acme")
+
+
+def test_the_rights_grid_shows_long_pipeline_names_whole(signed_in_page, live_server):
+    page = signed_in_page
+    dictionary_services.pipeline_create(
+        user=UserFactory(is_superuser=True), name="Wholesale partners in Northern Europe"
+    )
+    page.goto(f"{live_server.url}/settings/rights/")
+    row = page.get_by_role("rowheader", name="Deals: Wholesale partners in Northern Europe")
+    expect(row).to_be_visible()
+    assert row.evaluate("th => th.scrollWidth <= th.clientWidth")

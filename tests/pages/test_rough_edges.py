@@ -78,3 +78,24 @@ def test_an_empty_card_section_shows_a_dash():
     page = render_to_string("generic/_card_sections.html", {"card_sections": sections})
     assert '<h2>Extras</h2>\n  <p class="muted">—</p>' in page
     assert "<dt>Name</dt><dd>X</dd>" in page
+
+
+def test_a_refused_form_keeps_the_typed_rows_and_only_two_blank_ones(client, admin):
+    # Bad input: a form without the company's name, sent with a phone and the two blank rows.
+    client.force_login(admin)
+    data = {
+        "name": "",
+        "responsible": admin.pk,
+        "phones-0-value": "+1 415 555 0100", "phones-0-kind": "work",
+        "phones-1-value": "", "phones-1-kind": "work",
+        "phones-2-value": "", "phones-2-kind": "work",
+        "emails-0-value": "", "emails-0-kind": "work",
+        "emails-1-value": "", "emails-1-kind": "work",
+    }  # fmt: skip
+    for _round in range(3):  # sent back again and again, the rows do not multiply
+        response = client.post("/companies/add/", data)
+        assert response.status_code == 200
+        page = response.content.decode()
+        assert page.count('name="phones-') // 2 == 3  # the typed phone and two blank rows
+        assert page.count('name="emails-') // 2 == 2
+        assert 'value="+1 415 555 0100"' in page
