@@ -125,3 +125,20 @@ def test_the_rights_grid_shows_long_pipeline_names_whole(signed_in_page, live_se
     row = page.get_by_role("rowheader", name="Deals: Wholesale partners in Northern Europe")
     expect(row).to_be_visible()
     assert row.evaluate("th => th.scrollWidth <= th.clientWidth")
+
+
+def test_a_reference_list_is_reordered_by_keyboard(signed_in_page, live_server):
+    page = signed_in_page
+    page.goto(f"{live_server.url}/settings/dictionaries/COMPANY_TYPE/")
+    entries = page.locator("#entries ul.sortable > li")
+    first, second = (entries.nth(i).get_attribute("data-code") for i in (0, 1))
+    name = entries.nth(1).get_by_label(f"Name of {second}").input_value()
+    up = page.get_by_role("button", name=f"Move “{name}” up")
+    up.focus()
+    with page.expect_response(lambda r: "/reorder/" in r.url and r.status == 200):
+        page.keyboard.press("Enter")
+    expect(entries.first).to_have_attribute("data-code", second)
+    expect(page.get_by_role("button", name=f"Move “{name}” down")).to_be_visible()
+    page.reload()
+    expect(entries.first).to_have_attribute("data-code", second)
+    expect(entries.nth(1)).to_have_attribute("data-code", first)
