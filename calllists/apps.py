@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CallListsConfig(AppConfig):
+    name = "calllists"
+    verbose_name = "Call lists"
