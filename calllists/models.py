@@ -71,3 +71,6 @@ class CallListItem(models.Model):
             )
         ]
         indexes = [models.Index(fields=["item_type", "item_id"], name="call_list_item_client")]
+
+    def __str__(self):
+        return f"{self.call_list} #{self.sort}"

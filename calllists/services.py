@@ -26,9 +26,10 @@ def client_model(entity_key: str):
 
 
 def _active_user(responsible):
-    if responsible is None or not get_user_model().objects.filter(
-        pk=responsible.pk, is_active=True
-    ).exists():
+    if (
+        responsible is None
+        or not get_user_model().objects.filter(pk=responsible.pk, is_active=True).exists()
+    ):
         raise ValidationError({"responsible": _("Choose an active user.")})
     return responsible
 

@@ -41,15 +41,27 @@ def test_bad_call_lists_are_refused(admin, companies):
     # Bad input: no name, an inactive responsible, deals (nothing to call), a foreign list.
     inactive = UserFactory(is_active=False)
     ids = [c.pk for c in companies]
-    service_refused(lambda: services.call_list_create(
-        user=admin, name=" ", responsible=admin, entity_key="company", ids=ids), field="name")
-    service_refused(lambda: services.call_list_create(
-        user=admin, name="X", responsible=inactive, entity_key="company", ids=ids),
-        field="responsible")
-    service_refused(lambda: services.call_list_create(
-        user=admin, name="X", responsible=admin, entity_key="deal", ids=ids), field="entity")
+    service_refused(
+        lambda: services.call_list_create(
+            user=admin, name=" ", responsible=admin, entity_key="company", ids=ids
+        ),
+        field="name",
+    )
+    service_refused(
+        lambda: services.call_list_create(
+            user=admin, name="X", responsible=inactive, entity_key="company", ids=ids
+        ),
+        field="responsible",
+    )
+    service_refused(
+        lambda: services.call_list_create(
+            user=admin, name="X", responsible=admin, entity_key="deal", ids=ids
+        ),
+        field="entity",
+    )
     call_list = services.call_list_create(
-        user=admin, name="Mine", responsible=admin, entity_key="company", ids=ids)
+        user=admin, name="Mine", responsible=admin, entity_key="company", ids=ids
+    )
     with pytest.raises(PermissionDenied):
         services.call_list_add(user=UserFactory(), call_list=call_list, entity_key="company",
                                ids=ids)  # fmt: skip
