@@ -142,3 +142,10 @@ def not_to_call(item_type, ids) -> set[int]:
             status__list_code=CALL_STATUS,
         ).values_list("item_id", flat=True)
     )  # fmt: skip
+
+
+def home_panel(user) -> dict | None:
+    """The start page's panel: the call lists the user is responsible for, with calls left."""
+    lists = CallList.objects.filter(responsible=user, items__status=None).distinct()[:5]
+    shown = [(call_list, progress(call_list)) for call_list in lists]
+    return {"lists": shown} if shown else None

@@ -13,6 +13,7 @@ from django.http import HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
@@ -39,6 +40,16 @@ def register_list_link(link) -> None:
     """An app's action in the menu of every item list: ``link(entity_type, user)`` gives
     ``(label, url)``, or None where it does not apply (imports, exports)."""
     _list_links.append(link)
+
+
+_bulk_buttons: list = []
+
+
+def register_bulk_button(button) -> None:
+    """An app's button in the bulk bar of every item list: ``button(entity_type, user)`` gives
+    ``(label, url)``, or None where it does not apply. The bulk form (the selected ids, the
+    scope and the list's query) is posted to ``url`` (call lists)."""
+    _bulk_buttons.append(button)
 
 
 # Query parameters of a list page that say how to show it, not which items it holds.
@@ -164,6 +175,7 @@ class ItemListView(RestrictedItemMixin, TemplateView):
             can_export=may(self.request.user, "export", self.model),
             **self.actions_allowed(),
             bulk_url=reverse(self.bulk_url_name),
+            bulk_buttons=self.bulk_buttons,
             model_meta=self.model._meta,
         )
         return context
@@ -199,12 +211,17 @@ class ItemListView(RestrictedItemMixin, TemplateView):
             "can_add": may(user, "add", self.model),
             "can_update": can_update,
             "can_delete": can_delete,
-            "can_bulk": can_update or can_delete,
+            "can_bulk": can_update or can_delete or bool(self.bulk_buttons),
         }
 
     def list_links(self) -> list[tuple]:
         item_type, user = entity_type_of(self.model), self.request.user
         return [shown for link in _list_links if (shown := link(item_type, user))]
+
+    @cached_property
+    def bulk_buttons(self) -> list[tuple]:
+        item_type, user = entity_type_of(self.model), self.request.user
+        return [shown for button in _bulk_buttons if (shown := button(item_type, user))]
 
     def column_choices(self, columns) -> list:
         """Every column this list can show, the shown ones first in their order:
