@@ -91,7 +91,7 @@ def call_list_index(request):
     return render(request, "calllists/index.html", {"lists": shown})
 
 
-def _rows(user, call_list) -> list[dict]:
+def call_rows(user, call_list) -> list[dict]:
     """The call list's clients the reader may read, with their phones and results."""
     entries = list(call_list.items.select_related("status", "item_type"))
     rows, by_type = [], {}
@@ -135,7 +135,7 @@ def call_list_view(request, pk):
     call_list = _visible(request, pk)
     context = {
         "call_list": call_list, "progress": services.progress(call_list),
-        "rows": _rows(request.user, call_list),
+        "rows": call_rows(request.user, call_list),
     }  # fmt: skip
     return render(request, "calllists/call_list.html", context)
 
@@ -145,7 +145,7 @@ def call_list_view(request, pk):
 def call_list_work(request, pk):
     """One client at a time: its card and history, a status and a comment, then the next."""
     call_list = _visible(request, pk)
-    rows = [row for row in _rows(request.user, call_list) if row["entry"].status_id is None]
+    rows = [row for row in call_rows(request.user, call_list) if row["entry"].status_id is None]
     if request.method == "POST":
         row = next((r for r in rows if str(r["entry"].pk) == request.POST.get("entry")), None)
         if row is None:
