@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "importexport",
     "webforms",
     "bitrix24",
+    "analytics",
 ]
 
 MIDDLEWARE = [
