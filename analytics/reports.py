@@ -89,7 +89,8 @@ def _amounts(rows, amount="amount") -> dict:
     for row in rows:
         if row[amount] is not None:
             found[row["currency"]] += row[amount]
-    return dict(sorted(found.items()))
+    cent = Decimal("0.01")  # SQLite sums decimals as floats: back to the amounts' own scale
+    return {currency: Decimal(amount).quantize(cent) for currency, amount in sorted(found.items())}
 
 
 def _funnel(key: str, moves, stages: list[Entry], scope_moves, success_label) -> list[dict]:

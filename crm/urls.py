@@ -17,6 +17,7 @@ api_v1 = [
     path("", include("importexport.api.export_urls")),
     path("", include("webforms.api.urls")),
     path("", include("bitrix24.api.urls")),
+    path("", include("analytics.api_urls")),
 ]
 
 crm_urls = ([path("jobs/<int:pk>/", views.job, name="job")], "crm")
@@ -34,6 +35,7 @@ urlpatterns = [
     path("", include("importexport.export_urls")),
     path("", include("webforms.urls")),
     path("", include("bitrix24.urls")),
+    path("", include("analytics.urls")),
     path("settings/rights/", include("accessrights.urls")),
     path("settings/", include("dictionaries.urls")),
     path("admin/", admin.site.urls),
