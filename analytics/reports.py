@@ -109,7 +109,7 @@ def _funnel(key: str, moves, stages: list[Entry], scope_moves, success_label) ->
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT t.best / {PACK}, m.currency, COUNT(*), SUM(m.amount) "  # noqa: S608 (ours)
-            f"FROM ({sql}) t JOIN {table} m ON m.id = t.best % {PACK} GROUP BY 1, 2",
+            f"FROM ({sql}) t JOIN {table} m ON m.id = t.best %% {PACK} GROUP BY 1, 2",
             sql_params,
         )
         furthest = cursor.fetchall()
