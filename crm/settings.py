@@ -44,7 +44,11 @@ MEDIA_URL = "/media/"
 # development serves static/ as it is.
 STATIC_ROOT = Path(os.environ["STATIC_ROOT"]) if os.environ.get("STATIC_ROOT") else None
 STATIC_URL = "/static/"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+# Our own files, and the front-end packages `make install` puts in node_modules (package.json).
+STATICFILES_DIRS = [
+    BASE_DIR / "static",
+    ("vendor/chartjs", BASE_DIR / "node_modules/chart.js/dist"),
+]
 WHITENOISE_USE_FINDERS = True  # served from static/ as it is; production serves the collected copy
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -79,6 +83,7 @@ INSTALLED_APPS = [
     "webforms",
     "bitrix24",
     "calllists",
+    "analytics",
 ]
 
 MIDDLEWARE = [

@@ -18,6 +18,7 @@ api_v1 = [
     path("", include("webforms.api.urls")),
     path("", include("bitrix24.api.urls")),
     path("", include("calllists.api.urls")),
+    path("", include("analytics.api_urls")),
 ]
 
 crm_urls = ([path("jobs/<int:pk>/", views.job, name="job")], "crm")
@@ -36,6 +37,7 @@ urlpatterns = [
     path("", include("webforms.urls")),
     path("", include("bitrix24.urls")),
     path("", include("calllists.urls")),
+    path("", include("analytics.urls")),
     path("settings/rights/", include("accessrights.urls")),
     path("settings/", include("dictionaries.urls")),
     path("admin/", admin.site.urls),

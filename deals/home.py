@@ -17,9 +17,15 @@ def open_deals(user) -> dict | None:
     amounts per currency, and a link to that pipeline's board filtered on them. One query."""
     if not may(user, "read", Deal):
         return None
+    mine = Deal.objects.restrict(user, "read").filter(responsible=user)
+    return open_by_stage(mine, _("Your open deals"), {"responsible": user.pk})
+
+
+def open_by_stage(deals, title, board_filter: dict) -> dict | None:
+    """The panel of ``deals``' open ones by pipeline and stage (None when there are none);
+    ``board_filter``: what each stage's link to its board filters on. One query."""
     rows = (
-        Deal.objects.restrict(user, "read")
-        .filter(responsible=user, closed=False)
+        deals.filter(closed=False)
         .values(*SHOWN)
         .annotate(count=Count("id"), amount=Sum("amount"))
         .order_by("pipeline__sort", "pipeline_id", "stage__sort", "stage_id", "currency")
@@ -30,7 +36,7 @@ def open_deals(user) -> dict | None:
         stage = stages.setdefault(row["stage_id"], {
             "pipeline": row["pipeline__name"], "name": row["stage__name"],
             "color": row["stage__color"], "count": 0, "amounts": [],
-            "url": f"{board}?{urlencode({'pipeline': row['pipeline_id'], 'responsible': user.pk})}",
+            "url": f"{board}?{urlencode({'pipeline': row['pipeline_id'], **board_filter})}",
         })  # fmt: skip
         stage["count"] += row["count"]
         if row["amount"] is not None:
@@ -39,7 +45,7 @@ def open_deals(user) -> dict | None:
         return None
     pipelines = {stage["pipeline"] for stage in stages.values()}
     return {
-        "title": _("Your open deals"),
+        "title": title,
         "stages": list(stages.values()),
         "several_pipelines": len(pipelines) > 1,
     }
