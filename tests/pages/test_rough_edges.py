@@ -25,13 +25,17 @@ def test_a_card_shows_edit_and_delete_only_to_who_may(client, admin, manager):
 
 def test_a_list_offers_only_the_actions_the_user_may_take(client):
     reader = UserFactory()
-    give_role(reader, {"company": {"read": "all"}})
+    give_role(reader, {"company": {"read": "all"}, "deal": {"read": "all"}})
     services.company_create(user=UserFactory(is_superuser=True), name="Seen Ltd")
     client.force_login(reader)
     page = client.get("/companies/").content.decode()
     assert "Seen Ltd" in page
     assert "/companies/add/" not in page
-    assert 'name="action"' not in page and 'name="ids"' not in page
+    # Reading is enough to call clients: the bulk bar offers that, and no change or deletion.
+    assert 'name="action"' not in page and ">Apply<" not in page
+    assert "Create call list" in page
+    page = client.get("/deals/list/").content.decode()  # nothing to call on deals
+    assert 'name="ids"' not in page and 'name="action"' not in page
 
     updater = UserFactory()
     give_role(updater, {"company": {"read": "all", "update": "all"}})
