@@ -34,6 +34,7 @@ urlpatterns = [
     path("", include("importexport.export_urls")),
     path("", include("webforms.urls")),
     path("", include("bitrix24.urls")),
+    path("", include("people.urls")),
     path("settings/rights/", include("accessrights.urls")),
     path("settings/", include("dictionaries.urls")),
     path("admin/", admin.site.urls),
