@@ -17,6 +17,7 @@ api_v1 = [
     path("", include("importexport.api.export_urls")),
     path("", include("webforms.api.urls")),
     path("", include("bitrix24.api.urls")),
+    path("", include("people.api_urls")),
 ]
 
 crm_urls = ([path("jobs/<int:pk>/", views.job, name="job")], "crm")
