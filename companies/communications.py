@@ -2,8 +2,9 @@
 
 Phones are parsed with the phonenumbers library and stored as E.164: a number written without
 its country code is read in the region of the person at work (``people.regional``: their
-profile's, else the installation's ``PHONE_DEFAULT_REGION``) and must be a valid number there; e-mails are lower-cased with the domain in its ASCII (IDNA) form; websites lose
-their scheme, ``www.`` and trailing slash. The same functions normalise what people search for.
+profile's, else the installation's ``PHONE_DEFAULT_REGION``) and must be a valid number there.
+E-mails are lower-cased with the domain in its ASCII (IDNA) form; websites lose their scheme,
+``www.`` and trailing slash. The same functions normalise what people search for.
 """
 
 import contextlib

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from accessrights.models import Action
 from accessrights.restriction import check, is_crm_item, restricted_relations
 from accessrights.rights import rights_of
+from people.naming import person_label
 from timeline.models import Event, EventKind, name_doors
 from timeline.services import event_record
 
@@ -244,7 +245,7 @@ def _reference_key(field) -> tuple:
 
 def _shown_object(row) -> str:
     if hasattr(row, "get_full_name"):
-        return row.get_full_name() or row.get_username()
+        return person_label(row)
     return str(row)
 
 

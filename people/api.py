@@ -6,8 +6,8 @@ the settings right adds, changes, deactivates, reactivates, invites and hands ov
 import django_filters
 from django.contrib.auth import get_user_model
 from django.db.models import Q
-from drf_spectacular.utils import extend_schema
 from django.urls import reverse
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response

@@ -45,7 +45,9 @@ class ProfileForm(forms.Form):
     photo = forms.FileField(
         label=_("Photo"),
         required=False,
-        widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg,image/gif,image/webp"}),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "image/png,image/jpeg,image/gif,image/webp"}
+        ),
         help_text=_("A JPEG, PNG, GIF or WebP picture, shown small."),
     )
     remove_photo = forms.BooleanField(label=_("Remove the photo"), required=False)

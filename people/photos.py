@@ -26,9 +26,7 @@ def photo_clean(upload) -> ContentFile:
     try:
         with Image.open(upload) as image:
             if image.format not in FORMATS:
-                raise ValidationError(
-                    {"photo": _("A photo is a JPEG, PNG, GIF or WebP picture.")}
-                )
+                raise ValidationError({"photo": _("A photo is a JPEG, PNG, GIF or WebP picture.")})
             if image.width * image.height > MAX_PIXELS:
                 raise ValidationError({"photo": _("This picture has too many pixels.")})
             image.seek(0)  # the first frame of an animation
@@ -37,5 +35,7 @@ def photo_clean(upload) -> ContentFile:
             out = io.BytesIO()
             picture.save(out, format="PNG", optimize=True)
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError, ValueError):
-        raise ValidationError({"photo": _("This file is not a picture that can be read.")}) from None
+        raise ValidationError(
+            {"photo": _("This file is not a picture that can be read.")}
+        ) from None
     return ContentFile(out.getvalue(), name="photo.png")
