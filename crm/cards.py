@@ -13,6 +13,7 @@ from django.utils import formats
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 from django.utils.text import capfirst
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
 from people.naming import person_label
@@ -91,7 +92,7 @@ def _record_rows(item) -> list[tuple]:
         (_("Created"), item.created_at, item.created_by),
         (_("Modified"), item.modified_at, item.modified_by),
     ):
-        when = formats.date_format(moment, "DATETIME_FORMAT") if moment else EMPTY
+        when = formats.date_format(localtime(moment), "DATETIME_FORMAT") if moment else EMPTY
         rows.append((label, f"{when}, {person_label(person)}" if person else when))
     return rows
 

@@ -18,6 +18,7 @@ from accessrights.models import Action
 from accessrights.restriction import check, is_crm_item, restricted_relations
 from accessrights.rights import rights_of
 from people.naming import person_label
+from people.regional import shown_time
 from timeline.models import Event, EventKind, name_doors
 from timeline.services import event_record
 
@@ -272,7 +273,7 @@ def _value_shown(field, value, listed=None) -> str:
     if isinstance(field, models.BooleanField):
         return _("yes") if value else _("no")
     if isinstance(field, models.DateTimeField):
-        return formats.date_format(datetime.fromisoformat(value), "DATETIME_FORMAT")
+        return formats.date_format(shown_time(datetime.fromisoformat(value)), "DATETIME_FORMAT")
     if isinstance(field, models.DateField):
         return formats.date_format(date.fromisoformat(value), "DATE_FORMAT")
     if isinstance(field, models.DecimalField):

@@ -131,3 +131,9 @@ class RegionalMiddleware:
         finally:
             timezone.deactivate()
             _phone_region.reset(token)
+
+
+def shown_time(moment):
+    """``moment`` in the current time zone (the user's, for their requests), as pages show
+    it; a naive one (a custom field's date and time as it was typed) as it is."""
+    return timezone.localtime(moment) if timezone.is_aware(moment) else moment
