@@ -11,6 +11,7 @@ from rest_framework.authtoken.models import Token
 
 from companies.services import company_create
 from people.models import Profile
+from people.naming import choice_label, names_changed, person_label
 from people.services import profile_update
 from tests.conftest import token_client
 from tests.factories import UserFactory
@@ -199,8 +200,6 @@ def test_the_top_bar_links_the_profile_which_links_the_webhooks(user_client):
 
 
 def test_names_shared_by_two_active_users_carry_the_login():
-    from people.naming import choice_label, names_changed, person_label
-
     anna = UserFactory(first_name="Anna", last_name="Smith", username="asmith")
     other = UserFactory(first_name="Anna", last_name="Smith", username="anna2")
     alone = UserFactory(first_name="Boris", last_name="Ivanov")
