@@ -9,7 +9,7 @@ from django.db.models.functions import Now
 from django.utils.translation import gettext as _
 
 from accessrights.restriction import allowed, is_crm_item, restricted_relations
-from people.naming import person_label
+from people.naming import person_label, plain_name
 from timeline.models import EventKind
 from timeline.services import events_record_bulk
 
@@ -80,7 +80,7 @@ def display(instance, field_name: str) -> str:
     if field.is_relation and field.many_to_one:
         related = getattr(instance, field_name)
         return (
-            person_label(related)
+            plain_name(related)
             if related is not None and hasattr(related, "username")
             else (str(related) if related is not None else "")
         )

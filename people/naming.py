@@ -53,6 +53,13 @@ def person_label(user) -> str:
     return full_name
 
 
+def plain_name(user) -> str:
+    """The full name, or the login of a user without one, without asking who shares it
+    (no query): for labels a write keeps beside the user's id, which history names again,
+    with ``person_label``, when it is read."""
+    return (user.get_full_name() or user.get_username()) if user is not None else ""
+
+
 def choice_label(user) -> str:
     """A person in a picker: their label, marked when they are deactivated."""
     label = person_label(user)
