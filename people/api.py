@@ -109,7 +109,7 @@ class HandedOverSerializer(Serializer):
 
 
 class UserFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", label="Name, login or e-mail")
+    q = django_filters.CharFilter(method="search", label="Name or login")
     is_active = django_filters.BooleanFilter()
 
     class Meta:
