@@ -52,8 +52,10 @@ class ProfileForm(forms.Form):
     )
     remove_photo = forms.BooleanField(label=_("Remove the photo"), required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, has_photo=False, **kwargs):
         super().__init__(*args, **kwargs)
+        if not has_photo:
+            del self.fields["remove_photo"]
         languages = dict(settings.LANGUAGES)
         self.fields["language"].choices = [
             _default(languages.get(settings.LANGUAGE_CODE, settings.LANGUAGE_CODE)),

@@ -19,6 +19,7 @@ from rest_framework.authtoken.models import Token
 from accessrights.decorators import settings_right_required
 from accessrights.models import Department, Role
 from crm.entities import SettingsTab
+from crm.generic_views import add_service_errors
 from timeline.models import Event
 
 from . import services
@@ -37,20 +38,16 @@ def settings_tabs() -> list[SettingsTab]:
     return [SettingsTab(gettext_lazy("Employees"), reverse("people:employee_list"), current)]
 
 
-def _form_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 def _no_store(response):
     response["Cache-Control"] = "no-store"  # a token or a link shown once is never cached
     return response
 
 
 # One's profile
+
+
+def _has_photo(user) -> bool:
+    return bool(profile_of(user).photo)
 
 
 def _initial(user) -> dict:
@@ -80,11 +77,11 @@ def profile(request):
     user = request.user
     status = 200
     if request.method == "POST":
-        form = ProfileForm(request.POST, request.FILES)
+        form = ProfileForm(request.POST, request.FILES, has_photo=_has_photo(user))
         if form.is_valid():
             data = form.cleaned_data
             photo = data["photo"] or services.UNSET
-            if data["remove_photo"]:
+            if data.get("remove_photo"):
                 photo = None
             try:
                 services.profile_update(
@@ -97,13 +94,13 @@ def profile(request):
                     photo=photo,
                 )
             except ValidationError as exc:
-                _form_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("Your profile is saved."))
                 return redirect("people:profile")
         status = 400
     else:
-        form = ProfileForm(initial=_initial(user))
+        form = ProfileForm(initial=_initial(user), has_photo=_has_photo(user))
     return render(request, "people/profile.html", _profile_context(request, form), status=status)
 
 
@@ -116,7 +113,8 @@ def api_token(request):
         messages.success(request, _("Your API token is deleted."))
         return redirect("people:profile")
     key = services.api_token_replace(user=request.user)
-    context = _profile_context(request, ProfileForm(initial=_initial(request.user)), key)
+    form = ProfileForm(initial=_initial(request.user), has_photo=_has_photo(request.user))
+    context = _profile_context(request, form, key)
     return _no_store(render(request, "people/profile.html", context))
 
 
@@ -201,7 +199,7 @@ def employee_add(request):
         try:
             employee = services.employee_create(user=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("%s is added.") % person_label(employee))
             return _with_link(request, employee, {})
@@ -234,7 +232,7 @@ def employee_view(request, pk):
         try:
             services.employee_update(user=request.user, employee=employee, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("%s is saved.") % person_label(employee))
             return redirect("people:employee", employee.pk)
