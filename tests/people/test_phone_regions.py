@@ -4,11 +4,14 @@ an example of their region when they cannot be read."""
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from companies import communications as comms
 from companies.models import Company
 from companies.services import company_create
 from crm.actors import Door, acting_through
+from importexport import imports
+from importexport.models import ImportJob, ImportRow
 from people.regional import current_phone_region, phone_region
 from people.services import profile_update
 from tests.conftest import token_client
@@ -106,3 +109,20 @@ def test_a_job_acting_for_a_user_reads_numbers_in_their_region(user):
         assert current_phone_region() == "FR"
     assert current_phone_region() == "US"
     assert company.communications.get().normalized == "+33142000001"
+
+
+def test_an_import_reads_numbers_in_its_uploaders_region(admin, django_capture_on_commit_callbacks):
+    """Bad input: a national number no French line has is rejected with a French example,
+    the others read as French numbers, as the uploader would have typed them."""
+    profile_update(user=admin, phone_region="FR")
+    text = "Company name;Work phone\nDupont;01 42 00 00 01\nDurand;12\n"
+    upload = SimpleUploadedFile("f.csv", text.encode("utf-8-sig"), content_type="text/csv")
+    draft = imports.import_upload(user=admin, entity="company", file=upload, name="f.csv")
+    with django_capture_on_commit_callbacks(execute=True):
+        imports.import_start(user=admin, import_job=draft)
+    done = ImportJob.objects.get(pk=draft.pk)
+    assert (done.created, done.failed) == (1, 1)
+    dupont = Company.objects.get(name="Dupont")
+    assert dupont.communications.get().normalized == "+33142000001"
+    rejected = ImportRow.objects.get(import_job=done, outcome="failed")
+    assert "01 23 45 67 89" in str(rejected.reason)
