@@ -55,7 +55,10 @@ class CommunicationsWidget(forms.Widget):
         return format_html(' <span class="muted small understood">{}</span>', international)
 
     def render(self, name, value, attrs=None, renderer=None):
-        rows = [*(value or []), {"value": "", "kind": "work"}, {"value": "", "kind": "work"}]
+        # The rows typed, then two blank ones: a form sent back with an error comes with the
+        # blank rows it was sent with, which must not add up.
+        typed = [item for item in value or [] if str(item.get("value", "")).strip()]
+        rows = [*typed, {"value": "", "kind": "work"}, {"value": "", "kind": "work"}]
         kinds = Communication.Kind.choices
 
         def row(index, item):

@@ -92,7 +92,7 @@ def _record_rows(item) -> list[tuple]:
         (_("Created"), item.created_at, item.created_by),
         (_("Modified"), item.modified_at, item.modified_by),
     ):
-        when = formats.date_format(localtime(moment), "DATETIME_FORMAT") if moment else EMPTY
+        when = formats.date_format(localtime(moment), "SHORT_DATETIME_FORMAT") if moment else EMPTY
         rows.append((label, f"{when}, {person_label(person)}" if person else when))
     return rows
 

@@ -1,6 +1,8 @@
 """Settings for every environment, read from environment variables.
 
-Defaults suit a laptop: SQLite file, no broker (Celery tasks run in-process), DEBUG on.
+Defaults suit a laptop: SQLite file, no broker (Celery tasks run in-process). DEBUG is off
+unless asked for (``DEBUG=1``): the quick start shows the product's own error pages, never a
+listing of every URL.
 Production uses ``crm.settings_production``, which tightens everything on top of this module.
 """
 
@@ -30,7 +32,7 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-DEBUG = env_bool("DEBUG", True)
+DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-insecure-key-never-use-in-production")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
@@ -39,9 +41,12 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 DATA_DIR = Path(os.environ.get("DATA_DIR", BASE_DIR / "var"))
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "/media/"
-STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
+# Where collectstatic puts the files production serves (crm.settings_production sets a default);
+# development serves static/ as it is.
+STATIC_ROOT = Path(os.environ["STATIC_ROOT"]) if os.environ.get("STATIC_ROOT") else None
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+WHITENOISE_USE_FINDERS = True  # served from static/ as it is; production serves the collected copy
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -75,10 +80,13 @@ INSTALLED_APPS = [
     "importexport",
     "webforms",
     "bitrix24",
+    "calllists",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files without DEBUG, from the apps' folders here and collected in production.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before anything that works for the request: every request comes through a door (page,
     # API, admin) for all of its work (crm.actors).
     "crm.actors.DoorMiddleware",

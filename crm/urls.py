@@ -17,6 +17,7 @@ api_v1 = [
     path("", include("importexport.api.export_urls")),
     path("", include("webforms.api.urls")),
     path("", include("bitrix24.api.urls")),
+    path("", include("calllists.api.urls")),
     path("", include("people.api_urls")),
 ]
 
@@ -35,6 +36,7 @@ urlpatterns = [
     path("", include("importexport.export_urls")),
     path("", include("webforms.urls")),
     path("", include("bitrix24.urls")),
+    path("", include("calllists.urls")),
     path("", include("people.urls")),
     path("settings/rights/", include("accessrights.urls")),
     path("settings/", include("dictionaries.urls")),

@@ -52,6 +52,7 @@ class Deal(StagedItem):
     """A sale in progress: its pipeline and stage, amount, client (company and contacts)."""
 
     access_entity = "deal"
+    name_fields = ("title",)
 
     title = models.CharField(_("title"), max_length=255)
     pipeline = models.ForeignKey(
@@ -133,6 +134,7 @@ class Lead(StagedItem):
     """An unqualified request; converted, it produces a contact, a company and/or a deal."""
 
     access_entity = "lead"
+    name_fields = ("title", "first_name", "last_name", "company_name")
 
     title = models.CharField(_("title"), max_length=255)
     stage = _stage("STATUS")
