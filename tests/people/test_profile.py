@@ -71,7 +71,7 @@ def test_pages_speak_the_users_language_and_show_times_in_their_zone(user_client
     answer = user_client.get(f"/companies/{company.pk}/")
     assert answer["Content-Language"] == "fr"
     assert (
-        "16 janvier 2026 08:30" in answer.content.decode()
+        "16/01/2026 08:30" in answer.content.decode()
     )  # 23:30 UTC is 8:30 the next morning in Tokyo
 
 
