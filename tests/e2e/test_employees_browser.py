@@ -28,7 +28,7 @@ def test_an_admin_adds_a_user_who_sets_a_password_and_signs_in(
         own = newcomer.new_page()
         own.goto(url)
         expect(own.get_by_text("Your login is “olga”.")).to_be_visible()
-        own.get_by_label("New password", exact=True).fill("Olga's own 2026!")
+        own.get_by_label("New password *", exact=True).fill("Olga's own 2026!")
         own.get_by_label("New password confirmation").fill("Olga's own 2026!")
         own.get_by_role("button", name="Set the password").click()
         own.wait_for_url(f"{live_server.url}/login/")
