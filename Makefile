@@ -33,7 +33,7 @@ demo: migrate
 	$(BIN)/python manage.py demo_setup
 
 run: demo
-	@echo "Open http://$(HOST)/ and log in with the demo login above."
+	@echo "Open http://$(HOST)/ and log in with one of the demo logins above."
 	$(BIN)/python manage.py runserver $(HOST)
 
 worker: install

@@ -8,7 +8,6 @@ from decimal import Decimal
 
 import django_filters
 from django import forms
-from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import DecimalField, IntegerField, Q, TextField
 from django.db.models.fields.json import KeyTextTransform
@@ -17,14 +16,12 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django_filters.widgets import DateRangeWidget
 
+from people.naming import choice_label, people
+
 from .fields import CatalogueField, FieldKind, catalogue_of_model, field_of_model
 from .models import MoneyField
 from .validators import parse_id
 from .widgets import FastSelectMultiple
-
-
-def active_users():
-    return get_user_model().objects.filter(is_active=True).order_by("first_name", "username")
 
 
 def _money_field() -> forms.DecimalField:
@@ -74,6 +71,17 @@ def _is_number(value) -> bool:
 
 class IdsFilter(django_filters.ModelMultipleChoiceFilter):
     field_class = IdsField
+
+
+class PeopleIdsField(IdsField):
+    def label_from_instance(self, obj):
+        return choice_label(obj)
+
+
+class PeopleFilter(IdsFilter):
+    """People chosen by id, offered by their names (``people.naming``)."""
+
+    field_class = PeopleIdsField
 
 
 class IdField(forms.DecimalField):
@@ -377,9 +385,7 @@ class ItemFilterSet(django_filters.FilterSet):
                 self.filters[field.code].model = model
                 self.filters[field.code].parent = self
 
-    responsible = IdsFilter(
-        label=_("Responsible"), queryset=active_users(), widget=FastSelectMultiple
-    )
+    responsible = PeopleFilter(label=_("Responsible"), queryset=people(), widget=FastSelectMultiple)
     created_at = django_filters.DateFromToRangeFilter(
         label=_("Created"), widget=DateRangeWidget(attrs={"type": "date"})
     )

@@ -11,12 +11,14 @@ from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models, transaction
-from django.utils import formats, timezone
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 from accessrights.models import Action
 from accessrights.restriction import check, is_crm_item, restricted_relations
 from accessrights.rights import rights_of
+from people.naming import person_label
+from people.regional import shown_time
 from timeline.models import Event, EventKind, name_doors
 from timeline.services import event_record
 
@@ -249,7 +251,7 @@ def _reference_key(field) -> tuple:
 
 def _shown_object(row) -> str:
     if hasattr(row, "get_full_name"):
-        return row.get_full_name() or row.get_username()
+        return person_label(row)
     return str(row)
 
 
@@ -276,9 +278,7 @@ def _value_shown(field, value, listed=None) -> str:
     if isinstance(field, models.BooleanField):
         return _("yes") if value else _("no")
     if isinstance(field, models.DateTimeField):
-        moment = datetime.fromisoformat(value)
-        if timezone.is_aware(moment):
-            moment = timezone.localtime(moment)
+        moment = shown_time(datetime.fromisoformat(value))
         return formats.date_format(moment, "SHORT_DATETIME_FORMAT")
     if isinstance(field, models.DateField):
         return formats.date_format(date.fromisoformat(value), "SHORT_DATE_FORMAT")

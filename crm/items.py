@@ -9,6 +9,7 @@ from django.db.models.functions import Now
 from django.utils.translation import gettext as _
 
 from accessrights.restriction import allowed, is_crm_item, restricted_relations
+from people.naming import person_label, plain_name
 from timeline.models import EventKind
 from timeline.services import events_record_bulk
 
@@ -110,7 +111,7 @@ def display(instance, field_name: str) -> str:
     if field.is_relation and field.many_to_one:
         related = getattr(instance, field_name)
         return (
-            _person(related)
+            plain_name(related)
             if related is not None and hasattr(related, "username")
             else (str(related) if related is not None else "")
         )
@@ -120,10 +121,6 @@ def display(instance, field_name: str) -> str:
     if isinstance(field, models.BooleanField):
         return _("yes") if value else _("no")
     return "" if value is None else str(value)
-
-
-def _person(user) -> str:
-    return user.get_full_name() or user.get_username()
 
 
 def snapshot(instance, field_names, reader=None) -> dict[str, str]:
@@ -205,7 +202,7 @@ def changes_since(events, fields: set[str]) -> dict:
                 {"label": change["label"], "original": change["old"], "authors": []},
             )
             entry["current"] = change["new"]
-            author = _person(event.author) if event.author else _("someone")
+            author = person_label(event.author) if event.author else _("someone")
             if author not in entry["authors"]:
                 entry["authors"].append(author)
     return theirs

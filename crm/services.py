@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from accessrights.restriction import access_key, check, ensure_within_reach
 from accessrights.rights import rights_of
+from people.naming import person_label
 from timeline.models import Event, EventKind
 from timeline.services import event_record, events_record_bulk
 
@@ -517,7 +518,7 @@ class _OutOfReach(ValidationError):
 
 
 def _out_of_reach(owner) -> ValidationError:
-    name = (owner.get_full_name() or owner.get_username()) if owner is not None else ""
+    name = person_label(owner)
     message = _(
         "You may not add an item whose responsible person is %(person)s: "
         "it would be out of your reach."

@@ -19,6 +19,7 @@ api_v1 = [
     path("", include("bitrix24.api.urls")),
     path("", include("calllists.api.urls")),
     path("", include("analytics.api_urls")),
+    path("", include("people.api_urls")),
 ]
 
 crm_urls = ([path("jobs/<int:pk>/", views.job, name="job")], "crm")
@@ -38,6 +39,7 @@ urlpatterns = [
     path("", include("bitrix24.urls")),
     path("", include("calllists.urls")),
     path("", include("analytics.urls")),
+    path("", include("people.urls")),
     path("settings/rights/", include("accessrights.urls")),
     path("settings/", include("dictionaries.urls")),
     path("admin/", admin.site.urls),

@@ -1,6 +1,7 @@
 from django import template
 
 from crm.entities import settings_tabs
+from people.naming import person_label
 
 register = template.Library()
 
@@ -39,6 +40,12 @@ def sort_url(context, key: str) -> str:
     """Link of a sortable column header: ascending first, then descending."""
     current = context["request"].GET.get("ordering", "")
     return query_with(context, ordering=f"-{key}" if current == key else key)
+
+
+@register.filter
+def person(user) -> str:
+    """How the CRM names a person (``people.naming.person_label``)."""
+    return person_label(user)
 
 
 @register.filter
