@@ -2,9 +2,10 @@
 rest (rights, an active responsible person) as for every door."""
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from crm.filters import active_users
+from people.naming import PersonChoiceField, people
 
 from .models import Activity
 
@@ -28,7 +29,11 @@ class ActivityForm(forms.ModelForm):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["responsible"].queryset = active_users()
+        # Active people, and the one it is given to now (deactivated since, kept on a save).
+        current = Q(pk=self.instance.responsible_id) if self.instance.responsible_id else Q()
+        self.fields["responsible"] = PersonChoiceField(
+            label=_("Responsible person"), queryset=people(*([current] if current else []))
+        )
         self.fields["deadline"].input_formats = [DATETIME_INPUT, "%Y-%m-%d %H:%M", "%Y-%m-%d"]
 
     def service_data(self) -> dict:

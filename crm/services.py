@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from accessrights.restriction import access_key, check, ensure_within_reach
 from accessrights.rights import rights_of
+from people.naming import person_label
 from timeline.models import Event, EventKind
 from timeline.services import event_record, events_record_bulk
 
@@ -35,7 +36,15 @@ from .custom_values import clean_custom
 from .entities import entity_type_of
 from .fields import ReferenceCache
 from .history import render_for_reader
-from .items import EditConflict, changes_since, diff, items_bulk_set, state
+from .items import (
+    EditConflict,
+    changes_since,
+    diff,
+    items_bulk_set,
+    relation_ids,
+    report_written,
+    state,
+)
 
 
 class Channels(Protocol):
@@ -66,7 +75,12 @@ class ItemSpec:
     validation (deals and leads derive their pipeline and closed flag from the stage there);
     ``validate(item)`` adds the type's own rules; ``linked(items)`` gives the other items a
     deletion of ``items`` unlinks, as ``(item, other)`` pairs in the order their history lines
-    are written, in a constant number of queries (each ``other`` gets an "unlinked" line).
+    are written, in a constant number of queries (each ``other`` gets an "unlinked" line);
+    ``written(user, items, before, cursor=None)`` runs after every create and update (bulk
+    ones included), in the same transaction, once the items and their history are written:
+    ``before`` maps each updated item's id to its references as they were (``{name: id}``),
+    created items are not in it; ``cursor`` is the one the bulk create writes through (deals
+    and leads keep their stage history there, ``deals.stage_moves``).
     """
 
     model: type[models.Model]
@@ -75,6 +89,7 @@ class ItemSpec:
     prepare: Callable | None = None
     validate: Callable | None = None
     linked: Callable | None = None
+    written: Callable | None = None
 
 
 def _assign(spec: ItemSpec, item, fields: dict) -> None:
@@ -85,10 +100,6 @@ def _assign(spec: ItemSpec, item, fields: dict) -> None:
         if isinstance(value, str):
             value = value.strip()
         setattr(item, name, value)
-
-
-def _relation_ids(item) -> dict[str, object]:
-    return {f.name: getattr(item, f.attname) for f in item._meta.concrete_fields if f.is_relation}
 
 
 def _checked_in_python(item, name: str) -> bool:
@@ -116,7 +127,7 @@ def _validate(spec: ItemSpec, item, stored_relations: dict | None = None) -> Non
     stored = stored_relations or {}
     known = [
         name
-        for name, pk in _relation_ids(item).items()
+        for name, pk in relation_ids(item).items()
         if stored.get(name, -1) == pk or (pk is not None and _checked_in_python(item, name))
     ]
     if spec.validate is not None:
@@ -182,6 +193,7 @@ def item_create(spec: ItemSpec, *, user, fields: dict, channels: dict | None = N
         spec.channels.replace(item, cleaned, created=True)
     ensure_within_reach(user, "add", item)
     event_record(item=item, kind=EventKind.CREATED, author=user)
+    report_written(spec, user, [item], {})
     return item
 
 
@@ -210,7 +222,7 @@ def item_update(
     check_version(spec, user, item, expected_version)
     stored = _stored_channels(spec, item)
     before = _full_state(spec, item, stored)
-    stored_relations = _relation_ids(item)
+    stored_relations = relation_ids(item)
     reach_before = access_key(item)
     custom = fields.pop("custom", None)
     _assign(spec, item, fields)
@@ -227,6 +239,7 @@ def item_update(
         spec.channels.replace(item, cleaned)
     ensure_within_reach(user, "update", item, before=reach_before)
     event_record(item=item, kind=EventKind.UPDATED, author=user, changes=changes)
+    report_written(spec, user, [item], {item.pk: stored_relations})
     return item
 
 
@@ -526,7 +539,7 @@ class _OutOfReach(ValidationError):
 
 
 def _out_of_reach(owner) -> ValidationError:
-    name = (owner.get_full_name() or owner.get_username()) if owner is not None else ""
+    name = person_label(owner)
     message = _(
         "You may not add an item whose responsible person is %(person)s: "
         "it would be out of your reach."
@@ -728,6 +741,7 @@ def _write_chunk(cursor, spec: ItemSpec, user, chunk: _Chunk) -> list[int]:
         spec.channels.replace_many(written, new=True, cursor=cursor)
     insert = functools.partial(bulkwrite.insert_dicts, cursor=cursor)
     events_record_bulk(items=items, kind=EventKind.CREATED, author=user, write=insert)
+    report_written(spec, user, items, {}, cursor=cursor)
     return [item.pk for item in items]
 
 
@@ -819,13 +833,14 @@ def items_bulk_change(spec: ItemSpec, *, user, ids, change: Callable, references
     items = items.select_related(*plan.select).order_by("pk")
     if spec.channels is not None:
         items = items.prefetch_related("communications")
-    written, changed_channels, changes_by_pk, columns = [], [], {}, set()
+    written, changed_channels, changes_by_pk, columns, before = [], [], {}, set(), {}
     handed_over, kept = [], []
     stored_columns = [f.attname for f in model._meta.concrete_fields]
     for item in items:
         stored = _stored_channels(spec, item)
         before, reach_before = _full_state(spec, item, stored), access_key(item)
         values = [getattr(item, name) for name in stored_columns]
+        references_before = relation_ids(item)
         given = change(item, stored)
         if not given:  # nothing to write: no validation, no diff
             result.unchanged.append(item.pk)
@@ -852,6 +867,7 @@ def items_bulk_change(spec: ItemSpec, *, user, ids, change: Callable, references
         item.version += 1
         item.modified_by = user
         written.append(item)
+        before[item.pk] = references_before
         changes_by_pk[item.pk] = changes
         (handed_over if handed else kept).append(item.pk)
         if cleaned:
@@ -864,6 +880,7 @@ def items_bulk_change(spec: ItemSpec, *, user, ids, change: Callable, references
         spec.channels.replace_many(changed_channels)
     events_record_bulk(items=written, kind=EventKind.UPDATED, author=user,
                        changes_by_pk=changes_by_pk, write=bulkwrite.insert_dicts)  # fmt: skip
+    report_written(spec, user, written, before)
     for changed_ids, shares in ((handed_over, False), (kept, True)):
         if changed_ids:
             reached = model.objects.restrict(user, "update", shares=shares)

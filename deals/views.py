@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
+from accessrights.restriction import may
 from companies.duplicates import find_duplicates
 from companies.filters import CompanyFilterSet, ContactFilterSet
 from companies.models import Company, Contact
@@ -116,6 +117,7 @@ class KanbanView(Board, TemplateView):
             column_url_name=self.column_url_name,
             show_person=self.show_person,
             model_meta=self.model._meta,
+            can_add=may(self.request.user, "add", self.model),
             **self.card_urls(),
         )
         return context

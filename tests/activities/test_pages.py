@@ -369,3 +369,21 @@ def test_every_item_type_has_activities_on_its_card(client, mia):
         assert f"Task on the {key}" in history(client, item).split("<h3>History</h3>")[0]
     planned = {(key_of_type(a.item_type_id), a.item_id) for a in Activity.objects.all()}
     assert planned == {(key, item.pk) for key, item in items.items()}
+
+
+def test_the_start_page_lists_todays_and_overdue_ones(
+    client, mia, max_, mias_company, hidden_company
+):
+    now = timezone.now()
+    plan(mia, mias_company, subject="Overdue call", deadline=now - timedelta(days=1))
+    plan(max_, hidden_company, subject="Hers on hidden", responsible=mia,
+         deadline=now - timedelta(hours=1))  # fmt: skip
+    plan(mia, mias_company, subject="Next week", deadline=now + timedelta(days=7))
+    plan(max_, hidden_company, subject="Max's own", deadline=now - timedelta(hours=1))
+    signed_in(client, mia)
+    home = client.get("/").content.decode()
+    assert "Your activities today" in home
+    assert home.index("Overdue call") < home.index("Hers on hidden")  # the oldest first
+    assert "Next week" not in home and "Max&#x27;s own" not in home and "Initech" not in home
+    signed_in(client, max_)
+    assert "Hers on hidden" not in client.get("/").content.decode()
