@@ -12,6 +12,7 @@ slice the user's rights refuse as a whole (no right to add such items at all) is
 back and each of its rows reported.
 """
 
+import contextlib
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
@@ -46,19 +47,23 @@ class ItemStep:
     def run(self, run) -> None:
         translator = Translator(run, self.entity, self.name)
         params = {"select": list(self.select)}
-        for rows in run.slices(self.name, f"{self.method}.list", params):
-            rows = self.complete(run, rows)
-            try:
-                with transaction.atomic():
-                    outcome = self.write(run, translator, rows)
-                    run.save(self.name, cursor=int(rows[-1]["ID"]))
-            except PermissionDenied as refusal:
-                outcome = Outcome()
-                for row in rows:
-                    outcome.refuse(row.get("ID"), refusal)
-                with transaction.atomic():
-                    run.save(self.name, cursor=int(rows[-1]["ID"]))
-            run.report.add(self.name, outcome)
+        slices = run.slices(self.name, f"{self.method}.list", params)
+        with contextlib.closing(slices):  # closed, its reader stopped, however the run ends
+            for rows in slices:
+                self._slice(run, translator, self.complete(run, rows))
+
+    def _slice(self, run, translator: Translator, rows: list[dict]) -> None:
+        try:
+            with transaction.atomic():
+                outcome = self.write(run, translator, rows)
+                run.save(self.name, cursor=int(rows[-1]["ID"]))
+        except PermissionDenied as refusal:
+            outcome = Outcome()
+            for row in rows:
+                outcome.refuse(row.get("ID"), refusal)
+            with transaction.atomic():
+                run.save(self.name, cursor=int(rows[-1]["ID"]))
+        run.report.add(self.name, outcome)
 
     def complete(self, run, rows: list[dict]) -> list[dict]:
         """What a portal's list does not give of ``rows`` and the step needs, read apart."""

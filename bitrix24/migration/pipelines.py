@@ -42,7 +42,7 @@ class PipelinesStep:
     name = "pipelines"
 
     def run(self, run) -> None:
-        outcome = Outcome()
+        outcome, stages = Outcome(), Outcome()
         mappings = run.mappings(MappingKind.PIPELINE)
         known = mappings.all()
         ours = {p.pk: p for p in Pipeline.objects.all()}
@@ -74,11 +74,12 @@ class PipelinesStep:
                 pairs[str(number)] = pipeline.pk
             order.append(pipeline.pk)
             entity_id = DEAL_STAGE if number == 0 else f"{DEAL_STAGE}_{number}"
-            sync_entries(run, outcome, entity_id, by_list.get(entity_id, []), DEAL_STAGE,
+            sync_entries(run, stages, entity_id, by_list.get(entity_id, []), DEAL_STAGE,
                          pipeline, created=created)  # fmt: skip
         mappings.record(pairs, replaced=[k for k in pairs if k in known])
         self._order(run, outcome, order)
         run.report.add(self.name, outcome)
+        run.report.add("stages", stages)
 
     def _order(self, run, outcome: Outcome, placed: list[int]) -> None:
         pipelines = list(Pipeline.objects.all())

@@ -9,6 +9,8 @@ getting the same requisites twice); those the mapping knows are updated through
 is out of the user's reach), or whose preset has no counterpart here, is refused.
 """
 
+import contextlib
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -32,11 +34,13 @@ class RequisitesStep:
 
     def run(self, run) -> None:
         presets = self._presets(run)
-        for rows in run.slices(self.name, "crm.requisite.list", {}):
-            with transaction.atomic():
-                outcome = self.write(run, presets, rows)
-                run.save(self.name, cursor=int(rows[-1]["ID"]))
-            run.report.add(self.name, outcome)
+        slices = run.slices(self.name, "crm.requisite.list", {})
+        with contextlib.closing(slices):  # closed, its reader stopped, however the run ends
+            for rows in slices:
+                with transaction.atomic():
+                    outcome = self.write(run, presets, rows)
+                    run.save(self.name, cursor=int(rows[-1]["ID"]))
+                run.report.add(self.name, outcome)
 
     def _presets(self, run) -> dict[str, Preset | None]:
         """The portal's preset ids -> ours: by name, else the first of the same country."""

@@ -78,9 +78,10 @@ class Run:
         caller writes each slice and its cursor (``save``) before asking for the next."""
         after = int(self.state(step).get("cursor") or 0)
         bar = tqdm(desc=step, unit=" rows", disable=self.progress, leave=True)
+        reader = _prefetched(lambda: self._pages(method, params, after))
         try:
             pending: list[dict] = []
-            for rows, total in _prefetched(lambda: self._pages(method, params, after)):
+            for rows, total in reader:
                 if total is not None and bar.total is None:
                     bar.total = total
                     bar.refresh()
@@ -91,6 +92,7 @@ class Run:
             if pending:
                 yield from self._counted(pending, bar)
         finally:
+            reader.close()  # its thread stops
             bar.close()
 
     def _counted(self, rows: list[dict], bar) -> Iterator[list[dict]]:

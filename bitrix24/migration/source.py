@@ -10,8 +10,11 @@ never shows the webhook's secret.
 """
 
 import asyncio
+import json
 import logging
 import re
+from urllib.error import HTTPError, URLError
+from urllib.request import urlopen
 
 import aiohttp
 from django.utils.translation import gettext as _
@@ -61,11 +64,33 @@ class Source:
                 _("This is not a webhook address: give <portal>/rest/<user id>/<secret>/.")
             )
         self.address = found["address"].rstrip("/")
+        self.url = found[0].rstrip("/") + "/"
         options = {"verbose": False}
         if rate:
             options.update(requests_per_second=float(rate), request_pool_size=max(50, int(rate)))
-        self.client = BitrixAsync(found[0].rstrip("/") + "/", **options)
+        self.client = BitrixAsync(self.url, **options)
         logging.getLogger("fast_bitrix24").setLevel(logging.WARNING)  # it logs every answer
+
+    def check(self) -> dict:
+        """The webhook's ``profile``, asked once without retries, so that a wrong address, a
+        portal out of reach or a revoked webhook is told at once (fast-bitrix24 would retry
+        for half a minute)."""
+        try:
+            with urlopen(self.url + "profile", timeout=60) as answer:  # noqa: S310 - http(s) only
+                body = json.loads(answer.read())
+        except HTTPError as error:
+            raise _refused(error.code, self.address) from None
+        except (URLError, OSError) as error:
+            raise SourceError(
+                _("%(address)s cannot be reached: %(error)s")
+                % {"address": self.address, "error": getattr(error, "reason", error)}
+            ) from None
+        except ValueError:
+            raise SourceError(_("%s does not answer as a Bitrix24 portal does.")
+                              % self.address) from None  # fmt: skip
+        if not isinstance(body, dict) or not isinstance(body.get("result"), dict):
+            raise SourceError(_("%s does not answer as a Bitrix24 portal does.") % self.address)
+        return body["result"]
 
     def _run(self, coroutine):
         """Run one exchange with the portal, its failures as ``SourceError``."""
@@ -85,7 +110,7 @@ class Source:
             if _EXHAUSTED not in str(error):
                 raise
             raise SourceError(
-                _("%s keeps failing (5xx answers, retried): try again later.") % self.address
+                _("%s keeps failing or cannot be reached, even after retrying.") % self.address
             ) from None
 
     def call(self, method: str, params: dict | None = None):

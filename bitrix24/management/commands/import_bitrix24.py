@@ -67,7 +67,7 @@ class Command(BaseCommand):
             raise CommandError(_("--limit takes a number of items above 0."))
         try:
             source = Source(webhook, rate=rate)
-            source.call("profile")  # the webhook answers before anything is written
+            source.check()  # the webhook answers before anything is written
         except SourceError as error:
             raise CommandError(str(error)) from None
         self.stdout.write(_("Migrating %(portal)s as %(user)s.")
