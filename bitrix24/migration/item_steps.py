@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
-from crm.bulkwrite import ids_in
 from crm.entities import entity_type
 from crm.services import items_bulk_change, items_bulk_create
 
@@ -81,7 +80,7 @@ class ItemStep:
         mappings = run.mappings(MappingKind(self.entity))
         known = mappings.of(one.bitrix_id for one in translated)
         here = set(
-            self.spec.model._base_manager.filter(pk__in=ids_in(sorted(set(known.values()))))
+            self.spec.model._base_manager.filter(pk__in=sorted(set(known.values())))
             .values_list("pk", flat=True)
         )  # fmt: skip
         new = [one for one in translated if known.get(one.bitrix_id) not in here]

@@ -6,8 +6,6 @@ one-link services, history on both sides either way."""
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 
-from crm.bulkwrite import ids_in
-
 
 def differences(user, model, name: str, written: list) -> tuple[dict, list, dict]:
     """For the rows ``written`` (``Translated``, our ids known) and their ``linked[name]``:
@@ -19,7 +17,7 @@ def differences(user, model, name: str, written: list) -> tuple[dict, list, dict
     wanting = [one for one in written if name in one.linked]
     ids = [one.our_id for one in wanting]
     current: dict[int, set[int]] = {}
-    for pk, linked in through.objects.filter(**{f"{own}__in": ids_in(ids)}).values_list(own, other):
+    for pk, linked in through.objects.filter(**{f"{own}__in": ids}).values_list(own, other):
         current.setdefault(pk, set()).add(linked)
     items = model._base_manager.in_bulk(ids)
     added, removed = [], {}
@@ -33,7 +31,7 @@ def differences(user, model, name: str, written: list) -> tuple[dict, list, dict
     if removed:
         readable = set(
             field.related_model.objects.restrict(user, "read")
-            .filter(pk__in=ids_in(sorted({pk for pks in removed.values() for pk in pks})))
+            .filter(pk__in=sorted({pk for pks in removed.values() for pk in pks}))
             .values_list("pk", flat=True)
         )  # fmt: skip
         removed = {pk: [o for o in others if o in readable] for pk, others in removed.items()}

@@ -19,6 +19,7 @@ class Tally:
     unchanged: int = 0
     refused: int = 0
     left_out: Counter = field(default_factory=Counter)
+    seconds: float = 0.0  # the step's time in this run
 
 
 @dataclass
@@ -74,7 +75,8 @@ class Report:
                       (tally.updated, _("updated")), (tally.unchanged, _("unchanged")),
                       (tally.refused, _("refused"))]  # fmt: skip
             shown = ", ".join(f"{count:,} {label}" for count, label in counts if count)
-            lines.append(f"{step}: {shown or _('nothing to do')}")
+            took = " " + _("(%.1f s)") % tally.seconds if tally.seconds else ""
+            lines.append(f"{step}: {shown or _('nothing to do')}{took}")
             if tally.left_out:
                 fields = ", ".join(f"{code} ({count:,})" for code, count in
                                    sorted(tally.left_out.items()))  # fmt: skip

@@ -12,6 +12,7 @@ in a thread of their own, a slice ahead of the writes.
 
 import queue
 import threading
+import time
 from collections.abc import Callable, Iterator
 
 from django.db import transaction
@@ -27,6 +28,7 @@ from .report import Report
 from .source import PAGE, Source
 
 DEFAULT_BATCH = 5000  # rows written in one transaction
+READERS = 2  # batch requests sent to the portal at once (a gunicorn worker, a PHP process each)
 
 
 class LimitReached(Exception):
@@ -109,7 +111,7 @@ class Run:
     def _pages(self, method: str, params: dict, after: int):
         """``(rows, total)`` after ``after``, a request at a time, until the last one."""
         while True:
-            rows, total = self.source.pages(method, params, after)
+            rows, total = self.source.pages(method, params, after, READERS)
             if not rows:
                 return
             yield rows, total
@@ -170,7 +172,11 @@ def migrate(source: Source, user, steps, *, report: Report, **options) -> Run:
         for step in steps:
             if run.state(step.name).get("done"):
                 continue
-            step.run(run)
+            began = time.monotonic()
+            try:
+                step.run(run)
+            finally:
+                report.tally(step.name).seconds += time.monotonic() - began
             with transaction.atomic():
                 run.save(step.name, done=True)
     portal.finished_at = timezone.now()

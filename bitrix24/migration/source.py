@@ -117,40 +117,66 @@ class Source:
         """The ``result`` of one call."""
         return self._run(self.client.call(method, params or {}, raw=True))["result"]
 
-    def batch(self, commands: dict[str, tuple[str, dict]]) -> tuple[dict, dict]:
-        """Run ``{name: (method, params)}`` (at most ``BATCH``) in one request: each
-        command's ``result`` and ``total``. A command that fails is a SourceError."""
-        cmd = {name: f"{method}?{http_build_query(params)}"
-               for name, (method, params) in commands.items()}  # fmt: skip
-        answer = self._run(self.client.call("batch", {"halt": 0, "cmd": cmd}, raw=True))
-        sections = answer["result"]
-        errors = sections.get("result_error") or {}
-        if errors:
-            first = next(iter(errors.values() if isinstance(errors, dict) else errors))
-            raise SourceError(
-                _("%(address)s answered with an error: %(error)s")
-                % {"address": self.address, "error": first.get("error_description") or first}
-            )
-        return _named(sections.get("result")), _named(sections.get("result_total"))
+    def batches(self, *batches: dict[str, tuple[str, dict]]) -> list[tuple[dict, dict]]:
+        """Run each batch ``{name: (method, params)}`` (at most ``BATCH`` commands) in one
+        request, the requests at the same time: each command's ``result`` and ``total``,
+        batch by batch. A command that fails is a SourceError."""
 
-    def pages(self, method: str, params: dict, after: int, rows: int = BATCH * PAGE):
-        """Up to ``rows`` rows of ``method`` with an ``ID`` above ``after``, in ``ID`` order,
-        in one request (pages of 50 from the same ``filter[>ID]``), and how many there are
-        above ``after`` in all (None when the portal does not say)."""
+        async def requests():
+            return await asyncio.gather(*(
+                self.client.call("batch", {"halt": 0, "cmd": {
+                    name: f"{method}?{http_build_query(params)}"
+                    for name, (method, params) in commands.items()}}, raw=True)
+                for commands in batches
+            ))  # fmt: skip
+
+        answers = []
+        for answer in self._run(requests()):
+            sections = answer["result"]
+            errors = sections.get("result_error") or {}
+            if errors:
+                first = next(iter(errors.values() if isinstance(errors, dict) else errors))
+                raise SourceError(
+                    _("%(address)s answered with an error: %(error)s")
+                    % {"address": self.address, "error": first.get("error_description") or first}
+                )
+            answers.append((_named(sections.get("result")), _named(sections.get("result_total"))))
+        return answers
+
+    def batch(self, commands: dict[str, tuple[str, dict]]) -> tuple[dict, dict]:
+        """One batch (``batches``)."""
+        return self.batches(commands)[0]
+
+    def pages(self, method: str, params: dict, after: int, requests: int = 1):
+        """The rows of ``method`` with an ``ID`` above ``after``, in ``ID`` order, and how
+        many there are above ``after`` in all (None when the portal does not say): 50 pages
+        of 50 from the same ``filter[>ID]`` in each of ``requests`` batches sent at once.
+
+        Each batch after the first starts with the last page of the one before: a portal
+        whose list moved meanwhile (a row deleted would shift the later pages by one) shows
+        it there, and the rows are then kept up to that page only, so that none is skipped;
+        the next call reads on after them."""
         filtered = {**params, "filter": {**params.get("filter", {}), ">ID": after},
                     "order": {"ID": "ASC"}}  # fmt: skip
-        count = max(1, min(BATCH, -(-rows // PAGE)))
-        results, totals = self.batch(
-            {f"p{n}": (method, {**filtered, "start": n * PAGE}) for n in range(count)}
-        )
-        found = []
-        for n in range(count):
-            page = _rows(results.get(f"p{n}"))
-            found += page
-            if len(page) < PAGE:
-                break
-        total = totals.get("p0")
-        return found[:rows], int(total) if total not in (None, "") else None
+        step = (BATCH - 1) * PAGE
+        answers = self.batches(*(
+            {f"p{n}": (method, {**filtered, "start": j * step + n * PAGE}) for n in range(BATCH)}
+            for j in range(max(1, requests))
+        ))  # fmt: skip
+        found, last = [], None
+        total = answers[0][1].get("p0")
+        for j, (results, _totals) in enumerate(answers):
+            pages = [_rows(results.get(f"p{n}")) for n in range(BATCH)]
+            if j:
+                if [r["ID"] for r in pages[0]] != [r["ID"] for r in last]:
+                    break  # the list moved between the two requests
+                pages = pages[1:]
+            for page in pages:
+                found += page
+                if len(page) < PAGE:
+                    return found, _count(total)
+            last = pages[-1]
+        return found, _count(total)
 
     def everything(self, method: str, params: dict | None = None) -> list:
         """Every row of a short list (users, reference lists, pipelines), page after page."""
@@ -164,6 +190,10 @@ class Source:
             if not following or int(following) <= start:
                 return found
             start = int(following)
+
+
+def _count(total) -> int | None:
+    return int(total) if total not in (None, "") else None
 
 
 def _named(section) -> dict:

@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from crm.bulkwrite import ids_in
 from crm.custom_values import custom_fields
 from crm.entities import entity_type, entity_type_of
 from crm.fields import FieldKind as K
@@ -53,6 +52,18 @@ def blank(value) -> bool:
 def _listed(value) -> list:
     values = value if isinstance(value, list) else [value]
     return [one for one in values if not blank(one)]
+
+
+def _channel(words: dict[str, str], value) -> list[dict]:
+    """``PHONE``/``EMAIL``/``WEB`` values as ours, ``VALUE_TYPE`` words as kinds (``words``:
+    ``multifields.value_types``, a word we do not know taken as ``OTHER``)."""
+    values = []
+    for one in value if isinstance(value, list) else []:
+        if not isinstance(one, dict) or blank(one.get("VALUE")):
+            continue
+        word = str(one.get("VALUE_TYPE") or "WORK").upper()
+        values.append({"value": str(one["VALUE"]), "kind": words.get(word, words["OTHER"])})
+    return values
 
 
 @dataclass
@@ -93,49 +104,60 @@ class Translator:
         self.link_kinds = {f.code: entity_type_of(f.related_model).key for f in links}
         self.many = {f.code: bool(f.model_field and f.model_field.many_to_many) for f in links}
 
+        # How each of the type's Bitrix24 fields is read, worked out once (None: not kept).
+        self.readers = {code: self._reader(found) for code, found in self.fields.items()}
+
+    def _reader(self, found: B24Field):
+        """A function ``(value, row, done)`` putting ``found``'s value of ``row`` into the
+        ``Translated`` ``done``; None for a field not written (read-only, or a deal's
+        pipeline, which is its stage's)."""
+        name = found.name
+        if found.read_only or found.is_category:
+            return None
+        if found.is_list:
+            words = value_types(found)
+
+            def read(value, row, done):
+                done.values[name] = _channel(words, value)
+        elif found.kind == K.ITEM_LINK:
+            plural = f"{found.code}S" if found.first_only else None
+
+            def read(value, row, done):
+                if plural not in row:  # else the list of them (COMPANY_IDS) gives them all
+                    done.links[name] = [str(one) for one in _listed(value)]
+        elif found.kind == K.REFERENCE:
+
+            def read(value, row, done):
+                done.values[name] = self._entry(found, value, row)
+        elif found.kind == K.USER:
+
+            def read(value, row, done):
+                user = self._user(found.code, value)
+                if user is not None:
+                    done.values[name] = user
+        else:
+
+            def read(value, row, done):
+                done.values[name] = self._plain(found, value)
+
+        return read
+
     def row(self, row: dict) -> Translated:
         """``row`` translated but for its links (``resolve``); Refused otherwise."""
         done = Translated(str(row["ID"]), {})
         custom: dict = {}
+        readers, left_out = self.readers, self.tally.left_out
         for code, value in row.items():
-            code = str(code).upper()
-            if code.startswith("UF_"):
+            read = readers.get(code)
+            if read is not None:
+                read(value, row, done)
+            elif code.startswith("UF_"):
                 self._custom(code, value, custom, done)
-                continue
-            found = self.fields.get(code)
-            if found is None:
-                if code not in DERIVED and not blank(value):
-                    self.tally.left_out[code] += 1
-                continue
-            if found.read_only or found.is_category:  # a deal's pipeline is its stage's
-                continue
-            if found.first_only and f"{code}S" in row:
-                continue  # the list of them (COMPANY_IDS) gives the same and more
-            if found.is_list:
-                done.values[found.name] = self._channel(found, value)
-            elif found.kind == K.ITEM_LINK:
-                done.links[found.name] = [str(one) for one in _listed(value)]
-            elif found.kind == K.REFERENCE:
-                done.values[found.name] = self._entry(found, value, row)
-            elif found.kind == K.USER:
-                user = self._user(found.code, value)
-                if user is not None:
-                    done.values[found.name] = user
-            else:
-                done.values[found.name] = self._plain(found, value)
+            elif code not in readers and code not in DERIVED and not blank(value):
+                left_out[code] += 1
         if custom:
             done.values["custom"] = custom
         return done
-
-    def _channel(self, found: B24Field, value) -> list[dict]:
-        words = value_types(found)
-        values = []
-        for one in value if isinstance(value, list) else []:
-            if not isinstance(one, dict) or blank(one.get("VALUE")):
-                continue
-            word = str(one.get("VALUE_TYPE") or "WORK").upper()
-            values.append({"value": str(one["VALUE"]), "kind": words.get(word, words["OTHER"])})
-        return values
 
     def _entry(self, found: B24Field, value, row: dict):
         if blank(value):
@@ -223,7 +245,7 @@ class Translator:
         ours = self.run.mappings(MappingKind(kind)).of(bitrix_ids)
         model = entity_type(kind).model
         readable = model.objects.restrict(self.run.user, "read").filter(
-            pk__in=ids_in(sorted(set(ours.values())))
+            pk__in=sorted(set(ours.values()))
         ).in_bulk()  # fmt: skip
         return {bitrix_id: readable[pk] for bitrix_id, pk in ours.items() if pk in readable}
 

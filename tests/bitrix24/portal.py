@@ -132,12 +132,17 @@ class Portal:
                               capture_output=True, text=True, check=check)  # fmt: skip
 
     def start(self) -> "Portal":
+        """Make the database, seed it (``seed()``) and serve it."""
         self.manage("migrate", "--no-input", "-v", "0")
         made = self.manage("shell", "-c", "from tests.bitrix24.portal import seed; seed()")
         paths = dict(line.split(" ", 1) for line in made.stdout.splitlines() if " /rest/" in line)
+        return self.serve(paths["WEBHOOK"], paths["REVOKED"])
+
+    def serve(self, webhook: str, revoked: str = "") -> "Portal":
+        """gunicorn on a free port, once it answers through ``webhook`` (a path)."""
         port = free_port()
         self.address = f"http://127.0.0.1:{port}"
-        self.url, self.revoked = self.address + paths["WEBHOOK"], self.address + paths["REVOKED"]
+        self.url, self.revoked = self.address + webhook, self.address + revoked
         gunicorn = Path(sys.executable).with_name("gunicorn")
         self.server = subprocess.Popen(
             [str(gunicorn), "crm.wsgi:application", "--bind", f"127.0.0.1:{port}",
