@@ -102,10 +102,8 @@ def sync_entries(run, outcome: Outcome, entity_id: str, rows: list[dict], list_c
                     entry = services.entry_update(user=run.user, entry=entry, name=name,
                                                   color=color)  # fmt: skip
                     outcome.updated += 1
-                elif key in known:
-                    outcome.unchanged += 1
                 else:
-                    outcome.matched += 1
+                    outcome.kept(mapped=key in known)
         except REFUSALS as error:
             outcome.refuse(key, reason(error))
             continue

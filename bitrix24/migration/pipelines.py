@@ -63,10 +63,8 @@ class PipelinesStep:
                         pipeline = services.pipeline_update(user=run.user, pipeline=pipeline,
                                                             name=name)  # fmt: skip
                         outcome.updated += 1
-                    elif str(number) in known:
-                        outcome.unchanged += 1
                     else:
-                        outcome.matched += 1
+                        outcome.kept(mapped=str(number) in known)
             except REFUSALS as error:
                 outcome.refuse(number, reason(error))
                 continue

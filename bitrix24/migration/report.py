@@ -36,6 +36,14 @@ class Outcome:
     def refuse(self, bitrix_id, reason) -> None:
         self.refused.append(("" if bitrix_id is None else str(bitrix_id), str(reason)))
 
+    def kept(self, *, mapped: bool) -> None:
+        """A row already here as the portal has it: known to the mapping (``mapped``), or
+        found now (by its code, its e-mail...)."""
+        if mapped:
+            self.unchanged += 1
+        else:
+            self.matched += 1
+
 
 class Report:
     """The tallies of a run and its refused rows, written to ``failures`` (an open text file,

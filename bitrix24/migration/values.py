@@ -104,8 +104,10 @@ class Translator:
         self.link_kinds = {f.code: entity_type_of(f.related_model).key for f in links}
         self.many = {f.code: bool(f.model_field and f.model_field.many_to_many) for f in links}
 
-        # How each of the type's Bitrix24 fields is read, worked out once (None: not kept).
-        self.readers = {code: self._reader(found) for code, found in self.fields.items()}
+        # How each of the type's Bitrix24 fields is read, worked out once (None: not kept);
+        # custom ones go through the mapping of the portal's codes (``_custom``).
+        self.readers = {code: self._reader(found) for code, found in self.fields.items()
+                        if not found.custom}  # fmt: skip
 
     def _reader(self, found: B24Field):
         """A function ``(value, row, done)`` putting ``found``'s value of ``row`` into the
@@ -135,6 +137,11 @@ class Translator:
                 user = self._user(found.code, value)
                 if user is not None:
                     done.values[name] = user
+        elif found.kind == K.TEXT:
+
+            def read(value, row, done):  # as the catalogue parses text: stripped
+                done.values[name] = value.strip() if isinstance(value, str) else (
+                    self._plain(found, value))  # fmt: skip
         else:
 
             def read(value, row, done):
