@@ -27,6 +27,9 @@ from .source import BATCH
 from .values import Refused, Translated, Translator
 
 CLIENT_CHANNELS = ("PHONE", "EMAIL", "WEB")
+# Rows of a slice written at once by the bulk services: on PostgreSQL each chunk is written by
+# a thread of its own while the next one is validated, so a slice is given in several.
+CHUNK = 1250
 
 
 @dataclass
@@ -97,7 +100,7 @@ class ItemStep:
         if not new:
             return
         result = items_bulk_create(self.spec, user=run.user, rows=[one.values for one in new],
-                                   chunk_size=len(new), references=run.references)  # fmt: skip
+                                   chunk_size=CHUNK, references=run.references)  # fmt: skip
         for number, pk in result.created.items():
             new[number - 1].our_id = pk
         for rejected in result.rejected:
