@@ -12,15 +12,19 @@ from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from fast_bitrix24 import Bitrix
 
 from bitrix24.migration import clients
 from bitrix24.models import MappingKind, Portal, PortalMapping
 from companies.models import Communication, Company, Contact
+from companies.services import company_create
 from deals.models import Deal, Lead
+from dictionaries.custom_fields import custom_field_create
 from dictionaries.models import CustomField, Entry, Pipeline
-from requisites.models import Requisite
+from requisites.models import Preset, Requisite
+from requisites.services import requisite_create
 from tests.factories import UserFactory
 from timeline.models import Event, EventKind
 
@@ -383,3 +387,46 @@ def test_as_a_manager_only_what_their_rights_allow_is_written(portal, source, ma
     assert Communication.objects.filter(company__isnull=False).count() == 3 * len(own)
     event = Event.objects.filter(kind=EventKind.CREATED, door="migration").first()
     assert event.author == manager
+
+
+# What the migration needs of the facade and the services besides
+
+
+def test_requisites_list_after_an_id_and_refuses_another_comparison(admin_rest, admin):
+    preset = Preset.objects.get(name="Организация (Россия)")
+    made = [
+        requisite_create(user=admin, owner=company_create(user=admin, name=f"R{n}"),
+                         preset=preset, values={"full_name": f"R{n}", "inn": inn})
+        for n, inn in enumerate(("7707083893", "7736207543", "7702070139"))
+    ]  # fmt: skip
+
+    after = admin_rest.result("crm.requisite.list", filter={">ID": made[0].pk})
+    upto = admin_rest.result("crm.requisite.list", filter={"<=ID": made[1].pk})
+
+    assert [row["ID"] for row in after] == [str(r.pk) for r in made[1:]]
+    assert [row["ID"] for row in upto] == [str(r.pk) for r in made[:2]]
+    # Bad input: a comparison on another column, a cursor that is no number.
+    admin_rest.refused("crm.requisite.list", 400, filter={">NAME": "R1"})
+    admin_rest.refused("crm.requisite.list", 400, filter={">ID": "many"})
+
+
+def test_a_crm_field_says_which_kind_of_items_it_links(admin_rest, admin):
+    custom_field_create(user=admin, entity="deal", label="Partner", kind="company")
+
+    described = admin_rest.result("crm.deal.fields")["UF_CRM_PARTNER"]
+
+    assert described["type"] == "crm"
+    assert described["settings"] == {"LEAD": "N", "CONTACT": "N", "COMPANY": "Y", "DEAL": "N"}
+
+
+def test_a_custom_field_keeps_a_code_given_only_when_it_is_valid_and_free(admin):
+    kept = custom_field_create(user=admin, entity="company", label="Tier", kind="string",
+                               code="UF_CRM_64A29A1CD5CC2")  # fmt: skip
+    assert kept.code == "UF_CRM_64A29A1CD5CC2"
+    # Bad input: the code taken, no UF_CRM_ prefix, other characters, too long.
+    for code in ("UF_CRM_64A29A1CD5CC2", "TIER", "UF_CRM_ÉTÉ", "UF_CRM_" + "X" * 50):
+        with pytest.raises(ValidationError) as refused:
+            custom_field_create(user=admin, entity="company", label="Other", kind="string",
+                                code=code)  # fmt: skip
+        assert "code" in refused.value.message_dict
+    assert CustomField.objects.filter(entity="company").count() == 1
