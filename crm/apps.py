@@ -8,9 +8,11 @@ class CrmConfig(AppConfig):
 
     def ready(self):
         from crm import text_lookups
+        from crm.timelines import register_events_source
         from crm.validators import validate_text
 
         _register_rights_tab()
+        register_events_source()
         # Case-insensitive search of every script on SQLite as on PostgreSQL.
         text_lookups.register()
 

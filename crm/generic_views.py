@@ -20,7 +20,6 @@ from django.views.generic import TemplateView
 
 from accessrights.restriction import allowed, check, may
 from crm.items import EditConflict
-from timeline.models import Event
 
 from . import list_columns
 from .bulk import bulk_job_start
@@ -28,9 +27,11 @@ from .cards import card_sections, card_select_related, readable_links
 from .entities import entity_type_of, services_of
 from .filterspecs import in_list_order, spec_from_query
 from .forms import posted_arrangement
-from .history import comment_add, render_for_reader
+from .history import comment_add
+from .item_marks import mark_items
 from .models import FilterPreset
-from .pagination import CappedCountPaginator, PeekPage, capped_count
+from .pagination import PeekPage, capped_count
+from .timelines import card_timeline
 
 PAGE_SIZES = (20, 50, 100, 200)
 _list_links: list = []
@@ -155,6 +156,7 @@ class ItemListView(RestrictedItemMixin, TemplateView):
         # Ties broken by id, as the export of the list writes them.
         page = PeekPage(in_list_order(filterset.qs), self.request.GET.get("page"), self.page_size())
         columns = self.columns()
+        mark_items(self.model, page.object_list, self.request.user)
         keys = list_columns.sort_keys(self.filterset_class)
         context.update(
             filterset=filterset,
@@ -243,7 +245,8 @@ class ItemListView(RestrictedItemMixin, TemplateView):
 
 class ItemView(RestrictedItemMixin, TemplateView):
     """An item's card: details in the sections of its type's layout (``crm.cards``), with the
-    linked items the reader may read (``links``), history and dependencies tabs."""
+    linked items the reader may read (``links``), the timeline (``crm.timelines``: what is
+    planned, then what happened) and dependencies tabs."""
 
     template_name = ""
     tabs = ("details", "history", "dependencies")
@@ -274,12 +277,10 @@ class ItemView(RestrictedItemMixin, TemplateView):
             links = readable_links(self.entity_key, item, self.request.user)
             context.update(links=links, card_sections=card_sections(self.entity_key, item, links))
         if tab == "history":
-            events = Event.objects.of_item(item).select_related(
-                "author", "on_behalf_of", "related_type"
+            query = self.request.GET
+            context["timeline"] = card_timeline(
+                item, self.request.user, query.get("kind", ""), query.get("before", "")
             )
-            page = CappedCountPaginator(events, 50).get_page(self.request.GET.get("page"))
-            page.object_list = render_for_reader(page.object_list, self.request.user)
-            context["events"] = page
         return context
 
 

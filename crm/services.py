@@ -243,10 +243,28 @@ def item_update(
     return item
 
 
+_dependents: list[Callable] = []
+
+
+def register_item_dependents(delete: Callable) -> None:
+    """What goes with deleted items: ``delete(user, model, ids)`` removes what another app
+    keeps for the items ``ids`` of ``model`` (their activities), inside the deletion's
+    transaction, in a constant number of statements."""
+    if delete not in _dependents:
+        _dependents.append(delete)
+
+
+def _delete_dependents(user, model, ids: list[int]) -> None:
+    for delete in _dependents:
+        delete(user, model, ids)
+
+
 def item_delete(spec: ItemSpec, *, user, item) -> None:
-    """Delete an item, with its deletion in its history (and the unlinks of ``linked``)."""
+    """Delete an item, with its deletion in its history (and the unlinks of ``linked``) and
+    what other apps keep for it (``register_item_dependents``)."""
     check(user, "delete", item)
     _record_deletions(spec, user, [item])
+    _delete_dependents(user, spec.model, [item.pk])
     item.delete()
 
 
@@ -295,7 +313,7 @@ def _write_events_with(extras: list[dict]) -> Callable:
     return write
 
 
-def _selected_ids(ids) -> list[int]:
+def selected_ids(ids) -> list[int]:
     """The ids of a selection, sorted, or a ValidationError."""
     try:
         ids = sorted({int(pk) for pk in ids})
@@ -322,7 +340,7 @@ def items_bulk_update(*, user, spec: ItemSpec, ids, chunk_size: int = 5000, **fi
     """Change the same fields on many items of one kind (the list pages' bulk actions); all
     of them or none. The same rights and history as ``item_update`` in a constant number of
     statements per chunk of ``chunk_size`` items (see ``_bulk_update_chunk``)."""
-    ids = _selected_ids(ids)
+    ids = selected_ids(ids)
     unknown = set(fields) - set(spec.fields)
     if unknown:
         raise TypeError(f"unknown fields for {spec.model.__name__}: {sorted(unknown)}")
@@ -337,7 +355,7 @@ def items_bulk_delete(*, user, spec: ItemSpec, ids, chunk_size: int = 5000) -> i
     """Delete many items of one kind; all of them or none. The same rights and history as
     ``item_delete`` in a constant number of statements per chunk of ``chunk_size`` items
     (see ``_bulk_delete_chunk``)."""
-    ids = _selected_ids(ids)
+    ids = selected_ids(ids)
     for start in range(0, len(ids), chunk_size):
         _bulk_delete_chunk(spec, user, ids[start : start + chunk_size])
     return len(ids)
@@ -346,7 +364,9 @@ def items_bulk_delete(*, user, spec: ItemSpec, ids, chunk_size: int = 5000) -> i
 def _bulk_delete_chunk(spec: ItemSpec, user, ids: list[int]) -> None:
     """Statements: the rows locked through ``restrict(user, "delete")`` (the rights), read
     with what decides their reach; ``spec.linked``'s queries and the unlinks in one statement;
-    the DELETED events in one; then Django's delete of the rows with what cascades from them,
+    the DELETED events in one; what other apps keep for the items (``register_item_dependents``:
+    the activities, in a few statements); then Django's delete of the rows with what cascades
+    from them,
     as ``item.delete()`` does for one (phones and e-mails, links and shares: one statement per
     related table; the rows collected, the items themselves and their requisites, in DELETEs
     of 100 ids each, Django's batch; SQLite also splits the rest by its 999 parameters)."""
@@ -365,6 +385,7 @@ def _bulk_delete_chunk(spec: ItemSpec, user, ids: list[int]) -> None:
         .order_by("pk")
     )
     _record_deletions(spec, user, items)
+    _delete_dependents(user, model, ids)
     model.objects.filter(pk__in=bulkwrite.ids_in(ids)).delete()
 
 

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "accessrights",
     "dictionaries",
     "timeline",
+    "activities",
     "companies",
     "requisites",
     "deals",
@@ -125,6 +126,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "crm.context_processors.navigation",
+                "activities.counters.activity_counter",
             ],
         },
     },
@@ -306,6 +308,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "StatusEnum": "crm.models.JobStatus",
         "SubmissionStatusEnum": "webforms.models.SubmissionStatus",
+        "ActivityKindEnum": "activities.models.ActivityKind",
     },
 }
 

@@ -20,6 +20,7 @@ api_v1 = [
     path("", include("calllists.api.urls")),
     path("", include("analytics.api_urls")),
     path("", include("people.api_urls")),
+    path("", include("activities.api.urls")),
 ]
 
 crm_urls = ([path("jobs/<int:pk>/", views.job, name="job")], "crm")
@@ -40,6 +41,7 @@ urlpatterns = [
     path("", include("calllists.urls")),
     path("", include("analytics.urls")),
     path("", include("people.urls")),
+    path("", include("activities.urls")),
     path("settings/rights/", include("accessrights.urls")),
     path("settings/", include("dictionaries.urls")),
     path("admin/", admin.site.urls),

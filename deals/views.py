@@ -28,6 +28,7 @@ from crm.generic_views import (
     RestrictedItemMixin,
     safe_next,
 )
+from crm.item_marks import mark_items
 from crm.models import FilterPreset
 from crm.validators import parse_id
 from dictionaries.defaults import DEAL_STAGE
@@ -100,9 +101,9 @@ class KanbanView(Board, TemplateView):
         context = super().get_context_data(**kwargs)
         filterset = self.filtered()
         columns = kanban.board(self.items(filterset.qs), self.stages())
-        kanban.name_readable_companies(
-            self.request.user, [card for column in columns for card in column.cards]
-        )
+        cards = [card for column in columns for card in column.cards]
+        kanban.name_readable_companies(self.request.user, cards)
+        mark_items(self.model, cards, self.request.user)
         query = self.request.GET.copy()
         context.update(
             columns=columns,
@@ -135,6 +136,7 @@ class KanbanColumnView(Board, TemplateView):
             raise Http404
         cards, has_more = kanban.column_cards(self.board_items(), stage, before)
         kanban.name_readable_companies(self.request.user, cards)
+        mark_items(self.model, cards, self.request.user)
         query = self.request.GET.copy()
         query.pop("before", None)
         query.pop("stage", None)
