@@ -39,6 +39,18 @@ DERIVED = frozenset({
 })  # fmt: skip
 
 
+# What the link writers and history read of a linked item: its version and the columns its
+# name (``__str__``) is made of; the rest of its row is left unread.
+NAME_COLUMNS = {"company": ("name",), "contact": ("first_name", "middle_name", "last_name"),
+                "deal": ("title",)}  # fmt: skip
+
+
+def lean(queryset):
+    """``queryset`` of linked items reading only what linking them needs (``NAME_COLUMNS``)."""
+    kind = entity_type_of(queryset.model).key
+    return queryset.only("pk", "version", *NAME_COLUMNS[kind])
+
+
 class Refused(Exception):
     """A row that is not written, and why (a message people read)."""
 
@@ -252,8 +264,8 @@ class Translator:
         ours = self.run.mappings(MappingKind(kind)).of(bitrix_ids)
         model = entity_type(kind).model
         readable = model.objects.restrict(self.run.user, "read").filter(
-            pk__in=sorted(set(ours.values()))
-        ).in_bulk()  # fmt: skip
+            pk__in=sorted(set(ours.values())))  # fmt: skip
+        readable = lean(readable).in_bulk()
         return {bitrix_id: readable[pk] for bitrix_id, pk in ours.items() if pk in readable}
 
     def _linked_items(self, name: str, ids: list[str], found: dict) -> list:
