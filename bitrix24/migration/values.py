@@ -98,7 +98,6 @@ class Translator:
 
     def __init__(self, run, entity: str, step: str):
         self.run, self.entity = run, entity
-        self.model = entity_type(entity).model
         self.fields = b24_fields(entity)
         self.tally = run.report.tally(step)
         self.users = known.users(run)
@@ -115,7 +114,6 @@ class Translator:
         links += [f for f in self.ours.values() if f.kind == K.ITEM_LINK]
         self.link_kinds = {f.code: entity_type_of(f.related_model).key for f in links}
         self.many = {f.code: bool(f.model_field and f.model_field.many_to_many) for f in links}
-
         # How each of the type's Bitrix24 fields is read, worked out once (None: not kept);
         # custom ones go through the mapping of the portal's codes (``_custom``).
         self.readers = {code: self._reader(found) for code, found in self.fields.items()
