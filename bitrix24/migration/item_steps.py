@@ -4,10 +4,10 @@ type (``crm.services``), as the acting user: rights, validation and history as f
 other door.
 
 A slice is one transaction: the rows translated (``values.Translator``), the new ones
-created in one ``items_bulk_create`` and those the mapping knows changed in one
-``items_bulk_change`` (an item deleted here since is made again), the new pairs of the
-mapping and the links (``ItemStep.write_links``) written, and the step's cursor moved past
-the slice. A row the services refuse is reported with their reason, the others written; a
+created by one ``items_bulk_create`` (in chunks of ``CHUNK``) and those the mapping knows
+changed by one ``items_bulk_change`` (an item deleted here since is made again), the new
+pairs of the mapping and the links (``ItemStep.write_links``) written, and the step's cursor
+moved past the slice. A row the services refuse is reported with their reason, the others written; a
 slice the user's rights refuse as a whole (no right to add such items at all) is rolled
 back and each of its rows reported.
 """

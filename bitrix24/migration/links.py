@@ -6,6 +6,8 @@ one-link services, history on both sides either way."""
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 
+from .values import lean
+
 
 def differences(user, model, name: str, written: list) -> tuple[dict, list, dict]:
     """For the rows ``written`` (``Translated``, our ids known) and their ``linked[name]``:
@@ -19,7 +21,7 @@ def differences(user, model, name: str, written: list) -> tuple[dict, list, dict
     current: dict[int, set[int]] = {}
     for pk, linked in through.objects.filter(**{f"{own}__in": ids}).values_list(own, other):
         current.setdefault(pk, set()).add(linked)
-    items = model._base_manager.in_bulk(ids)
+    items = lean(model._base_manager.all()).in_bulk(ids)
     added, removed = [], {}
     for one in wanting:
         have = current.get(one.our_id, set())

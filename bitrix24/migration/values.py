@@ -39,6 +39,18 @@ DERIVED = frozenset({
 })  # fmt: skip
 
 
+# What the link writers and history read of a linked item: its version and the columns its
+# name (``__str__``) is made of; the rest of its row is left unread.
+NAME_COLUMNS = {"company": ("name",), "contact": ("first_name", "middle_name", "last_name"),
+                "deal": ("title",)}  # fmt: skip
+
+
+def lean(queryset):
+    """``queryset`` of linked items reading only what linking them needs (``NAME_COLUMNS``)."""
+    kind = entity_type_of(queryset.model).key
+    return queryset.only("pk", "version", *NAME_COLUMNS[kind])
+
+
 class Refused(Exception):
     """A row that is not written, and why (a message people read)."""
 
@@ -86,7 +98,6 @@ class Translator:
 
     def __init__(self, run, entity: str, step: str):
         self.run, self.entity = run, entity
-        self.model = entity_type(entity).model
         self.fields = b24_fields(entity)
         self.tally = run.report.tally(step)
         self.users = known.users(run)
@@ -103,7 +114,6 @@ class Translator:
         links += [f for f in self.ours.values() if f.kind == K.ITEM_LINK]
         self.link_kinds = {f.code: entity_type_of(f.related_model).key for f in links}
         self.many = {f.code: bool(f.model_field and f.model_field.many_to_many) for f in links}
-
         # How each of the type's Bitrix24 fields is read, worked out once (None: not kept);
         # custom ones go through the mapping of the portal's codes (``_custom``).
         self.readers = {code: self._reader(found) for code, found in self.fields.items()
@@ -252,8 +262,8 @@ class Translator:
         ours = self.run.mappings(MappingKind(kind)).of(bitrix_ids)
         model = entity_type(kind).model
         readable = model.objects.restrict(self.run.user, "read").filter(
-            pk__in=sorted(set(ours.values()))
-        ).in_bulk()  # fmt: skip
+            pk__in=sorted(set(ours.values())))  # fmt: skip
+        readable = lean(readable).in_bulk()
         return {bitrix_id: readable[pk] for bitrix_id, pk in ours.items() if pk in readable}
 
     def _linked_items(self, name: str, ids: list[str], found: dict) -> list:
