@@ -105,6 +105,11 @@ class B24Field:
             description.update(listLabel=label, formLabel=label, filterLabel=label)
         if description["type"] == "crm_status":
             description["statusType"] = self.source.reference_list
+        if self.custom and self.kind == K.ITEM_LINK:
+            # Which kinds of items a "crm" field links, as Bitrix24 says it.
+            target = entity_type_of(self.related_model).bitrix24
+            kinds = ("LEAD", "CONTACT", "COMPANY", "DEAL")
+            description["settings"] = {kind: "Y" if kind == target else "N" for kind in kinds}
         if description["type"] == "enumeration":
             description["items"] = [{"ID": str(pk), "VALUE": str(label)}
                                     for pk, label in self.source.choices]  # fmt: skip

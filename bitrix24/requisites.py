@@ -48,6 +48,8 @@ COLUMNS = ("ID", "ENTITY_TYPE_ID", "ENTITY_ID", "PRESET_ID", "DATE_CREATE", "DAT
 PRESET_COLUMNS = ("ID", "ENTITY_TYPE_ID", "COUNTRY_ID", "NAME", "ACTIVE", "SORT", "XML_ID")
 # What crm.requisite.list filters by (exact, or @ with a list), and the columns behind them.
 FILTERS = {"ID": "pk", "PRESET_ID": "preset_id", "NAME": "name"}
+# The comparisons crm.requisite.list takes on ID (``filter[>ID]``: a migration's cursor).
+COMPARISONS = {">=": "gte", "<=": "lte", ">": "gt", "<": "lt"}
 ORDERS = {"ID": "pk", "PRESET_ID": "preset_id", "NAME": "name", "DATE_CREATE": "created_at",
           "DATE_MODIFY": "modified_at"}  # fmt: skip
 
@@ -208,7 +210,8 @@ def requisite_delete(user, params):
 
 def _filtered(user, params):
     """The readable requisites the ``filter`` keeps: ``ENTITY_TYPE_ID``, ``ENTITY_ID`` and the
-    columns of ``FILTERS``, exact or ``@`` (a list); anything else is a 400."""
+    columns of ``FILTERS``, exact or ``@`` (a list), and ``ID`` compared (``>``, ``>=``,
+    ``<``, ``<=``); anything else is a 400."""
     found = _readable(user)
     given = {str(k).upper(): v for k, v in as_map(params, "filter").items()}
     owners = ("company", "contact")
@@ -219,6 +222,12 @@ def _filtered(user, params):
         owners = (_OWNER_FIELDS[number],)
         found = found.filter(**{f"{owners[0]}__isnull": False})
     for key, value in given.items():
+        compared = next((op for op in COMPARISONS if key.startswith(op) and key[len(op):] == "ID"),
+                        None)  # fmt: skip
+        if compared is not None:
+            number = to_int(value, f"filter[{key}]")
+            found = found.filter(**{f"pk__{COMPARISONS[compared]}": number})
+            continue
         many = key.startswith("@")
         name = key[1:] if key[:1] in "=@" else key
         if name != "ENTITY_ID" and name not in FILTERS:

@@ -329,7 +329,10 @@ def _refuse_missing(ids, found) -> None:
     if missing:
         raise ValidationError(
             {
-                "ids": _("These items do not exist or are out of your reach: %s.")
+                "ids": _(
+                    "Nothing was done: these items are out of your reach for this action, "
+                    "or no longer exist: %s."
+                )
                 % ", ".join(str(pk) for pk in missing[:20])
             }
         )

@@ -24,7 +24,7 @@ from companies.services import (
     contact_link,
     stored_channels,
 )
-from crm.bulkwrite import ids_in, insert_dicts
+from crm.bulkwrite import ids_in, insert_dicts, insert_rows
 from crm.fields import service_fields
 from crm.items import locked
 from crm.services import ItemSpec, item_create, item_delete, item_update
@@ -148,7 +148,7 @@ def deal_links_write(*, user, companies=(), contacts=()) -> None:
         .values_list("deal_id", "contact_id")
     )  # fmt: skip
     new = [(deal, c) for deal, c in contacts if (deal.pk, c.pk) not in existing]
-    through.objects.bulk_create(through(deal=deal, contact=c) for deal, c in new)
+    insert_rows(through, ("deal_id", "contact_id"), [(deal.pk, c.pk) for deal, c in new])
     links_record_bulk(pairs=new, kind=EventKind.LINKED, author=user, write=insert_dicts)
     links_record_bulk(pairs=[(company, deal) for deal, company in companies],
                       kind=EventKind.LINKED, author=user, both_sides=False,

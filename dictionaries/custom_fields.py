@@ -10,6 +10,8 @@ The catalogue reads the definitions often (every form, card, filter and history 
 are kept as ``dictionaries.shared_cache.SharedSettings``.
 """
 
+import re
+
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -52,6 +54,7 @@ CATALOGUE_KINDS = {
     Kind.USER: FieldKind.USER,
 }
 LINK_KINDS = {Kind.COMPANY: "company", Kind.CONTACT: "contact", Kind.DEAL: "deal"}
+_GIVEN_CODE = re.compile(r"UF_CRM_[A-Z0-9_]+")
 
 
 def _code_for(entity: str, label: str) -> str:
@@ -66,6 +69,21 @@ def _code_for(entity: str, label: str) -> str:
     while code in taken:
         number += 1
         code = f"{CODE_PREFIX}{stem}_{number}"
+    return code
+
+
+def _given_code(entity: str, code) -> str:
+    """A code the caller chose (a migration keeping a Bitrix24 portal's ``UF_CRM_...``, so that
+    its scripts keep working): ``UF_CRM_`` and Latin capitals, digits or underscores, at most
+    50 characters, not yet given in the item type."""
+    code = str(code).strip().upper()
+    if not _GIVEN_CODE.fullmatch(code) or len(code) > MAX_CODE_LENGTH:
+        raise ValidationError(
+            {"code": _("A code is UF_CRM_ followed by Latin capitals, digits or underscores, "
+                       "at most %d characters.") % MAX_CODE_LENGTH}
+        )  # fmt: skip
+    if CustomField.objects.filter(entity=entity, code=code).exists():
+        raise ValidationError({"code": _("The code %s is taken in this item type.") % code})
     return code
 
 
@@ -126,8 +144,9 @@ def _validate(field: CustomField) -> None:
 @transaction.atomic
 def custom_field_create(*, user, entity: str, label: str, kind: str, multiple: bool = False,
                         required: bool = False, default=None, help_text: str = "",
-                        sort: int = 500, options=()) -> CustomField:  # fmt: skip
-    """Add a field to the item type ``entity``; its code is generated from its label."""
+                        sort: int = 500, options=(), code: str = "") -> CustomField:  # fmt: skip
+    """Add a field to the item type ``entity``; its code is generated from its label unless
+    ``code`` is given (``_given_code``)."""
     check_settings_right(user)
     field = CustomField(
         entity=entity, label=str(label).strip(), kind=kind, multiple=multiple,
@@ -136,7 +155,7 @@ def custom_field_create(*, user, entity: str, label: str, kind: str, multiple: b
     _check_entity(entity)
     field.options = _clean_options(kind, list(options or ()), [])
     _validate(field)
-    field.code = _code_for(entity, field.label)
+    field.code = _given_code(entity, code) if code else _code_for(entity, field.label)
     field.save()
     custom_fields_changed()
     return field

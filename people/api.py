@@ -46,6 +46,8 @@ class UserSerializer(ModelSerializer):
 class EmployeeSerializer(UserSerializer):
     """A user as the settings right sees them: with e-mail, departments and roles."""
 
+    # Text, not an e-mail format: a user added without an address has an empty one.
+    email = serializers.CharField(read_only=True, help_text="Their e-mail address, or empty.")
     departments = serializers.SerializerMethodField(help_text="Ids of their departments.")
     roles = serializers.SerializerMethodField(help_text="Ids of the roles they hold directly.")
 

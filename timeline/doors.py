@@ -2,9 +2,10 @@
 
 The door is a context variable, so no service signature carries it: the doors set it for the
 time of a request or a job (``crm.actors``: the middleware for pages, the API and the admin,
-``acting_through`` for jobs, web forms and webhooks), and ``timeline.services`` records it on
-every event. Outside any door (shell, management commands) it is ``system``. It lives here,
-below everything, because ``timeline`` imports no other app; ``crm.actors`` re-exports it.
+``acting_through`` for jobs, web forms, webhooks and portal migrations), and
+``timeline.services`` records it on every event. Outside any door (shell, management
+commands) it is ``system``. It lives here, below everything, because ``timeline`` imports no
+other app; ``crm.actors`` re-exports it.
 """
 
 from collections.abc import Callable, Iterator
@@ -24,11 +25,15 @@ class DoorKind(models.TextChoices):
     JOB = "job", _("background job")
     WEBFORM = "webform", _("web form")
     WEBHOOK = "webhook", _("webhook")
+    MIGRATION = "migration", _("migration")
     SYSTEM = "system", _("system")
 
 
-# Doors that are one of many of their kind, and name which one: the job, form or webhook.
-NUMBERED = frozenset({DoorKind.IMPORT, DoorKind.JOB, DoorKind.WEBFORM, DoorKind.WEBHOOK})
+# Doors that are one of many of their kind, and name which one: the job, form, webhook or
+# portal migrated from (``bitrix24.models.Portal``).
+NUMBERED = frozenset(
+    {DoorKind.IMPORT, DoorKind.JOB, DoorKind.WEBFORM, DoorKind.WEBHOOK, DoorKind.MIGRATION}
+)
 
 
 @dataclass(frozen=True)

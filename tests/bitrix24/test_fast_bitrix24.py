@@ -1,5 +1,5 @@
-"""The published client fast-bitrix24 (pinned in the dev extra) against a live server: what an
-existing integration would do, over HTTP on loopback."""
+"""The published client fast-bitrix24 (a main dependency: import_bitrix24 uses it) against a
+live server: what an existing integration would do, over HTTP on loopback."""
 
 from datetime import datetime
 
