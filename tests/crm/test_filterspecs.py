@@ -156,8 +156,9 @@ def _values(field):
         return st.booleans()
     if isinstance(field, IdField):
         return st.integers(min_value=1, max_value=10**18 - 1).map(str)  # parse_id: 18 digits
-    if isinstance(field, IdOrNameField):  # a number, or words of a name
-        return st.one_of(st.integers(min_value=1, max_value=10**18 - 1).map(str), _text())
+    if isinstance(field, IdOrNameField):  # a number, or words of a name (digits are a number)
+        names = _text().filter(lambda text: not text.strip().isdecimal())
+        return st.one_of(st.integers(min_value=1, max_value=10**18 - 1).map(str), names)
     if isinstance(field, forms.DecimalField):
         return st.decimals(allow_nan=False, allow_infinity=False).map(str)
     if isinstance(field, forms.CharField):
