@@ -9,7 +9,9 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 COPY . .
-RUN pip install -e . \
+RUN apt-get update -qq && apt-get install -y -qq --no-install-recommends npm >/dev/null \
+ && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error \
+ && pip install -e . \
  && SECRET_KEY=collectstatic-only-build-time-key-not-used-at-run-time-0123456789 \
     ALLOWED_HOSTS=localhost python manage.py collectstatic --no-input \
  && useradd --system --uid 1000 crm \

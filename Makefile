@@ -18,8 +18,13 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e ".[dev]"
 	touch $@ $(VENV)/.installed
 
-install: $(VENV)/.installed
-install-dev: $(VENV)/.installed-dev
+# Front-end packages (package.json, locked): served by us from node_modules, never from a CDN.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	touch $@
+
+install: $(VENV)/.installed node_modules/.installed
+install-dev: $(VENV)/.installed-dev node_modules/.installed
 
 migrate: install
 	$(BIN)/python manage.py migrate --no-input
@@ -28,7 +33,7 @@ demo: migrate
 	$(BIN)/python manage.py demo_setup
 
 run: demo
-	@echo "Open http://$(HOST)/ and log in with the demo login above."
+	@echo "Open http://$(HOST)/ and log in with one of the demo logins above."
 	$(BIN)/python manage.py runserver $(HOST)
 
 worker: install
@@ -59,4 +64,4 @@ benchmark: install-dev
 	$(BIN)/pytest tests/benchmarks
 
 clean:
-	rm -rf $(VENV) db.sqlite3 var staticfiles
+	rm -rf $(VENV) db.sqlite3 var staticfiles node_modules

@@ -1,36 +1,18 @@
 """Forms of the rights pages: they only read and check what was posted; services write."""
 
 from django import forms
-from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from people.naming import PeopleChoiceField, PersonChoiceField, people
+
 from .models import Department
-
-
-def person_label(user) -> str:
-    full_name = user.get_full_name()
-    label = f"{full_name} ({user.get_username()})" if full_name else user.get_username()
-    return label if user.is_active else f"{label} · {_('inactive')}"
-
 
 INDENT = "\u2003"  # an em space per level: option labels cannot carry padding
 
 
 def department_label(department) -> str:
     return INDENT * department.depth + department.name
-
-
-class PersonChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return person_label(obj)
-
-
-class PeopleChoiceField(forms.ModelMultipleChoiceField):
-    widget = forms.SelectMultiple(attrs={"size": 10})
-
-    def label_from_instance(self, obj):
-        return person_label(obj)
 
 
 class DepartmentChoiceField(forms.ModelChoiceField):
@@ -43,15 +25,6 @@ class DepartmentsChoiceField(forms.ModelMultipleChoiceField):
 
     def label_from_instance(self, obj):
         return department_label(obj)
-
-
-def people(*keep):
-    """Active users, plus the inactive ones in ``keep`` (Q conditions): a save must not drop
-    someone only because the list no longer offers them."""
-    condition = Q(is_active=True)
-    for extra in keep:
-        condition |= extra
-    return get_user_model().objects.filter(condition).distinct().order_by("username")
 
 
 class RoleAssignmentForm(forms.Form):

@@ -9,6 +9,7 @@ with them through django-guardian are added on top. Superusers may do everything
 anonymous users nothing.
 """
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils.translation import gettext as _
@@ -57,6 +58,44 @@ class OwnedQuerySet(models.QuerySet):
             owner = self.model._meta.get_field(name).related_model
             owned = owner.objects.restrict(user, action).values("pk")
             condition |= models.Q(**{f"{name}__in": owned})
+        return self.filter(condition)
+
+
+class AttachedQuerySet(models.QuerySet):
+    """QuerySet of rows attached to a CRM item of any type and given to one person (an
+    activity: a call on a company, a task on a deal). The model names the item by a content
+    type and an id (``access_item_type_field``, ``access_item_id_field``), the person by
+    ``access_assignee_field``, and lists the item models it can be attached to in
+    ``access_item_models()`` (the registered item types).
+
+    The rule: a user may read such a row when they may read its item, or when it is theirs;
+    they may change or delete it (any other action) when they may update its item, or when it
+    is theirs. Attaching a new row to an item needs the right to update the item:
+    ``check(user, "update", item)`` before the write, then ``check(user, "update", row)``
+    after it, so that no one hands a row out of their own reach.
+    """
+
+    def restrict(self, user, action: str = "read", shares: bool = True):
+        """The rows ``user`` may ``action``, as one SQL query (``shares``: as for the items)."""
+        if action not in ACTIONS:
+            raise ValueError(f"unknown action {action!r}")
+        if not _is_active_user(user):
+            return self.none()
+        if rights_of(user).is_superuser:
+            return self
+        model = self.model
+        item_action = "read" if action == "read" else "update"
+        condition = models.Q(**{f"{model.access_assignee_field}_id": user.pk})
+        for item_model in model.access_item_models():
+            # A correlated EXISTS, one index probe per row: "IN (the items one may read)"
+            # would be a list of every open item, and OR-ed lists are no join.
+            readable = item_model.objects.restrict(user, item_action, shares=shares).filter(
+                pk=models.OuterRef(model.access_item_id_field)
+            )
+            item_type = ContentType.objects.get_for_model(item_model)
+            condition |= models.Q(**{model.access_item_type_field: item_type}) & models.Exists(
+                readable
+            )
         return self.filter(condition)
 
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 from guardian.utils import get_group_obj_perms_model, get_user_obj_perms_model
 
+from people.naming import person_label
 from timeline.models import EventKind
 from timeline.services import event_record
 
@@ -32,7 +33,7 @@ def _clean(instance) -> None:
 
 
 def _people(users) -> str:
-    return ", ".join(sorted(u.get_username() for u in users))
+    return ", ".join(sorted(person_label(u) for u in users))
 
 
 # Departments
@@ -107,7 +108,7 @@ def _department_snapshot(department) -> dict:
     return {
         "name": department.name,
         "parent": str(department.parent or ""),
-        "head": department.head.get_username() if department.head else "",
+        "head": person_label(department.head),
         "members": _people(department.members.all()),
     }
 
@@ -304,7 +305,7 @@ def _is_self(user, target) -> bool:
 
 
 def _target_label(target) -> str:
-    return target.get_username() if hasattr(target, "get_username") else f"group {target.name}"
+    return person_label(target) if hasattr(target, "get_username") else f"group {target.name}"
 
 
 def _share_value(target, actions=None) -> dict:

@@ -13,13 +13,19 @@ from .services import CHANNELS
 Kind = Communication.Kind
 
 _LINKS = {
-    comms.PHONE: ('<div><a href="tel:{}">{}</a> <span class="muted small">{}</span></div>',
-                  lambda c: (c.normalized, c.value, _kind_label(c.kind))),
+    # How the number was understood, when it was not typed so: "01 42 00 00 01 +33 1 42 ...".
+    comms.PHONE: ('<div><a href="tel:{}">{}</a> <span class="muted small">{}{}</span></div>',
+                  lambda c: (c.normalized, c.value, _understood(c), _kind_label(c.kind))),
     comms.EMAIL: ('<div><a href="mailto:{}">{}</a> <span class="muted small">{}</span></div>',
                   lambda c: (c.value, c.value, _kind_label(c.kind))),
     comms.WEB: ('<div><a href="https://{}" rel="noopener nofollow" target="_blank">{}</a></div>',
                 lambda c: (c.normalized, c.value)),
 }  # fmt: skip
+
+
+def _understood(phone) -> str:
+    international = comms.phone_international(phone.normalized)
+    return "" if international == phone.value.strip() else f"{international} · "
 
 
 def _kind_label(kind: str):

@@ -1,8 +1,10 @@
 """Phones, e-mails and websites: validation and the normalised form used for search.
 
-Phones are parsed with the phonenumbers library (default region ``PHONE_DEFAULT_REGION``) and
-stored as E.164; e-mails are lower-cased with the domain in its ASCII (IDNA) form; websites lose
-their scheme, ``www.`` and trailing slash. The same functions normalise what people search for.
+Phones are parsed with the phonenumbers library and stored as E.164: a number written without
+its country code is read in the region of the person at work (``people.regional``: their
+profile's, else the installation's ``PHONE_DEFAULT_REGION``) and must be a valid number there.
+E-mails are lower-cased with the domain in its ASCII (IDNA) form; websites lose their scheme,
+``www.`` and trailing slash. The same functions normalise what people search for.
 """
 
 import contextlib
@@ -10,10 +12,11 @@ import functools
 import re
 
 import phonenumbers
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
 from django.utils.translation import gettext as _
+
+from people.regional import current_phone_region
 
 PHONE, EMAIL, WEB = "phone", "email", "web"
 KINDS = ("work", "mobile", "home", "other")
@@ -22,28 +25,63 @@ MAX_VALUES = 20
 PHONE_CHARS = re.compile(r"^[\d\s()+\-./]+$")
 
 
-def normalize_phone(value: str) -> str:
-    """E.164 form of a phone number, or ValidationError."""
-    normalized = _e164(value, settings.PHONE_DEFAULT_REGION)
+def normalize_phone(value: str, region: str | None = None) -> str:
+    """E.164 form of a phone number read in ``region`` (default: the current person's,
+    ``people.regional``), or a ValidationError that shows how to write one there."""
+    region = region or current_phone_region()
+    normalized = _e164(value, region)
     if normalized is None:
         raise ValidationError(
-            _("“%(value)s” is not a phone number; write it like +1 202 555 0143.")
-            % {"value": value}
+            _(
+                "“%(value)s” is not a phone number in %(region)s: write it like %(national)s, "
+                "or with its country code like %(international)s."
+            )
+            % {"value": value, "region": region, **phone_examples(region)}
         )
     return normalized
 
 
+@functools.lru_cache(maxsize=300)
+def phone_examples(region: str) -> dict[str, str]:
+    """A number of ``region`` written as people there do, and with its country code."""
+    example = phonenumbers.example_number(region) or phonenumbers.example_number("US")
+    return {
+        "national": phonenumbers.format_number(example, phonenumbers.PhoneNumberFormat.NATIONAL),
+        "international": phonenumbers.format_number(
+            example, phonenumbers.PhoneNumberFormat.INTERNATIONAL
+        ),
+    }
+
+
 @functools.lru_cache(maxsize=65_536)
 def _e164(value: str, region: str) -> str | None:
-    """What phonenumbers makes of ``value`` (None: no possible number), remembered: parsing
-    takes about 20 µs and a file repeats its switchboards and formats."""
+    """What phonenumbers makes of ``value`` (None: no such number), remembered: parsing
+    takes about 20 µs and a file repeats its switchboards and formats.
+
+    A number with its country code (``+33 ...``, ``0049 ...``) needs only be possible; one
+    without must be a valid number of ``region``, so that a French ``01 42 00 00 01`` read
+    in the US is refused rather than stored as ``+10142000001``."""
     try:
-        number = phonenumbers.parse(value, region)
+        number = phonenumbers.parse(value, region, keep_raw_input=True)
     except phonenumbers.NumberParseException:
         return None
     if not phonenumbers.is_possible_number(number):
         return None
+    national = number.country_code_source == phonenumbers.CountryCodeSource.FROM_DEFAULT_COUNTRY
+    if national and not phonenumbers.is_valid_number(number):
+        return None
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+@functools.lru_cache(maxsize=4096)
+def phone_international(e164: str) -> str:
+    """How a stored number reads with its country code (``+33 1 42 00 00 01``): what a card
+    and a form show of how a typed number was understood."""
+    try:
+        number = phonenumbers.parse(e164)
+    except phonenumbers.NumberParseException:
+        return e164
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
 @functools.lru_cache(maxsize=4096)

@@ -41,7 +41,6 @@ class ClientFilterSet(ItemFilterSet):
     """Search and filters of items with phones and e-mails (companies, contacts, leads)."""
 
     owner_field = ""
-    name_fields: tuple[str, ...] = ()
     has_requisites = True
 
     q = django_filters.CharFilter(label=_("Search"), method="search")
@@ -65,7 +64,7 @@ class ClientFilterSet(ItemFilterSet):
             return self.filter_email(qs, name, value)
         lookup = "icontains" if len(value) >= 3 else "istartswith"
         condition = Q()
-        for field in self.name_fields:
+        for field in self._meta.model.name_fields:
             condition |= Q(**{f"{field}__{lookup}": value})
         return qs.filter(condition)
 
@@ -106,8 +105,6 @@ class ClientFilterSet(ItemFilterSet):
 
 class CompanyFilterSet(ClientFilterSet):
     owner_field = "company"
-    name_fields = ("name",)
-
     catalogue_filters = ("type", "industry", "employees", "source")
     ordering = django_filters.OrderingFilter(
         fields=(
@@ -126,8 +123,6 @@ class CompanyFilterSet(ClientFilterSet):
 
 class ContactFilterSet(ClientFilterSet):
     owner_field = "contact"
-    name_fields = ("first_name", "last_name")
-
     catalogue_filters = ("type", "source")
     company = ReadableItemFilter(label=_("Company"), field_name="companies", model=Company)
     ordering = django_filters.OrderingFilter(

@@ -1,12 +1,13 @@
 from django import forms
 from django.conf import settings
-from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from crm.forms import ItemForm
 from crm.items import snapshot
 from dictionaries.models import Entry
+from people.naming import PersonChoiceField, people
 
 from . import communications as comms
 from .models import Communication, Company, Contact
@@ -40,8 +41,24 @@ class CommunicationsWidget(forms.Widget):
     def value_omitted_from_data(self, data, files, name):
         return f"{name}-0-value" not in data
 
+    def _understood(self, value: str):
+        """How a phone number is read in the current region ("+33 1 42 00 00 01"), beside a
+        number not typed so; nothing for one that cannot be read (its error says why)."""
+        if self.channel != comms.PHONE or not value.strip():
+            return ""
+        try:
+            international = comms.phone_international(comms.normalize_phone(value))
+        except ValidationError:
+            return ""
+        if international == value.strip():
+            return ""
+        return format_html(' <span class="muted small understood">{}</span>', international)
+
     def render(self, name, value, attrs=None, renderer=None):
-        rows = [*(value or []), {"value": "", "kind": "work"}, {"value": "", "kind": "work"}]
+        # The rows typed, then two blank ones: a form sent back with an error comes with the
+        # blank rows it was sent with, which must not add up.
+        typed = [item for item in value or [] if str(item.get("value", "")).strip()]
+        rows = [*typed, {"value": "", "kind": "work"}, {"value": "", "kind": "work"}]
         kinds = Communication.Kind.choices
 
         def row(index, item):
@@ -53,7 +70,7 @@ class CommunicationsWidget(forms.Widget):
             return format_html(
                 '<div class="comm-row"><input type="{}" name="{}-{}-value" value="{}" '
                 'maxlength="{}" aria-label="{} {}"><select name="{}-{}-kind" '
-                'aria-label="{} {}">{}</select></div>',
+                'aria-label="{} {}">{}</select>{}</div>',
                 self.input_type[self.channel],
                 name,
                 index,
@@ -66,6 +83,7 @@ class CommunicationsWidget(forms.Widget):
                 _("kind of"),
                 name,
                 options,
+                self._understood(item.get("value", "")),
             )
 
         return format_html(
@@ -87,10 +105,7 @@ class CommunicationsField(forms.Field):
 
 
 def responsible_field():
-    return forms.ModelChoiceField(
-        label=_("Responsible person"),
-        queryset=get_user_model().objects.filter(is_active=True).order_by("first_name", "username"),
-    )
+    return PersonChoiceField(label=_("Responsible person"), queryset=people())
 
 
 class ClientForm(ItemForm):

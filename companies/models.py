@@ -30,6 +30,7 @@ class Company(CrmItem):
     """A legal entity: client, supplier, partner, competitor..."""
 
     access_entity = "company"
+    name_fields = ("name",)
 
     name = models.CharField(_("name"), max_length=255)
     type = entry_field("COMPANY_TYPE", _("company type"))
@@ -66,6 +67,7 @@ class Contact(CrmItem):
     """A person, linked to any number of companies."""
 
     access_entity = "contact"
+    name_fields = ("first_name", "last_name")
 
     honorific = entry_field("HONORIFIC", _("salutation"))
     first_name = models.CharField(_("first name"), max_length=100, blank=True)

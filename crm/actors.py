@@ -12,18 +12,15 @@ Outside any door (shell, management commands, a Celery task that sets none) it i
 ``system``. The door is always reset when its request, job or block ends, also when it raises.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from celery import Task
 from django.urls import Resolver404, resolve
 
-from timeline.doors import (
-    SYSTEM,
-    Acting,
-    Door,
-    DoorKind,
-    acting_through,
-    current_acting,
-    current_door,
-)
+from people.regional import working_for
+from timeline import doors
+from timeline.doors import SYSTEM, Acting, Door, DoorKind, current_acting, current_door
 
 __all__ = [
     "Acting",
@@ -36,6 +33,16 @@ __all__ = [
     "current_door",
     "door_of_request",
 ]
+
+
+@contextmanager
+def acting_through(door: Door, on_behalf_of=None) -> Iterator[Acting]:
+    """Everything written inside the block comes through ``door``, for ``on_behalf_of``
+    (``timeline.doors.acting_through``), and in that person's phone region, time zone and
+    language (``people.regional.working_for``): an import reads "01 42 00 00 01" as its
+    uploader would have typed it."""
+    with doors.acting_through(door, on_behalf_of) as acting, working_for(on_behalf_of):
+        yield acting
 
 
 def door_of_request(request) -> Door:

@@ -63,6 +63,18 @@ class ReaderChangeList(IndexedChangeList):
 HIDDEN_TEXT = _("an item you may not see")
 
 
+class ServiceErrorsMixin:
+    """A refusal that still comes from a service (someone else's change in between) rolls the
+    save back and shows as a message instead of an error page."""
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ValidationError as exc:
+            self.message_user(request, " ".join(exc.messages), messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+
 def _hidden_link_display(name: str, label):
     """What the admin shows for link ``name``: the item, unless its reader may not read it."""
 

@@ -7,9 +7,14 @@ class CrmConfig(AppConfig):
     verbose_name = "CRM"
 
     def ready(self):
+        from crm import text_lookups
+        from crm.timelines import register_events_source
         from crm.validators import validate_text
 
         _register_rights_tab()
+        register_events_source()
+        # Case-insensitive search of every script on SQLite as on PostgreSQL.
+        text_lookups.register()
 
         # One check for every door: text that PostgreSQL cannot store (NUL, lone surrogates)
         # is refused by full_clean(), which services, model forms and the admin all run.

@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.exceptions import AuthenticationFailed
 
+from people.regional import activate_for
+
 
 def client_ip_address(request: HttpRequest) -> str | None:
     """The client's address as the outermost of our ``TRUSTED_PROXY_COUNT`` proxies saw it.
@@ -50,14 +52,16 @@ class LockoutAwareTokenAuthentication(TokenAuthentication):
 
     def authenticate(self, request):
         found = super().authenticate(request)
-        if found is None or not axes_settings.AXES_ENABLED:
+        if found is None:
             return found
         user, _token = found
         http_request = request._request
-        if not AxesProxyHandler.is_allowed(
+        if axes_settings.AXES_ENABLED and not AxesProxyHandler.is_allowed(
             http_request, get_credentials(username=user.get_username())
         ):
             raise AuthenticationFailed(self.locked_message(http_request))
+        # Known only now, after the middleware: the token's user's region, zone and language.
+        activate_for(user)
         return found
 
     @staticmethod

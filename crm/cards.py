@@ -13,7 +13,10 @@ from django.utils import formats
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 from django.utils.text import capfirst
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
+
+from people.naming import person_label
 
 from .custom_values import shown as custom_shown
 from .fields import CatalogueField, FieldKind, layout
@@ -26,10 +29,6 @@ _card_values: dict[FieldKind, Callable[[object, CatalogueField], SafeString]] = 
 def register_card_value(kind: FieldKind, render: Callable[[object, CatalogueField], SafeString]):
     """How a card shows fields of ``kind``: ``render(item, field)`` gives escaped HTML."""
     _card_values[kind] = render
-
-
-def _person(user) -> str:
-    return user.get_full_name() or user.get_username()
 
 
 def _links(items) -> SafeString:
@@ -48,7 +47,7 @@ def field_value(item, field: CatalogueField, units: dict, links: dict) -> SafeSt
         return _links(links.get(field.code, ()))
     if field.custom:
         if field.kind == FieldKind.USER:
-            return ", ".join(_person(user) for user in links.get(field.code, ())) or EMPTY
+            return ", ".join(person_label(user) for user in links.get(field.code, ())) or EMPTY
         return custom_shown(field, (item.custom or {}).get(field.code)) or EMPTY
     value = getattr(item, field.code)
     if value is None or value == "":
@@ -56,7 +55,7 @@ def field_value(item, field: CatalogueField, units: dict, links: dict) -> SafeSt
     if field.kind == FieldKind.REFERENCE:
         return getattr(value, "name", str(value))
     if field.kind == FieldKind.USER:
-        return _person(value)
+        return person_label(value)
     if field.kind == FieldKind.DECIMAL:
         number = formats.number_format(value, decimal_pos=2, force_grouping=True)
         return f"{number} {units.get(field.unit, '')}".strip()
@@ -93,8 +92,8 @@ def _record_rows(item) -> list[tuple]:
         (_("Created"), item.created_at, item.created_by),
         (_("Modified"), item.modified_at, item.modified_by),
     ):
-        when = formats.date_format(moment, "DATETIME_FORMAT") if moment else EMPTY
-        rows.append((label, f"{when}, {_person(person)}" if person else when))
+        when = formats.date_format(localtime(moment), "SHORT_DATETIME_FORMAT") if moment else EMPTY
+        rows.append((label, f"{when}, {person_label(person)}" if person else when))
     return rows
 
 

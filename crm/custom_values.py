@@ -17,6 +17,8 @@ from django.core.validators import EmailValidator, URLValidator
 from django.utils import formats
 from django.utils.translation import gettext as _
 
+from people.regional import shown_time
+
 from .fields import CatalogueField, FieldKind, catalogue, catalogue_of_model
 
 MAX_TEXT = 20_000
@@ -147,7 +149,7 @@ def shown(field: CatalogueField, raw) -> str:
     if field.kind == FieldKind.DATE:
         return formats.date_format(date.fromisoformat(raw), "SHORT_DATE_FORMAT")
     if field.kind == FieldKind.DATETIME:
-        return formats.date_format(datetime.fromisoformat(raw), "SHORT_DATETIME_FORMAT")
+        return formats.date_format(shown_time(datetime.fromisoformat(raw)), "SHORT_DATETIME_FORMAT")
     if field.kind in (FieldKind.DECIMAL, FieldKind.INTEGER):
         return formats.number_format(Decimal(str(raw)), force_grouping=True)
     return str(raw)

@@ -33,6 +33,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from crm.validators import validate_currency
+from people.naming import person_label
 
 # Dates
 
@@ -647,7 +648,7 @@ class CatalogueField:
         if kind == FieldKind.ITEM_LINK and self.multiple:
             return ", ".join(str(one) for one in value)
         if kind == FieldKind.USER:
-            return value.get_full_name() or value.get_username()
+            return person_label(value)
         if kind == FieldKind.DATETIME:
             return formats.date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
         if kind == FieldKind.DATE:

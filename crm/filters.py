@@ -8,7 +8,6 @@ from decimal import Decimal
 
 import django_filters
 from django import forms
-from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import DecimalField, IntegerField, Q, TextField
 from django.db.models.fields.json import KeyTextTransform
@@ -17,14 +16,12 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django_filters.widgets import DateRangeWidget
 
+from people.naming import choice_label, people
+
 from .fields import CatalogueField, FieldKind, catalogue_of_model, field_of_model
 from .models import MoneyField
 from .validators import parse_id
 from .widgets import FastSelectMultiple
-
-
-def active_users():
-    return get_user_model().objects.filter(is_active=True).order_by("first_name", "username")
 
 
 def _money_field() -> forms.DecimalField:
@@ -76,6 +73,17 @@ class IdsFilter(django_filters.ModelMultipleChoiceFilter):
     field_class = IdsField
 
 
+class PeopleIdsField(IdsField):
+    def label_from_instance(self, obj):
+        return choice_label(obj)
+
+
+class PeopleFilter(IdsFilter):
+    """People chosen by id, offered by their names (``people.naming``)."""
+
+    field_class = PeopleIdsField
+
+
 class IdField(forms.DecimalField):
     """An id: a whole number a column can hold; ``0.5``, ``-5`` or 21 digits are refused.
     A Decimal, as the NumberFilter it narrows gave, so saved filter specs keep their form."""
@@ -116,13 +124,57 @@ class BooleanFilter(django_filters.BooleanFilter):
     field_class = StrictNullBooleanField
 
 
-class ReadableItemFilter(django_filters.NumberFilter):
-    """Items linked to one CRM item given by id (``?company=7``), and only when the reader
-    may read that item: a hidden item's id finds nothing, exactly as an unknown id does, so
-    that ids cannot be probed. Needs the FilterSet's ``request``; without one it finds
+class IdOrNameField(forms.CharField):
+    """An item given by its number (``7``) or by words of its name (``Nordwind``)."""
+
+    max_name = 200
+
+    def __init__(self, *args, **kwargs):
+        attrs = {"placeholder": _("Name or number"), "maxlength": self.max_name}
+        kwargs.setdefault("widget", forms.TextInput(attrs=attrs))
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value).strip()
+        if len(value) > self.max_name:
+            raise forms.ValidationError(
+                _("A name has at most %(limit)d characters."),
+                code="max_length",
+                params={"limit": self.max_name},
+            )
+        if value.isdecimal():  # "²" is a digit, not a decimal: it is a name
+            pk = parse_id(value)
+            if pk is None:
+                raise forms.ValidationError(_("No item has this number."), code="invalid")
+            return Decimal(pk)
+        return value or None
+
+
+def named(model, words: str):
+    """The rows of ``model`` whose name fields (the model's ``name_fields``) hold every word
+    of ``words``: "Greta Baum" finds the contact Greta Baum."""
+    condition = Q()
+    for word in words.split()[:5]:
+        condition &= _any_name_holds(model, word)
+    return condition
+
+
+def _any_name_holds(model, word: str) -> Q:
+    lookup = "icontains" if len(word) >= 3 else "istartswith"
+    either = Q()
+    for field in model.name_fields:
+        either |= Q(**{f"{field}__{lookup}": word})
+    return either
+
+
+class ReadableItemFilter(django_filters.CharFilter):
+    """Items linked to one CRM item given by id (``?company=7``) or by name
+    (``?company=Nordwind``: any readable item so named), and only when the reader may read
+    that item: a hidden item's id or name finds nothing, exactly as an unknown one does, so
+    that neither can be probed. Needs the FilterSet's ``request``; without one it finds
     nothing."""
 
-    field_class = IdField
+    field_class = IdOrNameField
 
     def __init__(self, *args, model, **kwargs):
         super().__init__(*args, **kwargs)
@@ -133,8 +185,12 @@ class ReadableItemFilter(django_filters.NumberFilter):
             return qs
         request = getattr(self.parent, "request", None)
         user = getattr(request, "user", None)
-        readable = self.related_model.objects.restrict(user, "read").filter(pk=value)
-        return qs.filter(**{f"{self.field_name}__in": readable.values("pk")})
+        readable = self.related_model.objects.restrict(user, "read")
+        if isinstance(value, str):
+            readable = readable.filter(named(self.related_model, value))
+        else:
+            readable = readable.filter(pk=value)
+        return qs.filter(**{f"{self.field_name}__in": readable.values("pk")}).distinct()
 
 
 def _date_range(field: CatalogueField):
@@ -260,6 +316,8 @@ class CustomTextFilter(django_filters.CharFilter):
 class CustomLinkFilter(ReadableItemFilter):
     """Items whose custom link names one item, only when the reader may read that item."""
 
+    field_class = IdField
+
     def filter(self, qs, value):
         if value in ([], (), {}, "", None):
             return qs
@@ -327,9 +385,7 @@ class ItemFilterSet(django_filters.FilterSet):
                 self.filters[field.code].model = model
                 self.filters[field.code].parent = self
 
-    responsible = IdsFilter(
-        label=_("Responsible"), queryset=active_users(), widget=FastSelectMultiple
-    )
+    responsible = PeopleFilter(label=_("Responsible"), queryset=people(), widget=FastSelectMultiple)
     created_at = django_filters.DateFromToRangeFilter(
         label=_("Created"), widget=DateRangeWidget(attrs={"type": "date"})
     )

@@ -8,9 +8,10 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django import forms
-from django.contrib.auth import get_user_model
 from django.core import signing
 from django.utils.translation import gettext_lazy as _
+
+from people.naming import PersonChoiceField, people
 
 from .custom_values import custom_fields
 from .entities import entity_type_of
@@ -179,8 +180,7 @@ def custom_form_field(field: CatalogueField) -> forms.Field:
         widget = forms.DateTimeInput(attrs={"type": "datetime-local"})
         return forms.DateTimeField(widget=widget, **options)
     if kind == FieldKind.USER:
-        users = get_user_model().objects.filter(is_active=True).order_by("first_name", "username")
-        return forms.ModelChoiceField(queryset=users, **options)
+        return PersonChoiceField(queryset=people(), **options)
     if kind == FieldKind.ITEM_LINK:
         help_text = field.help_text or _("The number of the %s.") % (
             field.related_model._meta.verbose_name

@@ -13,13 +13,13 @@ from django.http import HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
-from accessrights.restriction import check, may
+from accessrights.restriction import allowed, check, may
 from crm.items import EditConflict
-from timeline.models import Event
 
 from . import list_columns
 from .bulk import bulk_job_start
@@ -27,9 +27,11 @@ from .cards import card_sections, card_select_related, readable_links
 from .entities import entity_type_of, services_of
 from .filterspecs import in_list_order, spec_from_query
 from .forms import posted_arrangement
-from .history import comment_add, render_for_reader
+from .history import comment_add
+from .item_marks import mark_items
 from .models import FilterPreset
-from .pagination import CappedCountPaginator, PeekPage, capped_count
+from .pagination import PeekPage, capped_count
+from .timelines import card_timeline
 
 PAGE_SIZES = (20, 50, 100, 200)
 _list_links: list = []
@@ -39,6 +41,16 @@ def register_list_link(link) -> None:
     """An app's action in the menu of every item list: ``link(entity_type, user)`` gives
     ``(label, url)``, or None where it does not apply (imports, exports)."""
     _list_links.append(link)
+
+
+_bulk_buttons: list = []
+
+
+def register_bulk_button(button) -> None:
+    """An app's button in the bulk bar of every item list: ``button(entity_type, user)`` gives
+    ``(label, url)``, or None where it does not apply. The bulk form (the selected ids, the
+    scope and the list's query) is posted to ``url`` (call lists)."""
+    _bulk_buttons.append(button)
 
 
 # Query parameters of a list page that say how to show it, not which items it holds.
@@ -144,6 +156,7 @@ class ItemListView(RestrictedItemMixin, TemplateView):
         # Ties broken by id, as the export of the list writes them.
         page = PeekPage(in_list_order(filterset.qs), self.request.GET.get("page"), self.page_size())
         columns = self.columns()
+        mark_items(self.model, page.object_list, self.request.user)
         keys = list_columns.sort_keys(self.filterset_class)
         context.update(
             filterset=filterset,
@@ -162,7 +175,9 @@ class ItemListView(RestrictedItemMixin, TemplateView):
             list_name=self.list_name,
             entity_key=self.entity_key,
             can_export=may(self.request.user, "export", self.model),
+            **self.actions_allowed(),
             bulk_url=reverse(self.bulk_url_name),
+            bulk_buttons=self.bulk_buttons,
             model_meta=self.model._meta,
         )
         return context
@@ -190,9 +205,25 @@ class ItemListView(RestrictedItemMixin, TemplateView):
             messages.success(request, _("Columns saved."))
         return back
 
+    def actions_allowed(self) -> dict:
+        """Which buttons and bulk actions the list shows: only what the user may do."""
+        user = self.request.user
+        can_update, can_delete = may(user, "update", self.model), may(user, "delete", self.model)
+        return {
+            "can_add": may(user, "add", self.model),
+            "can_update": can_update,
+            "can_delete": can_delete,
+            "can_bulk": can_update or can_delete or bool(self.bulk_buttons),
+        }
+
     def list_links(self) -> list[tuple]:
         item_type, user = entity_type_of(self.model), self.request.user
         return [shown for link in _list_links if (shown := link(item_type, user))]
+
+    @cached_property
+    def bulk_buttons(self) -> list[tuple]:
+        item_type, user = entity_type_of(self.model), self.request.user
+        return [shown for button in _bulk_buttons if (shown := button(item_type, user))]
 
     def column_choices(self, columns) -> list:
         """Every column this list can show, the shown ones first in their order:
@@ -214,7 +245,8 @@ class ItemListView(RestrictedItemMixin, TemplateView):
 
 class ItemView(RestrictedItemMixin, TemplateView):
     """An item's card: details in the sections of its type's layout (``crm.cards``), with the
-    linked items the reader may read (``links``), history and dependencies tabs."""
+    linked items the reader may read (``links``), the timeline (``crm.timelines``: what is
+    planned, then what happened) and dependencies tabs."""
 
     template_name = ""
     tabs = ("details", "history", "dependencies")
@@ -233,17 +265,22 @@ class ItemView(RestrictedItemMixin, TemplateView):
         tab = self.request.GET.get("tab", "details")
         if tab not in self.tabs:
             tab = "details"
-        context.update(object=item, tab=tab, model_meta=self.model._meta)
+        user = self.request.user
+        context.update(
+            object=item,
+            tab=tab,
+            model_meta=self.model._meta,
+            can_update=allowed(user, "update", item),
+            can_delete=allowed(user, "delete", item),
+        )
         if tab == "details":
             links = readable_links(self.entity_key, item, self.request.user)
             context.update(links=links, card_sections=card_sections(self.entity_key, item, links))
         if tab == "history":
-            events = Event.objects.of_item(item).select_related(
-                "author", "on_behalf_of", "related_type"
+            query = self.request.GET
+            context["timeline"] = card_timeline(
+                item, self.request.user, query.get("kind", ""), query.get("before", "")
             )
-            page = CappedCountPaginator(events, 50).get_page(self.request.GET.get("page"))
-            page.object_list = render_for_reader(page.object_list, self.request.user)
-            context["events"] = page
         return context
 
 
@@ -328,8 +365,11 @@ class FilterPresetView(LoginRequiredMixin, TemplateView):
             preset.delete()
             return HttpResponseRedirect(back)
         name = request.POST.get("name", "").strip()[:100]
-        query = QueryDict(request.POST.get("query", ""), mutable=True)
-        query.pop("page", None)
+        posted = QueryDict(request.POST.get("query", ""))
+        query = QueryDict(mutable=True)
+        for key, values in posted.lists():  # empty fields of the filter bar filter nothing
+            if key != "page" and any(values):
+                query.setlist(key, [value for value in values if value])
         list_name = request.POST.get("list_name", "")[:32]
         if not name or not list_name:
             messages.error(request, _("Give the filter a name."))

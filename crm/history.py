@@ -17,6 +17,8 @@ from django.utils.translation import gettext as _
 from accessrights.models import Action
 from accessrights.restriction import check, is_crm_item, restricted_relations
 from accessrights.rights import rights_of
+from people.naming import person_label
+from people.regional import shown_time
 from timeline.models import Event, EventKind, name_doors
 from timeline.services import event_record
 
@@ -47,6 +49,11 @@ def render_for_reader(events, user) -> list:
         related = _related_model(event)
         if related is not None and context.hidden(related, event.related_id):
             event.related_label, event.related_id, event.related_hidden = "", None, True
+        elif related is not None:
+            # "Linked contact Anna Petrova", linked to its card while it exists.
+            event.related_kind = related._meta.verbose_name
+            found = context.names.get(related, {}).get(event.related_id)
+            event.related_url = getattr(found, "get_absolute_url", str)()
         model = _item_model(event)
         event.changes = [context.render(model, change) for change in event.changes]
     return events
@@ -244,7 +251,7 @@ def _reference_key(field) -> tuple:
 
 def _shown_object(row) -> str:
     if hasattr(row, "get_full_name"):
-        return row.get_full_name() or row.get_username()
+        return person_label(row)
     return str(row)
 
 
@@ -271,11 +278,14 @@ def _value_shown(field, value, listed=None) -> str:
     if isinstance(field, models.BooleanField):
         return _("yes") if value else _("no")
     if isinstance(field, models.DateTimeField):
-        return formats.date_format(datetime.fromisoformat(value), "DATETIME_FORMAT")
+        moment = shown_time(datetime.fromisoformat(value))
+        return formats.date_format(moment, "SHORT_DATETIME_FORMAT")
     if isinstance(field, models.DateField):
-        return formats.date_format(date.fromisoformat(value), "DATE_FORMAT")
+        return formats.date_format(date.fromisoformat(value), "SHORT_DATE_FORMAT")
     if isinstance(field, models.DecimalField):
-        return formats.number_format(Decimal(value), decimal_pos=field.decimal_places)
+        return formats.number_format(
+            Decimal(value), decimal_pos=field.decimal_places, force_grouping=True
+        )
     return str(value)
 
 

@@ -9,10 +9,12 @@ from django.db.models.functions import Now
 from django.utils.translation import gettext as _
 
 from accessrights.restriction import allowed, is_crm_item, restricted_relations
+from people.naming import person_label, plain_name
 from timeline.models import EventKind
 from timeline.services import events_record_bulk
 
 from .bulkwrite import insert_dicts
+from .entities import entity_type_of
 
 
 class EditConflict(Exception):
@@ -50,17 +52,26 @@ def items_bulk_set(
     by another, a bulk action): one UPDATE that also bumps each item's version and records who
     changed it and when, as every update does, and one history event per item with
     ``changes`` (the same for every item) or ``changes_by_pk[pk]``, all written in one
-    statement (``crm.bulkwrite``). The caller has checked its own right to make this change (the
-    settings right; the bulk item services check the item rights). Returns how many items
-    changed."""
-    items = list(queryset.select_for_update().order_by("pk").only("pk", "version"))
+    statement (``crm.bulkwrite``), then the item type's ``written`` hook (``ItemSpec``). The
+    caller has checked its own right to make this change (the settings right; the bulk item
+    services check the item rights). Returns how many items changed."""
+    spec = _spec_of(queryset.model)
+    rows = queryset.select_for_update().order_by("pk")
+    if getattr(spec, "written", None) is None:
+        rows = rows.only("pk", "version")  # nobody needs more of them
+    items = list(rows)
     if not items:
         return 0
     queryset.model.objects.filter(pk__in=[item.pk for item in items]).update(
         **values, version=F("version") + 1, modified_at=Now(), modified_by=user
     )
+    before = {}
     for item in items:
         item.version += 1
+        if spec is not None and spec.written is not None:
+            before[item.pk] = relation_ids(item)
+            for name, value in values.items():
+                setattr(item, name, value)
     if changes_by_pk is None:
         changes_by_pk = dict.fromkeys((item.pk for item in items), changes)
     events_record_bulk(
@@ -70,7 +81,28 @@ def items_bulk_set(
         changes_by_pk=changes_by_pk,
         write=insert_dicts,
     )
+    if before:
+        report_written(spec, user, items, before)
     return len(items)
+
+
+def _spec_of(model):
+    """The ``crm.services.ItemSpec`` ``model`` is written through (None when unregistered)."""
+    try:
+        return entity_type_of(model).services.spec
+    except (LookupError, AttributeError):
+        return None
+
+
+def relation_ids(item) -> dict[str, object]:
+    """The ids ``item``'s foreign keys hold, by field name."""
+    return {f.name: getattr(item, f.attname) for f in item._meta.concrete_fields if f.is_relation}
+
+
+def report_written(spec, user, items, before: dict, cursor=None) -> None:
+    """Call ``spec.written`` (see ``crm.services.ItemSpec``) for items just written."""
+    if spec is not None and spec.written is not None and items:
+        spec.written(user, items, before, cursor=cursor)
 
 
 def display(instance, field_name: str) -> str:
@@ -79,7 +111,7 @@ def display(instance, field_name: str) -> str:
     if field.is_relation and field.many_to_one:
         related = getattr(instance, field_name)
         return (
-            _person(related)
+            plain_name(related)
             if related is not None and hasattr(related, "username")
             else (str(related) if related is not None else "")
         )
@@ -89,10 +121,6 @@ def display(instance, field_name: str) -> str:
     if isinstance(field, models.BooleanField):
         return _("yes") if value else _("no")
     return "" if value is None else str(value)
-
-
-def _person(user) -> str:
-    return user.get_full_name() or user.get_username()
 
 
 def snapshot(instance, field_names, reader=None) -> dict[str, str]:
@@ -174,7 +202,7 @@ def changes_since(events, fields: set[str]) -> dict:
                 {"label": change["label"], "original": change["old"], "authors": []},
             )
             entry["current"] = change["new"]
-            author = _person(event.author) if event.author else _("someone")
+            author = person_label(event.author) if event.author else _("someone")
             if author not in entry["authors"]:
                 entry["authors"].append(author)
     return theirs

@@ -15,6 +15,7 @@ from django.db.models import Prefetch
 from django.utils import formats
 from django.utils.html import format_html
 from django.utils.text import capfirst
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -156,7 +157,7 @@ def _record_cell(item, code):
     return format_html(
         '<time datetime="{}">{}</time>',
         moment.isoformat(),
-        formats.date_format(moment, "SHORT_DATE_FORMAT"),
+        formats.date_format(localtime(moment), "SHORT_DATE_FORMAT"),
     )
 
 

@@ -37,6 +37,8 @@ class CrmItem(models.Model):
     detected instead of silently overwriting someone else's change.
     """
 
+    name_fields: tuple[str, ...] = ()  # where a typed name is looked for (crm.filters.named)
+
     responsible = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("responsible person"),

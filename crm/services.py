@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from accessrights.restriction import access_key, check, ensure_within_reach
 from accessrights.rights import rights_of
+from people.naming import person_label
 from timeline.models import Event, EventKind
 from timeline.services import event_record, events_record_bulk
 
@@ -35,7 +36,15 @@ from .custom_values import clean_custom
 from .entities import entity_type_of
 from .fields import ReferenceCache
 from .history import render_for_reader
-from .items import EditConflict, changes_since, diff, items_bulk_set, state
+from .items import (
+    EditConflict,
+    changes_since,
+    diff,
+    items_bulk_set,
+    relation_ids,
+    report_written,
+    state,
+)
 
 
 class Channels(Protocol):
@@ -66,7 +75,12 @@ class ItemSpec:
     validation (deals and leads derive their pipeline and closed flag from the stage there);
     ``validate(item)`` adds the type's own rules; ``linked(items)`` gives the other items a
     deletion of ``items`` unlinks, as ``(item, other)`` pairs in the order their history lines
-    are written, in a constant number of queries (each ``other`` gets an "unlinked" line).
+    are written, in a constant number of queries (each ``other`` gets an "unlinked" line);
+    ``written(user, items, before, cursor=None)`` runs after every create and update (bulk
+    ones included), in the same transaction, once the items and their history are written:
+    ``before`` maps each updated item's id to its references as they were (``{name: id}``),
+    created items are not in it; ``cursor`` is the one the bulk create writes through (deals
+    and leads keep their stage history there, ``deals.stage_moves``).
     """
 
     model: type[models.Model]
@@ -75,6 +89,7 @@ class ItemSpec:
     prepare: Callable | None = None
     validate: Callable | None = None
     linked: Callable | None = None
+    written: Callable | None = None
 
 
 def _assign(spec: ItemSpec, item, fields: dict) -> None:
@@ -85,10 +100,6 @@ def _assign(spec: ItemSpec, item, fields: dict) -> None:
         if isinstance(value, str):
             value = value.strip()
         setattr(item, name, value)
-
-
-def _relation_ids(item) -> dict[str, object]:
-    return {f.name: getattr(item, f.attname) for f in item._meta.concrete_fields if f.is_relation}
 
 
 def _checked_in_python(item, name: str) -> bool:
@@ -116,7 +127,7 @@ def _validate(spec: ItemSpec, item, stored_relations: dict | None = None) -> Non
     stored = stored_relations or {}
     known = [
         name
-        for name, pk in _relation_ids(item).items()
+        for name, pk in relation_ids(item).items()
         if stored.get(name, -1) == pk or (pk is not None and _checked_in_python(item, name))
     ]
     if spec.validate is not None:
@@ -182,6 +193,7 @@ def item_create(spec: ItemSpec, *, user, fields: dict, channels: dict | None = N
         spec.channels.replace(item, cleaned, created=True)
     ensure_within_reach(user, "add", item)
     event_record(item=item, kind=EventKind.CREATED, author=user)
+    report_written(spec, user, [item], {})
     return item
 
 
@@ -210,7 +222,7 @@ def item_update(
     check_version(spec, user, item, expected_version)
     stored = _stored_channels(spec, item)
     before = _full_state(spec, item, stored)
-    stored_relations = _relation_ids(item)
+    stored_relations = relation_ids(item)
     reach_before = access_key(item)
     custom = fields.pop("custom", None)
     _assign(spec, item, fields)
@@ -227,13 +239,32 @@ def item_update(
         spec.channels.replace(item, cleaned)
     ensure_within_reach(user, "update", item, before=reach_before)
     event_record(item=item, kind=EventKind.UPDATED, author=user, changes=changes)
+    report_written(spec, user, [item], {item.pk: stored_relations})
     return item
 
 
+_dependents: list[Callable] = []
+
+
+def register_item_dependents(delete: Callable) -> None:
+    """What goes with deleted items: ``delete(user, model, ids)`` removes what another app
+    keeps for the items ``ids`` of ``model`` (their activities), inside the deletion's
+    transaction, in a constant number of statements."""
+    if delete not in _dependents:
+        _dependents.append(delete)
+
+
+def _delete_dependents(user, model, ids: list[int]) -> None:
+    for delete in _dependents:
+        delete(user, model, ids)
+
+
 def item_delete(spec: ItemSpec, *, user, item) -> None:
-    """Delete an item, with its deletion in its history (and the unlinks of ``linked``)."""
+    """Delete an item, with its deletion in its history (and the unlinks of ``linked``) and
+    what other apps keep for it (``register_item_dependents``)."""
     check(user, "delete", item)
     _record_deletions(spec, user, [item])
+    _delete_dependents(user, spec.model, [item.pk])
     item.delete()
 
 
@@ -282,7 +313,7 @@ def _write_events_with(extras: list[dict]) -> Callable:
     return write
 
 
-def _selected_ids(ids) -> list[int]:
+def selected_ids(ids) -> list[int]:
     """The ids of a selection, sorted, or a ValidationError."""
     try:
         ids = sorted({int(pk) for pk in ids})
@@ -298,7 +329,10 @@ def _refuse_missing(ids, found) -> None:
     if missing:
         raise ValidationError(
             {
-                "ids": _("These items do not exist or are out of your reach: %s.")
+                "ids": _(
+                    "Nothing was done: these items are out of your reach for this action, "
+                    "or no longer exist: %s."
+                )
                 % ", ".join(str(pk) for pk in missing[:20])
             }
         )
@@ -309,7 +343,7 @@ def items_bulk_update(*, user, spec: ItemSpec, ids, chunk_size: int = 5000, **fi
     """Change the same fields on many items of one kind (the list pages' bulk actions); all
     of them or none. The same rights and history as ``item_update`` in a constant number of
     statements per chunk of ``chunk_size`` items (see ``_bulk_update_chunk``)."""
-    ids = _selected_ids(ids)
+    ids = selected_ids(ids)
     unknown = set(fields) - set(spec.fields)
     if unknown:
         raise TypeError(f"unknown fields for {spec.model.__name__}: {sorted(unknown)}")
@@ -324,7 +358,7 @@ def items_bulk_delete(*, user, spec: ItemSpec, ids, chunk_size: int = 5000) -> i
     """Delete many items of one kind; all of them or none. The same rights and history as
     ``item_delete`` in a constant number of statements per chunk of ``chunk_size`` items
     (see ``_bulk_delete_chunk``)."""
-    ids = _selected_ids(ids)
+    ids = selected_ids(ids)
     for start in range(0, len(ids), chunk_size):
         _bulk_delete_chunk(spec, user, ids[start : start + chunk_size])
     return len(ids)
@@ -333,7 +367,9 @@ def items_bulk_delete(*, user, spec: ItemSpec, ids, chunk_size: int = 5000) -> i
 def _bulk_delete_chunk(spec: ItemSpec, user, ids: list[int]) -> None:
     """Statements: the rows locked through ``restrict(user, "delete")`` (the rights), read
     with what decides their reach; ``spec.linked``'s queries and the unlinks in one statement;
-    the DELETED events in one; then Django's delete of the rows with what cascades from them,
+    the DELETED events in one; what other apps keep for the items (``register_item_dependents``:
+    the activities, in a few statements); then Django's delete of the rows with what cascades
+    from them,
     as ``item.delete()`` does for one (phones and e-mails, links and shares: one statement per
     related table; the rows collected, the items themselves and their requisites, in DELETEs
     of 100 ids each, Django's batch; SQLite also splits the rest by its 999 parameters)."""
@@ -352,6 +388,7 @@ def _bulk_delete_chunk(spec: ItemSpec, user, ids: list[int]) -> None:
         .order_by("pk")
     )
     _record_deletions(spec, user, items)
+    _delete_dependents(user, model, ids)
     model.objects.filter(pk__in=bulkwrite.ids_in(ids)).delete()
 
 
@@ -505,7 +542,7 @@ class _OutOfReach(ValidationError):
 
 
 def _out_of_reach(owner) -> ValidationError:
-    name = (owner.get_full_name() or owner.get_username()) if owner is not None else ""
+    name = person_label(owner)
     message = _(
         "You may not add an item whose responsible person is %(person)s: "
         "it would be out of your reach."
@@ -707,6 +744,7 @@ def _write_chunk(cursor, spec: ItemSpec, user, chunk: _Chunk) -> list[int]:
         spec.channels.replace_many(written, new=True, cursor=cursor)
     insert = functools.partial(bulkwrite.insert_dicts, cursor=cursor)
     events_record_bulk(items=items, kind=EventKind.CREATED, author=user, write=insert)
+    report_written(spec, user, items, {}, cursor=cursor)
     return [item.pk for item in items]
 
 
@@ -798,13 +836,14 @@ def items_bulk_change(spec: ItemSpec, *, user, ids, change: Callable, references
     items = items.select_related(*plan.select).order_by("pk")
     if spec.channels is not None:
         items = items.prefetch_related("communications")
-    written, changed_channels, changes_by_pk, columns = [], [], {}, set()
+    written, changed_channels, changes_by_pk, columns, before = [], [], {}, set(), {}
     handed_over, kept = [], []
     stored_columns = [f.attname for f in model._meta.concrete_fields]
     for item in items:
         stored = _stored_channels(spec, item)
         before, reach_before = _full_state(spec, item, stored), access_key(item)
         values = [getattr(item, name) for name in stored_columns]
+        references_before = relation_ids(item)
         given = change(item, stored)
         if not given:  # nothing to write: no validation, no diff
             result.unchanged.append(item.pk)
@@ -831,6 +870,7 @@ def items_bulk_change(spec: ItemSpec, *, user, ids, change: Callable, references
         item.version += 1
         item.modified_by = user
         written.append(item)
+        before[item.pk] = references_before
         changes_by_pk[item.pk] = changes
         (handed_over if handed else kept).append(item.pk)
         if cleaned:
@@ -843,6 +883,7 @@ def items_bulk_change(spec: ItemSpec, *, user, ids, change: Callable, references
         spec.channels.replace_many(changed_channels)
     events_record_bulk(items=written, kind=EventKind.UPDATED, author=user,
                        changes_by_pk=changes_by_pk, write=bulkwrite.insert_dicts)  # fmt: skip
+    report_written(spec, user, written, before)
     for changed_ids, shares in ((handed_over, False), (kept, True)):
         if changed_ids:
             reached = model.objects.restrict(user, "update", shares=shares)

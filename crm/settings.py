@@ -1,6 +1,8 @@
 """Settings for every environment, read from environment variables.
 
-Defaults suit a laptop: SQLite file, no broker (Celery tasks run in-process), DEBUG on.
+Defaults suit a laptop: SQLite file, no broker (Celery tasks run in-process). DEBUG is off
+unless asked for (``DEBUG=1``): the quick start shows the product's own error pages, never a
+listing of every URL.
 Production uses ``crm.settings_production``, which tightens everything on top of this module.
 """
 
@@ -8,6 +10,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+import phonenumbers
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -29,7 +32,7 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-DEBUG = env_bool("DEBUG", True)
+DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-insecure-key-never-use-in-production")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
@@ -38,9 +41,16 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 DATA_DIR = Path(os.environ.get("DATA_DIR", BASE_DIR / "var"))
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "/media/"
-STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
+# Where collectstatic puts the files production serves (crm.settings_production sets a default);
+# development serves static/ as it is.
+STATIC_ROOT = Path(os.environ["STATIC_ROOT"]) if os.environ.get("STATIC_ROOT") else None
 STATIC_URL = "/static/"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+# Our own files, and the front-end packages `make install` puts in node_modules (package.json).
+STATICFILES_DIRS = [
+    BASE_DIR / "static",
+    ("vendor/chartjs", BASE_DIR / "node_modules/chart.js/dist"),
+]
+WHITENOISE_USE_FINDERS = True  # served from static/ as it is; production serves the collected copy
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -63,20 +73,26 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "guardian",
     "axes",
+    "people",
     "crm",
     "accessrights",
     "dictionaries",
     "timeline",
+    "activities",
     "companies",
     "requisites",
     "deals",
     "importexport",
     "webforms",
     "bitrix24",
+    "calllists",
+    "analytics",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files without DEBUG, from the apps' folders here and collected in production.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before anything that works for the request: every request comes through a door (page,
     # API, admin) for all of its work (crm.actors).
     "crm.actors.DoorMiddleware",
@@ -85,6 +101,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The user's phone region, time zone and language (their profile's, else the defaults
+    # below), after authentication and over the browser's language.
+    "people.regional.RegionalMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -107,6 +126,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "crm.context_processors.navigation",
+                "activities.counters.activity_counter",
             ],
         },
     },
@@ -149,15 +169,43 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 AXES_CLIENT_IP_CALLABLE = "crm.authentication.client_ip_address"
 
-LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("ru", _("Russian")), ("fr", _("French"))]
+# The installation's defaults; each user may choose their own on their profile (people/).
+LANGUAGE_CODE = os.environ.get("LANGUAGE_CODE", "en")
+if LANGUAGE_CODE not in dict(LANGUAGES):
+    raise ImproperlyConfigured(
+        f"LANGUAGE_CODE must be one of {', '.join(dict(LANGUAGES))}, not {LANGUAGE_CODE!r}"
+    )
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
 
-# Region assumed for phone numbers written without a country code (ISO 3166 code).
-PHONE_DEFAULT_REGION = os.environ.get("PHONE_DEFAULT_REGION", "US")
+# Region assumed for phone numbers written without a country code (ISO 3166 code), unless the
+# user chose another on their profile. PHONE_DEFAULT_REGION is the variable's former name.
+PHONE_DEFAULT_REGION = (
+    os.environ.get("PHONE_REGION") or os.environ.get("PHONE_DEFAULT_REGION") or "US"
+).upper()
+if PHONE_DEFAULT_REGION not in phonenumbers.SUPPORTED_REGIONS:
+    raise ImproperlyConfigured(
+        f"PHONE_REGION must be a country code such as FR, RU, DE or US, "
+        f"not {PHONE_DEFAULT_REGION!r}"
+    )
+
+# Mail (invitations to set a password): sent through EMAIL_HOST when it is set; without it
+# nothing is sent and the one-time link is only shown to the administrator.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "crm@localhost")
+# How long a set-password link works (Django's token generator), in seconds: 3 days.
+PASSWORD_RESET_TIMEOUT = int(os.environ.get("PASSWORD_RESET_TIMEOUT", str(3 * 24 * 3600)))
+# The largest profile photo taken, in bytes.
+PROFILE_PHOTO_MAX_BYTES = int(os.environ.get("PROFILE_PHOTO_MAX_BYTES", str(2 * 1024 * 1024)))
 # Currencies offered for amounts (ISO 4217 codes); the first is the default.
 CRM_CURRENCIES = env_list("CRM_CURRENCIES", "USD,EUR,RUB,GBP")
 
@@ -260,6 +308,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "StatusEnum": "crm.models.JobStatus",
         "SubmissionStatusEnum": "webforms.models.SubmissionStatus",
+        "ActivityKindEnum": "activities.models.ActivityKind",
     },
 }
 

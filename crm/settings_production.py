@@ -20,7 +20,8 @@ if not ALLOWED_HOSTS:  # noqa: F405
     raise ImproperlyConfigured("ALLOWED_HOSTS must list the host names the site answers to.")
 
 # gunicorn serves the collected static files itself, compressed and cached for ever.
-MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")  # noqa: F405
+WHITENOISE_USE_FINDERS = False
+STATIC_ROOT = STATIC_ROOT or BASE_DIR / "staticfiles"  # noqa: F405
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
 }

@@ -17,6 +17,10 @@ api_v1 = [
     path("", include("importexport.api.export_urls")),
     path("", include("webforms.api.urls")),
     path("", include("bitrix24.api.urls")),
+    path("", include("calllists.api.urls")),
+    path("", include("analytics.api_urls")),
+    path("", include("people.api_urls")),
+    path("", include("activities.api.urls")),
 ]
 
 crm_urls = ([path("jobs/<int:pk>/", views.job, name="job")], "crm")
@@ -34,6 +38,10 @@ urlpatterns = [
     path("", include("importexport.export_urls")),
     path("", include("webforms.urls")),
     path("", include("bitrix24.urls")),
+    path("", include("calllists.urls")),
+    path("", include("analytics.urls")),
+    path("", include("people.urls")),
+    path("", include("activities.urls")),
     path("settings/rights/", include("accessrights.urls")),
     path("settings/", include("dictionaries.urls")),
     path("admin/", admin.site.urls),

@@ -5,13 +5,14 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from .home import panels_for
 from .jobs import KINDS
 from .models import Job
 
 
 @login_required
 def home(request):
-    return render(request, "home.html")
+    return render(request, "home.html", {"panels": panels_for(request.user)})
 
 
 @never_cache

@@ -171,6 +171,13 @@ class StagedItemAdmin(ItemAdmin):
         amount = formats.number_format(obj.amount, decimal_pos=2, force_grouping=True)
         return f"{amount} {obj.currency}".strip()
 
+    @admin.display(description=_("outcome"), ordering="closed")
+    def outcome(self, obj):
+        """Open, won or lost: a lost item is closed too, but not with a check mark."""
+        if not obj.closed:
+            return gettext("open")
+        return gettext("won") if obj.stage.semantics == Semantics.SUCCESS else gettext("lost")
+
 
 @admin.register(Deal)
 class DealAdmin(StagedItemAdmin):
@@ -180,7 +187,7 @@ class DealAdmin(StagedItemAdmin):
     readonly_fields = DEAL_READ_ONLY
     autocomplete_fields = ["responsible", "company", "contacts"]
     list_display = [
-        "title", "pipeline", "stage", "amount_display", "closed", "company", "responsible",
+        "title", "pipeline", "stage", "amount_display", "outcome", "company", "responsible",
         "created_at",
     ]  # fmt: skip
     list_select_related = ["pipeline", "stage", "company", "responsible"]
@@ -219,7 +226,7 @@ class LeadAdmin(ClientAdminMixin, StagedItemAdmin):
     fields = [*services.LEAD.fields, *LEAD_READ_ONLY]
     readonly_fields = LEAD_READ_ONLY
     list_display = [
-        "title", "stage", "company_name", "amount_display", "closed", "responsible", "created_at"
+        "title", "stage", "company_name", "amount_display", "outcome", "responsible", "created_at"
     ]  # fmt: skip
     list_select_related = ["stage", "responsible"]
     # Five stages at most; stage and closed lists are served by the lead_stage / lead_resp

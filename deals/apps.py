@@ -9,8 +9,9 @@ class DealsConfig(AppConfig):
         from django.utils.translation import gettext_lazy as _
 
         from crm.entities import EntityType, ItemServices, register
+        from crm.home import HomePanel, register_home_panel
 
-        from . import fields, services
+        from . import fields, home, services
         from .models import Deal, Lead
 
         register(EntityType(
@@ -27,3 +28,4 @@ class DealsConfig(AppConfig):
             bitrix24="LEAD", order=30, list_view="deals.views.LeadListView",
         ))  # fmt: skip
         fields.register_fields()
+        register_home_panel(HomePanel("open_deals", "home/_open_deals.html", home.open_deals, 20))

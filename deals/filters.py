@@ -1,11 +1,12 @@
 """The ONE definition of a filtered deal or lead list: list pages, kanban, API and export."""
 
 import django_filters
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from companies.filters import ClientFilterSet
-from companies.models import Contact
-from crm.filters import BooleanFilter, ItemFilterSet, ReadableItemFilter
+from companies.models import Company, Contact
+from crm.filters import BooleanFilter, ItemFilterSet, ReadableItemFilter, named
 from crm.validators import parse_id
 from dictionaries.filters import EntryCodeFilter
 from dictionaries.models import Entry
@@ -30,6 +31,7 @@ class DealStageFilter(EntryCodeFilter):
 
 
 class DealFilterSet(ItemFilterSet):
+    search_hint = _("Search by title, client or number")
     q = django_filters.CharFilter(label=_("Search"), method="search")
     catalogue_filters = ("pipeline", "type", "source", "amount", "close_date", "company")
     stage = DealStageFilter(label=_("Stage"), list_code="DEAL_STAGE")
@@ -52,20 +54,28 @@ class DealFilterSet(ItemFilterSet):
         fields = []
 
     def search(self, qs, name, value):
-        """A deal's number, or words of its title."""
+        """A deal's number, or words of its title or of its client's name: the company's or
+        a contact's, among the clients the reader may read (a hidden client's name finds
+        nothing, so it cannot be probed through its deals)."""
         value = value.strip()[:MAX_SEARCH_LENGTH]
         if not value:
             return qs
         if value.isdecimal():  # "²" is a digit, not a decimal: it is searched as title text
             pk = parse_id(value)
             return qs.filter(pk=pk) if pk else qs.none()
-        lookup = "icontains" if len(value) >= 3 else "istartswith"
-        return qs.filter(**{f"title__{lookup}": value})
+        user = getattr(self.request, "user", None)
+        companies = Company.objects.restrict(user, "read").filter(named(Company, value))
+        contacts = Contact.objects.restrict(user, "read").filter(named(Contact, value))
+        with_contacts = Deal.contacts.through.objects.filter(contact__in=contacts.values("pk"))
+        return qs.filter(
+            named(Deal, value)
+            | Q(company__in=companies.values("pk"))
+            | Q(pk__in=with_contacts.values("deal_id"))
+        )
 
 
 class LeadFilterSet(ClientFilterSet):
     owner_field = "lead"
-    name_fields = ("title", "first_name", "last_name", "company_name")
     has_requisites = False
 
     tax_id = None

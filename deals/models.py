@@ -1,9 +1,11 @@
 """Deals in pipelines and leads, each moving through the stages of its reference list."""
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
@@ -52,6 +54,7 @@ class Deal(StagedItem):
     """A sale in progress: its pipeline and stage, amount, client (company and contacts)."""
 
     access_entity = "deal"
+    name_fields = ("title",)
 
     title = models.CharField(_("title"), max_length=255)
     pipeline = models.ForeignKey(
@@ -133,6 +136,7 @@ class Lead(StagedItem):
     """An unqualified request; converted, it produces a contact, a company and/or a deal."""
 
     access_entity = "lead"
+    name_fields = ("title", "first_name", "last_name", "company_name")
 
     title = models.CharField(_("title"), max_length=255)
     stage = _stage("STATUS")
@@ -198,3 +202,52 @@ class LeadUserShare(UserObjectPermissionBase):
 
 class LeadGroupShare(GroupObjectPermissionBase):
     content_object = models.ForeignKey(Lead, on_delete=models.CASCADE)
+
+
+class StageMove(models.Model):
+    """One move of a deal or a lead into a stage (``from_stage_id`` empty: it was created
+    there), with its amount and currency at that moment: the stage history the reports read.
+
+    Written by the deal and lead services beside the move's history event
+    (``deals.stage_moves``), and filled from history for items older than this table
+    (migration 0005). Stages and pipelines are kept by id, without a foreign key: a move stays
+    as it happened when its stage is deleted later (the items' move to the replacement stage
+    is a move of its own), and a stage's deletion does not count history as a use of it.
+    ``stage_seconds``: how long the item had stayed in ``from_stage_id``; ``age_seconds``: how
+    long after its creation the move came (a closing move's is the deal's cycle time).
+    """
+
+    deal = models.ForeignKey(
+        Deal, on_delete=models.CASCADE, null=True, blank=True, related_name="stage_moves"
+    )
+    lead = models.ForeignKey(
+        Lead, on_delete=models.CASCADE, null=True, blank=True, related_name="stage_moves"
+    )
+    pipeline_id = models.PositiveIntegerField(null=True, blank=True)
+    from_stage_id = models.PositiveIntegerField(null=True, blank=True)
+    to_stage_id = models.PositiveIntegerField()
+    moved_at = models.DateTimeField(default=timezone.now)
+    moved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    amount = MoneyField(null=True, blank=True)
+    currency = models.CharField(max_length=3, blank=True)
+    stage_seconds = models.PositiveBigIntegerField(null=True, blank=True)
+    age_seconds = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(deal__isnull=True) ^ Q(lead__isnull=True), name="stage_move_one_item"
+            )
+        ]
+        indexes = [
+            # The reports: a pipeline's (or the leads') moves in a period, an item's moves.
+            models.Index(fields=["pipeline_id", "moved_at"], name="move_pipeline_time"),
+            models.Index(fields=["to_stage_id", "moved_at"], name="move_stage_time"),
+            models.Index(fields=["deal", "moved_at"], name="move_deal_time"),
+            models.Index(fields=["lead", "moved_at"], name="move_lead_time"),
+        ]
+
+    def __str__(self):
+        return f"{self.deal_id or self.lead_id}: {self.from_stage_id} -> {self.to_stage_id}"

@@ -35,6 +35,7 @@ from timeline.services import event_record, links_record_bulk
 
 from .fields import DEAL_FIELDS, LEAD_FIELDS
 from .models import Deal, Lead
+from .stage_moves import record_stage_moves
 
 LEAD_STAGE = "STATUS"
 NOT_A_STAGE = {
@@ -93,6 +94,7 @@ DEAL = ItemSpec(
     service_fields(DEAL_FIELDS),
     prepare=_deal_prepare,
     linked=_linked_clients,
+    written=record_stage_moves,
 )
 DEAL_REFERENCES = ("pipeline", "stage", "type", "source", "company", "responsible")
 LEAD = ItemSpec(
@@ -100,6 +102,7 @@ LEAD = ItemSpec(
     service_fields(LEAD_FIELDS),
     channels=CLIENT_CHANNELS,
     prepare=_lead_prepare,
+    written=record_stage_moves,
 )
 
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
+from accessrights.restriction import may
 from companies.duplicates import find_duplicates
 from companies.filters import CompanyFilterSet, ContactFilterSet
 from companies.models import Company, Contact
@@ -27,6 +28,7 @@ from crm.generic_views import (
     RestrictedItemMixin,
     safe_next,
 )
+from crm.item_marks import mark_items
 from crm.models import FilterPreset
 from crm.validators import parse_id
 from dictionaries.defaults import DEAL_STAGE
@@ -99,9 +101,9 @@ class KanbanView(Board, TemplateView):
         context = super().get_context_data(**kwargs)
         filterset = self.filtered()
         columns = kanban.board(self.items(filterset.qs), self.stages())
-        kanban.name_readable_companies(
-            self.request.user, [card for column in columns for card in column.cards]
-        )
+        cards = [card for column in columns for card in column.cards]
+        kanban.name_readable_companies(self.request.user, cards)
+        mark_items(self.model, cards, self.request.user)
         query = self.request.GET.copy()
         context.update(
             columns=columns,
@@ -115,6 +117,7 @@ class KanbanView(Board, TemplateView):
             column_url_name=self.column_url_name,
             show_person=self.show_person,
             model_meta=self.model._meta,
+            can_add=may(self.request.user, "add", self.model),
             **self.card_urls(),
         )
         return context
@@ -133,6 +136,7 @@ class KanbanColumnView(Board, TemplateView):
             raise Http404
         cards, has_more = kanban.column_cards(self.board_items(), stage, before)
         kanban.name_readable_companies(self.request.user, cards)
+        mark_items(self.model, cards, self.request.user)
         query = self.request.GET.copy()
         query.pop("before", None)
         query.pop("stage", None)

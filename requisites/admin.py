@@ -9,15 +9,15 @@ and contacts within ``restrict(user, "read")``.
 """
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.core.exceptions import ValidationError
-from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accessrights.rules import can_change_settings
+from crm.admin import ServiceErrorsMixin
 
 from . import services
 from .identifiers import compact_tax_id
@@ -25,18 +25,6 @@ from .models import BankAccount, Preset, PresetField, Requisite
 
 FIELD_ATTRIBUTES = ("code", "label", "kind", "required", "is_tax_id")
 ACCOUNT_FIELDS = ("bank_name", "bic", "account_number", "correspondent_account", "iban")
-
-
-class ServiceErrorsMixin:
-    """A refusal that still comes from a service (someone else's change in between) rolls the
-    save back and shows as a message instead of an error page."""
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except ValidationError as exc:
-            self.message_user(request, " ".join(exc.messages), messages.ERROR)
-            return HttpResponseRedirect(request.get_full_path())
 
 
 # Presets

@@ -20,6 +20,7 @@ from crm.models import Job
 from dictionaries.defaults import install_defaults
 from dictionaries.models import Entry, Pipeline
 from dictionaries.shared_cache import SharedSettings
+from people.naming import names_changed, shared_full_names
 from requisites.defaults import install_presets
 from requisites.models import Preset, PresetField
 from tests.helpers import entity_keys
@@ -63,6 +64,25 @@ def _shared_settings_forgotten():
     must not outlive it."""
     yield
     SharedSettings.forget_all()
+
+
+@pytest.fixture(autouse=True)
+def _shared_names_read(request):
+    """Which full names two users share (``people.naming``) is kept per process and read
+    again every few seconds: each test with a database reads it afresh before it starts, as
+    a running process has it, so that no test counts that read in what it measures. A test
+    that makes two users of one name calls ``names_changed()``, as the services do."""
+    names_changed()
+    with_database = request.node.get_closest_marker("django_db") is not None
+    for name in ("live_server_db", "transactional_db", "db"):
+        if name in request.fixturenames:
+            request.getfixturevalue(name)
+            with_database = True
+            break
+    if with_database:
+        shared_full_names()
+    yield
+    names_changed()
 
 
 def require(condition: bool, reason: str) -> None:

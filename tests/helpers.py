@@ -28,6 +28,7 @@ CRM_APPS = (
     "companies",
     "requisites",
     "deals",
+    "activities",
     "guardian",
 )
 

@@ -4,14 +4,10 @@ from django.contrib.contenttypes.models import ContentType
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from people.naming import person_label
+
 from .doors import DoorKind
 from .models import Event
-
-
-def _name(user) -> str:
-    if user is None:
-        return ""
-    return user.get_full_name() or user.get_username()
 
 
 class ChangeSerializer(serializers.Serializer):
@@ -61,7 +57,7 @@ class EventSerializer(serializers.ModelSerializer):
         }
 
     def get_author_name(self, event) -> str:
-        return _name(event.author)
+        return person_label(event.author)
 
     @extend_schema_field(DoorSerializer(allow_null=True))
     def get_door(self, event):
@@ -71,7 +67,7 @@ class EventSerializer(serializers.ModelSerializer):
         return {"kind": event.door, "id": event.door_id}
 
     def get_on_behalf_of_name(self, event) -> str:
-        return _name(event.on_behalf_of)
+        return person_label(event.on_behalf_of)
 
     def get_actor(self, event) -> str:
         """Who, for whom and through which door, as history reads it: "by Anna via API"."""

@@ -6,6 +6,8 @@ from django.db import models
 from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
+from people.naming import person_label
+
 from .doors import NUMBERED, DoorKind, door_name, door_names
 
 
@@ -99,13 +101,13 @@ class Event(models.Model):
         """Who wrote this, for whom and through which door: "by Anna via API", "by Anna via
         import #12", "via web form #3", "system". Reads ``author`` and ``on_behalf_of``: select
         them with the events."""
-        author = _person(self.author) if self.author_id else ""
+        author = person_label(self.author) if self.author_id else ""
         door = self.door_label()
         if not door:  # recorded before doors were
             return author or gettext("system")
         whom = ""
         if self.on_behalf_of_id and self.on_behalf_of_id != self.author_id:
-            whom = _person(self.on_behalf_of)
+            whom = person_label(self.on_behalf_of)
         if self.door == DoorKind.SYSTEM and not author and not whom:
             return gettext("system")
         values = {"author": author, "whom": whom, "door": door}
@@ -124,7 +126,3 @@ def name_doors(events) -> None:
     names = door_names((event.door, event.door_id) for event in events if event.door in NUMBERED)
     for event in events:
         event.door_names = names
-
-
-def _person(user) -> str:
-    return user.get_full_name() or user.get_username()

@@ -1,6 +1,7 @@
 from django import template
 
 from crm.entities import settings_tabs
+from people.naming import person_label
 
 register = template.Library()
 
@@ -42,6 +43,12 @@ def sort_url(context, key: str) -> str:
 
 
 @register.filter
+def person(user) -> str:
+    """How the CRM names a person (``people.naming.person_label``)."""
+    return person_label(user)
+
+
+@register.filter
 def sort_mark(ordering: str, key: str) -> str:
     if ordering == key:
         return "▲"
@@ -54,3 +61,20 @@ def sort_mark(ordering: str, key: str) -> str:
 def channel(communications, name: str) -> list:
     """The phones (``"phone"``), e-mails or websites among prefetched communications."""
     return [c for c in communications.all() if c.channel == name]
+
+
+# Parameters of the filter bar that are not filters: the search box, the order, the page size
+# and the kanban's pipeline tabs. Only a filter in use opens the filter panel.
+NOT_FILTERS = frozenset({"q", "ordering", "per_page", "page", "pipeline", "count"})
+
+
+@register.filter
+def filters_in_use(filterset) -> bool:
+    """Whether the filter panel's fields hold anything (to show it open)."""
+    data = getattr(filterset, "data", None) or {}
+    return any(
+        value
+        for key in data
+        if key not in NOT_FILTERS
+        for value in (data.getlist(key) if hasattr(data, "getlist") else [data[key]])
+    )

@@ -1,4 +1,6 @@
 // Small page behaviours that work without any framework: "select all" checkboxes in lists,
+// saving the filter the list shows now, the folding menu of narrow screens, refusals of htmx
+// requests shown in the page,
 // a confirmation before a bulk delete (of the selected items or of a whole filter), and the client pickers of the deal form (a found
 // company or contact becomes a chip holding a hidden input; one chip for a single picker).
 (function () {
@@ -13,6 +15,15 @@
 
   document.addEventListener("submit", (event) => {
     const form = event.target;
+    // The filter bar updates the list (and the address) without reloading the page: the filter
+    // saved is the one in the address now, not the one the page was loaded with.
+    if (form.matches("[data-save-filter]")) {
+      const query = new URLSearchParams(window.location.search);
+      query.delete("page");
+      form.elements.query.value = query.toString();
+      form.elements.next.value = window.location.pathname + window.location.search;
+      return;
+    }
     const everything = form.elements.scope && form.elements.scope.value === "filter";
     const question = everything ? form.dataset.confirmDeleteAll : form.dataset.confirmDelete;
     if (question && form.elements.action && form.elements.action.value === "delete") {
@@ -54,6 +65,35 @@
     }
     picker.querySelector(".picker-results").replaceChildren();
     picker.querySelector('input[type="search"]').value = "";
+  });
+
+  // The menu button of narrow screens folds and unfolds the top bar's menu.
+  const toggle = document.querySelector(".menu-toggle");
+  if (toggle) {
+    toggle.hidden = false;
+    toggle.closest(".topbar").classList.add("foldable");
+    toggle.addEventListener("click", () => {
+      const open = toggle.closest(".topbar").classList.toggle("open");
+      toggle.setAttribute("aria-expanded", String(open));
+    });
+  }
+
+  // A refused htmx request (403, 404, 409, 500...) says why above the page's content, in the
+  // words of the error page the server answered with, instead of doing nothing.
+  document.addEventListener("htmx:responseError", (event) => {
+    const page = new DOMParser().parseFromString(event.detail.xhr.responseText || "", "text/html");
+    const reason = page.querySelector(".card p, .alert.error");
+    const main = document.querySelector("main.content");
+    if (!main) return;
+    let alert = main.querySelector("[data-request-error]");
+    if (!alert) {
+      alert = document.createElement("div");
+      alert.className = "alert error";
+      alert.setAttribute("role", "alert");
+      alert.dataset.requestError = "";
+      main.prepend(alert);
+    }
+    alert.textContent = reason ? reason.textContent.trim() : main.dataset.requestError;
   });
 
   // Enter in a picker's search box searches; it does not submit the whole form.

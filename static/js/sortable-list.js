@@ -2,6 +2,7 @@
 // data-sortable-url. Items move only within their own list; on drop the ids of every item in the
 // container, in their new order, are posted as "ids" (plus data-sortable-extra) and the container
 // is replaced by the server's answer: the saved order, or the unchanged one with the reason.
+// Without a mouse, an item's up and down buttons ([data-move-by]) move it one place and save.
 (function () {
   "use strict";
   let dragged = null;
@@ -43,7 +44,19 @@
     if (container && idsIn(container).join(",") !== orderBefore) saveOrder(container);
   });
 
-  async function saveOrder(container) {
+  document.addEventListener("click", (event) => {
+    const button = event.target.closest("[data-move-by]");
+    const item = itemOf(button);
+    if (!item) return;
+    const up = button.dataset.moveBy === "-1";
+    const other = up ? item.previousElementSibling : item.nextElementSibling;
+    if (!other) return;
+    item.parentNode.insertBefore(item, up ? other : other.nextSibling);
+    saveOrder(item.closest("[data-sortable-url]"), `[data-id="${CSS.escape(item.dataset.id)}"] [data-move-by="${button.dataset.moveBy}"]`);
+  });
+
+  // ``focusAfter``: what to focus in the server's answer (the button just used).
+  async function saveOrder(container, focusAfter) {
     const body = new URLSearchParams();
     idsIn(container).forEach((id) => body.append("ids", id));
     const extra = JSON.parse(container.dataset.sortableExtra || "{}");
@@ -66,5 +79,7 @@
     }
     container.replaceWith(replacement);
     if (window.htmx) window.htmx.process(replacement);
+    const focus = focusAfter && replacement.querySelector(focusAfter);
+    if (focus) focus.focus();
   }
 })();

@@ -10,6 +10,7 @@ from accessrights.rights import rights_of
 from accessrights.rules import can_change_settings
 from companies import services as company_services
 from companies.models import Company
+from people.naming import person_label
 from tests.factories import UserFactory
 from tests.helpers import tables_snapshot
 from timeline.models import Event
@@ -165,7 +166,7 @@ def test_assigning_a_role_to_a_user_gives_them_its_rights(admin_client, admin):
     assert not can_change_settings(fresh(newcomer))
     changes = Event.objects.of_item(readers).first().changes
     assert changes == [
-        {"field": "users", "label": "users", "old": "", "new": newcomer.get_username()}
+        {"field": "users", "label": "users", "old": "", "new": person_label(newcomer)}
     ]
 
     # Taking the role away takes the rights away.

@@ -14,10 +14,17 @@ with the admin's model permissions, not a superuser), the name search on all thr
 (200 or 404), the dependency tabs and the companies shown in the contact list. Writes (an update
 that may hand the item to someone else, and a delete) succeed exactly inside the user's scopes; a
 refused one raises PermissionDenied and leaves every table as it was.
+
+Activities on those items (``test_activities_follow_the_rights_of_their_items``): restrict(),
+the API list, "My activities", the top bar's counter and the card timelines against the
+oracle of their rule (the item's right, or being the responsible person), and updates that may
+hand an activity over.
 """
 
 import re
 from dataclasses import dataclass, field
+from datetime import timedelta
+from functools import partial
 from urllib.parse import urlsplit
 
 import pytest
@@ -26,12 +33,15 @@ from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from accessrights import services as rights_services
 from accessrights.models import Department
 from accessrights.restriction import may
+from activities import services as activity_services
+from activities.models import Activity
 from companies import services
 from companies.models import Company, Contact
 from tests.conftest import examples
@@ -547,3 +557,116 @@ def test_the_api_shows_only_readable_linked_companies(admin, client):
     assert client.get(f"/companies/{company.pk}/").status_code == 404
     assert company.pk not in linked_ids(client.get("/contacts/").content.decode(), "company")
     assert client.get(f"/api/v1/contacts/{contact.pk}/").json()["companies"] == []
+
+
+# Activities: whoever may read (update) an item reads (changes) its activities, and a
+# responsible person their own.
+
+
+@dataclass(frozen=True)
+class ActivitySpec:
+    entity: str
+    index: int  # the item it belongs to
+    responsible: int
+    handover: int | None  # the update tried on it gives it to this user (None: keep)
+
+
+@st.composite
+def worlds_with_activities(draw):
+    world = draw(worlds())
+    user = st.integers(0, len(world.user_departments) - 1)
+    activity = st.one_of(
+        *(
+            st.builds(
+                ActivitySpec,
+                st.just(e),
+                st.integers(0, len(world.items[e]) - 1),
+                user,
+                st.none() | user,
+            )
+            for e in ENTITIES
+        )
+    )
+    return world, draw(st.lists(activity, min_size=1, max_size=6))
+
+
+def activity_may(oracle: Oracle, user: int, spec: ActivitySpec, action: str, responsible=None):
+    """The oracle of ``AttachedQuerySet``: the item's right (read for reading, update for any
+    other action), or being the activity's responsible person."""
+    responsible = spec.responsible if responsible is None else responsible
+    item_action = "read" if action == "read" else "update"
+    return responsible == user or oracle.may(user, spec.entity, item_action, spec.index)
+
+
+def build_activities(built: Built, specs: list, admin) -> list:
+    return [
+        activity_services.activity_create(
+            user=admin,
+            item=built.items[spec.entity][spec.index],
+            kind="call",
+            subject=f"{COMMON} call {number}",
+            responsible=built.users[spec.responsible],
+            deadline=timezone.now() - timedelta(hours=1),
+        )
+        for number, spec in enumerate(specs)
+    ]
+
+
+@settings(SETTINGS, max_examples=examples(100))
+@given(drawn=worlds_with_activities())
+def test_activities_follow_the_rights_of_their_items(drawn, admin, client):
+    """restrict() for each action, the API list, "My activities", the top bar's counter and
+    the card timelines show exactly what the rule says (a hidden item's activities are
+    invisible and not counted, but one's own are one's own); an update (maybe handing the
+    activity over) succeeds exactly inside it, and a refused one changes nothing."""
+    world, specs = drawn
+    with transaction.atomic():
+        built = build(world, admin)
+        oracle = Oracle(world, built.parents)
+        activities = build_activities(built, specs, admin)
+        pks = [activity.pk for activity in activities]
+        unchanged = tables_snapshot()
+        for user in range(len(built.users)):
+            person = get_user_model().objects.get(pk=built.users[user].pk)
+            for action in ACTIONS:
+                expected = {
+                    pks[n]
+                    for n, spec in enumerate(specs)
+                    if activity_may(oracle, user, spec, action)
+                }
+                found = set(Activity.objects.restrict(person, action).values_list("pk", flat=True))
+                assert found == expected, f"activities restrict({action}) of user {user}"
+            readable = {
+                pks[n] for n, s in enumerate(specs) if activity_may(oracle, user, s, "read")
+            }
+            mine = {pks[n] for n, spec in enumerate(specs) if spec.responsible == user}
+            client.force_login(person)
+            assert api_ids(client, "/api/v1/activities/?page_size=2") == readable, "API"
+            page = client.get("/activities/?show=overdue").content.decode()
+            assert set(map(int, re.findall(r'name="ids" value="(\d+)"', page))) == mine
+            counter = re.search(r'class="activity-counter"[^>]*>[^<]*(<span[^>]*>(\d+))?', page)
+            assert int(counter.group(2) or 0) == len(mine), "the top bar's counter"
+            for entity in ENTITIES:
+                for index in oracle.visible(user, entity):
+                    item = built.items[entity][index]
+                    card = client.get(f"{item.get_absolute_url()}?tab=history").content.decode()
+                    shown = set(map(int, re.findall(r"/activities/(\d+)/complete/", card)))
+                    planned_here = {
+                        pks[n] for n, spec in enumerate(specs)
+                        if (spec.entity, spec.index) == (entity, index)
+                        and activity_may(oracle, user, spec, "update")
+                    }  # fmt: skip
+                    assert shown == planned_here, f"{entity} {index}'s timeline for user {user}"
+            for n, spec in enumerate(specs):
+                fields = {"subject": f"changed by {person.username}"}
+                if spec.handover is not None:
+                    fields["responsible"] = built.users[spec.handover]
+                allowed = activity_may(oracle, user, spec, "update") and activity_may(
+                    oracle, user, spec, "update", responsible=spec.handover
+                )
+                update = partial(
+                    activity_services.activity_update, user=person, activity=activities[n], **fields
+                )
+                done = attempt(update, unchanged)
+                assert done == allowed, f"update of activity {n} by user {user}"
+        transaction.set_rollback(True)

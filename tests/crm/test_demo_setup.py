@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.management import call_command
+from django.test import Client
 
 from companies.models import Company, Contact
 from deals.models import Deal, Lead
@@ -22,3 +23,22 @@ def test_demo_setup_creates_the_login_and_data_once(client):
     assert response.status_code == 302
     assert "Nordwind Logistik GmbH" in client.get("/companies/").content.decode()
     assert "40 pallets a month" in client.get("/deals/").content.decode()
+
+
+def test_every_demo_user_signs_in_with_the_printed_password(capsys):
+    call_command("demo_setup")
+    printed = capsys.readouterr().out
+    for login, password, what in (
+        ("demo", "demo", "administrator"),
+        ("manager", "manager", "Manager role"),
+        ("supervisor", "supervisor", "Supervisor role"),
+    ):
+        assert f"{login} / {password}  ({what})" in printed
+        session = Client()
+        assert session.post("/login/", {"username": login, "password": password}).url == "/"
+    # The manager has clients of her own; the supervisor heads her department.
+    assert set(Company.objects.filter(responsible__username="manager").values_list(
+        "name", flat=True
+    )) == {"Nordwind Logistik GmbH", "Boulangerie Dupont SARL"}  # fmt: skip
+    call_command("demo_setup")
+    assert "existing account, password unchanged" in capsys.readouterr().out

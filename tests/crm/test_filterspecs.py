@@ -14,7 +14,7 @@ from accessrights.models import Action, Scope
 from companies import services
 from companies.filters import CompanyFilterSet, ContactFilterSet
 from companies.models import Company, Contact
-from crm.filters import IdField
+from crm.filters import IdField, IdOrNameField
 from crm.filterspecs import queryset_for, spec_from_query, spec_to_query
 from deals.filters import DealFilterSet, LeadFilterSet
 from tests.companies.helpers import entry
@@ -156,6 +156,8 @@ def _values(field):
         return st.booleans()
     if isinstance(field, IdField):
         return st.integers(min_value=1, max_value=10**18 - 1).map(str)  # parse_id: 18 digits
+    if isinstance(field, IdOrNameField):  # a number, or words of a name
+        return st.one_of(st.integers(min_value=1, max_value=10**18 - 1).map(str), _text())
     if isinstance(field, forms.DecimalField):
         return st.decimals(allow_nan=False, allow_infinity=False).map(str)
     if isinstance(field, forms.CharField):

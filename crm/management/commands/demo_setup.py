@@ -12,8 +12,13 @@ from dictionaries.models import Entry, Pipeline
 from requisites import services as requisite_services
 from requisites.models import Preset
 
-DEMO_USERNAME = "demo"
-DEMO_PASSWORD = "demo"  # noqa: S105 - a throwaway account for a local demo database
+# Throwaway accounts for a local demo database, printed by ``make run``: login, password,
+# names, what they are (the role they get).
+DEMO_USERS = (
+    ("demo", "demo", "Demo", "Admin", "administrator", None),
+    ("manager", "manager", "Anna", "Manager", "Manager role", "Manager"),
+    ("supervisor", "supervisor", "Sam", "Supervisor", "Supervisor role", "Supervisor"),
+)
 
 COMPANIES = (
     # name, type, industry, phones, e-mails, (preset, values) or None
@@ -48,36 +53,46 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options):
-        User = get_user_model()
-        admin, created = User.objects.get_or_create(
-            username=DEMO_USERNAME,
-            defaults={"is_staff": True, "is_superuser": True, "first_name": "Demo"},
-        )
-        if created:
-            admin.set_password(DEMO_PASSWORD)
-            admin.save()
+        users, lines = {}, []
+        for login, password, first_name, last_name, what, _role in DEMO_USERS:
+            admin = login == "demo"
+            user, created = get_user_model().objects.get_or_create(
+                username=login,
+                defaults={
+                    "is_staff": admin,
+                    "is_superuser": admin,
+                    "first_name": first_name,
+                    "last_name": last_name,
+                },
+            )
+            if created or not user.has_usable_password():
+                user.set_password(password)
+                user.save()
+                lines.append(f"  {login} / {password}  ({what})")
+            else:
+                lines.append(f"  {login}  ({what}; existing account, password unchanged)")
+            users[login] = user
+        admin = users["demo"]
         if not Pipeline.objects.filter(is_default=False).exists():
             dictionary_services.pipeline_create(user=admin, name="Partners")
         if not Company.objects.exists():
-            self._client_base(admin)
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Demo login: {DEMO_USERNAME} / {DEMO_PASSWORD}"
-                + ("" if created else " (existing account, password unchanged)")
-            )
-        )
+            self._client_base(admin, users)
+        self.stdout.write(self.style.SUCCESS("Demo logins:\n" + "\n".join(lines)))
 
-    def _client_base(self, admin):
-        """A few companies with phones, requisites and contacts, a manager and a department."""
-        manager, _ = get_user_model().objects.get_or_create(
-            username="manager", defaults={"first_name": "Anna", "last_name": "Manager"}
-        )
+    def _client_base(self, admin, users):
+        """A few companies with phones, requisites and contacts; the manager and the
+        supervisor in a Sales department, with their roles."""
         rights_services.department_create(
-            user=admin, name="Sales", head=admin, members=[admin, manager]
+            user=admin,
+            name="Sales",
+            head=users["supervisor"],
+            members=[admin, users["manager"], users["supervisor"]],
         )
-        rights_services.role_update(
-            user=admin, role=Role.objects.get(name="Manager"), users=[manager]
-        )
+        for login, *_rest, role in DEMO_USERS:
+            if role:
+                rights_services.role_update(
+                    user=admin, role=Role.objects.get(name=role), users=[users[login]]
+                )
         entry = {(e.list_code, e.code): e for e in Entry.objects.filter(pipeline=None)}
         companies = []
         for name, kind, industry, phones, emails, requisite in COMPANIES:
@@ -88,6 +103,7 @@ class Command(BaseCommand):
                 industry=entry[("INDUSTRY", industry)],
                 phones=[{"value": phone, "kind": "work"} for phone in phones],
                 emails=[{"value": email, "kind": "work"} for email in emails],
+                responsible=users["manager"] if kind == "CUSTOMER" else admin,
             )
             if requisite:
                 preset_name, values = requisite

@@ -1,0 +1,56 @@
+"""The start page's figures: this month's won amount, the open deals of the reader's whole
+reach (for those who read more than their own) and the default pipeline's funnel, each under
+the reader's rights."""
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from accessrights.models import Department, Role
+from accessrights.rights import rights_changed
+from deals import services
+from deals.models import Deal
+from dictionaries.models import Entry
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def won(user, responsible, amount):
+    deal = services.deal_create(user=user, title="Won", responsible=responsible,
+                                amount=Decimal(amount), currency="USD")  # fmt: skip
+    stage = Entry.objects.get(list_code="DEAL_STAGE", code="WON")
+    return services.move_deal_to_stage(user=user, deal=deal, stage=stage)
+
+
+def home(client, user) -> str:
+    client.force_login(user)
+    return client.get(reverse("home")).content.decode()
+
+
+def test_the_start_page_shows_the_readers_figures(client, admin, manager):
+    won(admin, manager, "120")
+    won(admin, admin, "7")
+    services.deal_create(user=admin, title="Open one", responsible=manager)
+    Deal.objects.update(opened=False)
+    supervisor_page = home(client, admin)
+    assert "Won this month" in supervisor_page and "127.00 USD" in supervisor_page
+    assert "Open deals you may read" in supervisor_page
+    assert "s funnel</a></h2>" in supervisor_page  # this month's, of the default pipeline
+    manager_page = home(client, manager)
+    assert "120.00 USD" in manager_page and "127.00" not in manager_page
+    assert "Open deals you may read" not in manager_page  # their own panel says it all
+
+
+def test_a_supervisor_sees_the_department_beyond_their_own(client, admin, manager):
+    boss = UserFactory()
+    Role.objects.get(name="Supervisor").users.add(boss)
+    team = Department.objects.create(name="Team")
+    team.path = f"/{team.pk}/"
+    team.save()
+    team.members.add(boss, manager)
+    rights_changed()
+    services.deal_create(user=admin, title="Theirs", responsible=manager)
+    Deal.objects.update(opened=False)
+    assert "Open deals you may read" in home(client, boss)
