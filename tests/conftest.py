@@ -35,9 +35,9 @@ CHROMIUM = "/usr/bin/chromium"
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 ROOT = Path(__file__).resolve().parent.parent
 
-# Hypothesis: a few examples per property test on a laptop, the full numbers in CI
-# (``HYPOTHESIS_PROFILE=ci``, set by .ci/run). Property tests give their full number through
-# ``examples()``; tests without one run the profile's own number.
+# Hypothesis: a few examples per property test by default (also in .ci/run), the full numbers
+# with ``HYPOTHESIS_PROFILE=ci`` (README, "Development"). Property tests give their full
+# number through ``examples()``; tests without one run the profile's own number.
 DEV_EXAMPLES = 10
 hypothesis_settings.register_profile("dev", max_examples=DEV_EXAMPLES, deadline=None)
 hypothesis_settings.register_profile("ci", deadline=None, print_blob=True)
