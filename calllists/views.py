@@ -18,6 +18,7 @@ from crm.cards import card_sections, readable_links
 from crm.entities import entity_type, entity_type_of
 from crm.filterspecs import queryset_for, spec_from_query
 from crm.history import render_for_reader
+from crm.validators import parse_id
 from dictionaries.models import Entry
 from timeline.models import Event
 
@@ -91,9 +92,11 @@ def call_list_index(request):
     return render(request, "calllists/index.html", {"lists": shown})
 
 
-def call_rows(user, call_list) -> list[dict]:
-    """The call list's clients the reader may read, with their phones and results."""
-    entries = list(call_list.items.select_related("status", "item_type"))
+def call_rows(user, call_list, entries=None) -> list[dict]:
+    """The call list's clients (or those of ``entries``, some of its items) the reader may
+    read, with their phones and results."""
+    entries = call_list.items.all() if entries is None else entries
+    entries = list(entries.select_related("status", "item_type"))
     rows, by_type = [], {}
     for entry in entries:
         by_type.setdefault(entry.item_type, []).append(entry.item_id)
@@ -145,9 +148,12 @@ def call_list_view(request, pk):
 def call_list_work(request, pk):
     """One client at a time: its card and history, a status and a comment, then the next."""
     call_list = _visible(request, pk)
-    rows = [row for row in call_rows(request.user, call_list) if row["entry"].status_id is None]
+    uncalled = call_list.items.filter(status=None)
     if request.method == "POST":
-        row = next((r for r in rows if str(r["entry"].pk) == request.POST.get("entry")), None)
+        # Only the entry posted is read: a long list is not re-read for each call.
+        entry_id = parse_id(request.POST.get("entry", ""))
+        chosen = uncalled.filter(pk=entry_id) if entry_id else uncalled.none()
+        row = next(iter(call_rows(request.user, call_list, chosen)), None)
         if row is None:
             raise Http404
         try:
@@ -159,6 +165,7 @@ def call_list_work(request, pk):
         except PermissionDenied:
             messages.error(request, _("You do not have the right to do this."))
         return redirect("calllists:call_list_work", call_list.pk)
+    rows = call_rows(request.user, call_list, uncalled)
     if not rows:
         messages.success(request, _("Every client of this list has been called."))
         return redirect("calllists:call_list", call_list.pk)

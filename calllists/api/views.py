@@ -164,5 +164,5 @@ class CallListViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             user=request.user, entry=entry, comment=given.validated_data["comment"],
             status=services.call_status(given.validated_data["status"]),
         )  # fmt: skip
-        row = next(r for r in call_rows(request.user, call_list) if r["entry"].pk == entry.pk)
+        [row] = call_rows(request.user, call_list, call_list.items.filter(pk=entry.pk))
         return Response(CallSerializer(_call(row)).data)
