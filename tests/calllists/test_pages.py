@@ -2,7 +2,10 @@
 the maker may read), the list with its progress and phones, worked through call by call."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
+from calllists import services
 from calllists.models import CallList
 from companies import services as clients
 
@@ -85,3 +88,28 @@ def test_bad_call_list_posts_are_refused_clearly(client, admin, manager, base):
     assert client.get(f"/call-lists/{call_list.pk}/").status_code == 404
     assert client.get(f"/call-lists/{call_list.pk}/work/").status_code == 404
     assert client.post(f"/call-lists/{call_list.pk}/work/", {"entry": 1}).status_code == 404
+
+
+def test_the_index_shows_each_lists_progress_in_a_constant_number_of_queries(
+    client, admin, base, django_assert_max_num_queries
+):
+    client.force_login(admin)
+
+    def make(name):
+        return services.call_list_create(
+            user=admin, name=name, responsible=admin, entity_key="company",
+            ids=[base["north"].pk, base["south"].pk],
+        )  # fmt: skip
+
+    first = make("First")
+    client.get("/call-lists/")
+    with CaptureQueriesContext(connection) as one:
+        client.get("/call-lists/")
+    for n in range(4):
+        make(f"More {n}")
+    entry = first.items.get(item_id=base["north"].pk)
+    services.call_record(user=admin, entry=entry, status=services.call_status("SUCCESS"))
+    with django_assert_max_num_queries(len(one)):
+        page = client.get("/call-lists/").content.decode()
+    assert page.count("<td>1</td><td>1</td>") == 1  # First: 1 called, 1 left
+    assert page.count("<td>0</td><td>2</td>") == 4
