@@ -44,7 +44,7 @@ test: install-dev
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto
 
 lint: install-dev
 	$(BIN)/ruff check .

@@ -20,6 +20,7 @@ from crm.models import Job
 from dictionaries.defaults import install_defaults
 from dictionaries.models import Entry, Pipeline
 from dictionaries.shared_cache import SharedSettings
+from people import naming
 from people.naming import names_changed, shared_full_names
 from requisites.defaults import install_presets
 from requisites.models import Preset, PresetField
@@ -67,11 +68,13 @@ def _shared_settings_forgotten():
 
 
 @pytest.fixture(autouse=True)
-def _shared_names_read(request):
+def _shared_names_read(request, monkeypatch):
     """Which full names two users share (``people.naming``) is kept per process and read
     again every few seconds: each test with a database reads it afresh before it starts, as
-    a running process has it, so that no test counts that read in what it measures. A test
-    that makes two users of one name calls ``names_changed()``, as the services do."""
+    a running process has it, and keeps it to its end however slow the machine (no
+    re-read after the few seconds), so that no test counts that read in what it measures. A
+    test that makes two users of one name calls ``names_changed()``, as the services do."""
+    monkeypatch.setattr(naming, "RECHECK_SECONDS", float("inf"))
     names_changed()
     with_database = request.node.get_closest_marker("django_db") is not None
     for name in ("live_server_db", "transactional_db", "db"):

@@ -335,9 +335,12 @@ def test_lists_and_boards_mark_the_next_activity_without_a_query_per_item(
 
     signed_in(client, mia)
     fill(2)
-    small = [_queries(client, url) for url in ("/companies/", "/deals/", "/deals/list/")]
+    pages = ("/companies/", "/deals/", "/deals/list/")
+    for url in pages:  # what a process reads once (content types, shared settings) is read
+        client.get(url)
+    small = [_queries(client, url) for url in pages]
     fill(18)
-    big = [_queries(client, url) for url in ("/companies/", "/deals/", "/deals/list/")]
+    big = [_queries(client, url) for url in pages]
     assert small == big
     companies = client.get("/companies/").content.decode()
     assert companies.count('class="next-activity"') == 20  # not overdue
