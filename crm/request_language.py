@@ -7,22 +7,29 @@ it, the profile's, then ``LANGUAGE_CODE``. Both the session (``ApiLanguageMiddle
 token authentication (``crm.authentication``, which learns the user only inside the view) call
 ``activate_api_language``."""
 
+from collections.abc import Iterator
+
 from django.utils import translation
 from django.utils.translation.trans_real import parse_accept_lang_header
 
 from timeline.doors import DoorKind, current_door
 
 
-def header_language(request) -> str | None:
-    """The first of our languages that the request's ``Accept-Language`` names, if any."""
+def requested_languages(request) -> Iterator[str]:
+    """Our languages that the request's ``Accept-Language`` names, in its order of preference
+    (``ru-RU`` is ``ru``)."""
     for code, _quality in parse_accept_lang_header(request.headers.get("accept-language", "")):
         if code == "*":
             continue
         try:
-            return translation.get_supported_language_variant(code)
+            yield translation.get_supported_language_variant(code)
         except LookupError:
             continue
-    return None
+
+
+def header_language(request) -> str | None:
+    """The first of our languages that the request's ``Accept-Language`` names, if any."""
+    return next(requested_languages(request), None)
 
 
 def activate_api_language(request) -> None:

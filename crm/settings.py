@@ -315,6 +315,7 @@ SPECTACULAR_SETTINGS = {
         "StatusEnum": "crm.models.JobStatus",
         "SubmissionStatusEnum": "webforms.models.SubmissionStatus",
         "ActivityKindEnum": "activities.models.ActivityKind",
+        "LanguageEnum": "crm.settings.LANGUAGES",
     },
 }
 
