@@ -136,7 +136,7 @@ def test_every_main_page_is_in_the_language(admin_client, admin, world, language
 
     profile_update(user=admin, language=language)
     left = english_left(language)
-    assert len(left) > 1000
+    assert len(left) > 500  # most of the catalogue (not the placeholders nor the same words)
     found = {}
     for name, url in main_pages(world).items():
         response = admin_client.get(url)
