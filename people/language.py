@@ -6,6 +6,7 @@ or not (the login page), also gets Django's language cookie, which ``LocaleMiddl
 before ``Accept-Language``."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -31,7 +32,11 @@ def language_switch(request):
     if code not in dict(settings.LANGUAGES):
         return HttpResponseBadRequest(_("Choose one of the languages offered."))
     if request.user.is_authenticated:
-        services.profile_update(user=request.user, language=code)
+        try:
+            services.profile_update(user=request.user, language=code)
+        except ValidationError as error:  # another value of the profile no longer passes
+            # (a time zone this system lost): refused, naming it
+            return HttpResponseBadRequest(" ".join(error.messages))
     response = redirect(_back(request))
     response.set_cookie(
         settings.LANGUAGE_COOKIE_NAME,
