@@ -11,8 +11,21 @@ from django.conf import settings
 
 ROOT = Path(settings.BASE_DIR)
 LANGUAGES = [code for code, _name in settings.LANGUAGES if code != "en"]
-# What makemessages is told to leave out (the README's command): not our strings.
-NOT_OURS = {".venv", "node_modules", ".git", "var", "staticfiles", "locale"}
+# Left out of the copy: not our strings (what makemessages is told to ignore), caches, files.
+NOT_OURS = {
+    ".venv",
+    "node_modules",
+    ".git",
+    "var",
+    "staticfiles",
+    "locale",
+    "__pycache__",
+    ".hypothesis",
+    ".ruff_cache",
+    ".benchmarks",
+    "test-results",
+    "media",
+}
 
 
 def catalogue_path(language: str, root: Path = ROOT) -> Path:
