@@ -12,6 +12,7 @@ COPY . .
 RUN apt-get update -qq && apt-get install -y -qq --no-install-recommends npm >/dev/null \
  && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error \
  && pip install -e . \
+ && for po in locale/*/LC_MESSAGES/*.po; do pybabel -q compile -i "$po" -o "${po%.po}.mo"; done \
  && SECRET_KEY=collectstatic-only-build-time-key-not-used-at-run-time-0123456789 \
     ALLOWED_HOSTS=localhost python manage.py collectstatic --no-input \
  && useradd --system --uid 1000 crm \

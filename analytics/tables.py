@@ -7,6 +7,8 @@ from decimal import Decimal
 from django.utils import formats
 from django.utils.translation import gettext as _
 
+from crm.money import money
+
 
 @dataclass(frozen=True)
 class Column:
@@ -103,10 +105,7 @@ def shown(column: Column, value) -> str:
     if column.kind == "money":
         if not value:
             return "0"
-        return "; ".join(
-            f"{formats.number_format(amount, 2, force_grouping=True)} {currency}".strip()
-            for currency, amount in value.items()
-        )
+        return "; ".join(money(amount, currency) for currency, amount in value.items())
     if column.kind == "percent":
         return f"{formats.number_format(value, 1)} %"
     if column.kind == "days":

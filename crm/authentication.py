@@ -14,6 +14,8 @@ from rest_framework.exceptions import AuthenticationFailed
 
 from people.regional import activate_for
 
+from .request_language import activate_api_language
+
 
 def client_ip_address(request: HttpRequest) -> str | None:
     """The client's address as the outermost of our ``TRUSTED_PROXY_COUNT`` proxies saw it.
@@ -62,6 +64,7 @@ class LockoutAwareTokenAuthentication(TokenAuthentication):
             raise AuthenticationFailed(self.locked_message(http_request))
         # Known only now, after the middleware: the token's user's region, zone and language.
         activate_for(user)
+        activate_api_language(http_request)
         return found
 
     @staticmethod

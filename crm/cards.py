@@ -20,6 +20,7 @@ from people.naming import person_label
 
 from .custom_values import shown as custom_shown
 from .fields import CatalogueField, FieldKind, layout
+from .money import money
 
 EMPTY = "—"
 
@@ -57,8 +58,7 @@ def field_value(item, field: CatalogueField, units: dict, links: dict) -> SafeSt
     if field.kind == FieldKind.USER:
         return person_label(value)
     if field.kind == FieldKind.DECIMAL:
-        number = formats.number_format(value, decimal_pos=2, force_grouping=True)
-        return f"{number} {units.get(field.unit, '')}".strip()
+        return money(value, units.get(field.unit, ""))
     if field.kind == FieldKind.TEXT:
         return linebreaksbr(value, autoescape=True)
     return field.render(value)

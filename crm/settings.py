@@ -104,6 +104,8 @@ MIDDLEWARE = [
     # The user's phone region, time zone and language (their profile's, else the defaults
     # below), after authentication and over the browser's language.
     "people.regional.RegionalMiddleware",
+    # An API request's Accept-Language wins over the profile's (a page's does not).
+    "crm.request_language.ApiLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -177,6 +179,10 @@ if LANGUAGE_CODE not in dict(LANGUAGES):
         f"LANGUAGE_CODE must be one of {', '.join(dict(LANGUAGES))}, not {LANGUAGE_CODE!r}"
     )
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# The top bar's switch keeps the choice of someone not signed in (the login page) for a year.
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
@@ -309,6 +315,7 @@ SPECTACULAR_SETTINGS = {
         "StatusEnum": "crm.models.JobStatus",
         "SubmissionStatusEnum": "webforms.models.SubmissionStatus",
         "ActivityKindEnum": "activities.models.ActivityKind",
+        "LanguageEnum": "crm.settings.LANGUAGES",
     },
 }
 

@@ -18,13 +18,13 @@ and they stay linked.
 from django import forms
 from django.contrib import admin
 from django.urls import NoReverseMatch
-from django.utils import formats
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from companies.admin import READ_ONLY, ClientAdminMixin
 from companies.models import Contact
 from crm.admin import ITEM_READ_ONLY, ItemAdmin
+from crm.money import money
 from crm.validators import parse_id
 from dictionaries.defaults import DEAL_STAGE
 from dictionaries.models import Entry, Pipeline, Semantics
@@ -168,8 +168,7 @@ class StagedItemAdmin(ItemAdmin):
     def amount_display(self, obj):
         if obj.amount is None:
             return self.get_empty_value_display()
-        amount = formats.number_format(obj.amount, decimal_pos=2, force_grouping=True)
-        return f"{amount} {obj.currency}".strip()
+        return money(obj.amount, obj.currency)
 
     @admin.display(description=_("outcome"), ordering="closed")
     def outcome(self, obj):

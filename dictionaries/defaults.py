@@ -2,9 +2,17 @@
 
 Codes are Bitrix24's STATUS_ID values and are the stable contract for imports, exports and the
 Bitrix24-compatible API. The data migration and ``pipeline_create`` both read this module.
+
+Names are msgids: a new installation's rows get them in its ``LANGUAGE_CODE`` (a Russian one
+«Клиент», «Поставщик»...), as Bitrix24 does, and "reset" gives an entry back its shipped name
+in that language. The salutations' codes carry the language too (``HNR_RU_1``), as Bitrix24's.
 """
 
 from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
 PROCESS, SUCCESS, FAILURE = "process", "success", "failure"
 DEAL_STAGE = "DEAL_STAGE"
@@ -13,8 +21,8 @@ DEFAULT_COLOR = "#ACB2B8"
 
 @dataclass(frozen=True)
 class DefaultEntry:
-    code: str
-    name: str
+    code: str  # "{LANG}" stands for the installation's language (HNR_{LANG}_1: HNR_RU_1)
+    name: str  # a msgid
     is_system: bool = False
     semantics: str = ""
     color: str = DEFAULT_COLOR
@@ -51,41 +59,41 @@ def _stages(*entries) -> tuple[DefaultEntry, ...]:
 LISTS: tuple[ListSpec, ...] = (
     ListSpec(
         "COMPANY_TYPE",
-        "Company type",
+        _("Company type"),
         entries=_plain(
-            ("CUSTOMER", "Client"),
-            ("SUPPLIER", "Supplier"),
-            ("PARTNER", "Partner"),
-            ("COMPETITOR", "Competitor"),
-            ("OTHER", "Other"),
+            ("CUSTOMER", _("Client")),
+            ("SUPPLIER", _("Supplier")),
+            ("PARTNER", _("Partner")),
+            ("COMPETITOR", _("Competitor")),
+            ("OTHER", _("Other")),
         ),
     ),
     ListSpec(
         "CONTACT_TYPE",
-        "Contact type",
+        _("Contact type"),
         entries=_plain(
-            ("CLIENT", "Client"),
-            ("SUPPLIER", "Supplier"),
-            ("PARTNER", "Partner"),
-            ("OTHER", "Other"),
+            ("CLIENT", _("Client")),
+            ("SUPPLIER", _("Supplier")),
+            ("PARTNER", _("Partner")),
+            ("OTHER", _("Other")),
         ),
     ),
     ListSpec(
         "SOURCE",
-        "Source",
+        _("Source"),
         entries=_plain(
-            ("CALL", "Call"),
-            ("EMAIL", "E-mail"),
-            ("WEB", "Website"),
-            ("ADVERTISING", "Advertising"),
-            ("PARTNER", "Existing client"),
-            ("RECOMMENDATION", "By recommendation"),
-            ("TRADE_SHOW", "Show/Exhibition"),
-            ("WEBFORM", "CRM form"),
-            ("CALLBACK", "Callback"),
-            ("RC_GENERATOR", "Sales boost"),
-            ("STORE", "Online store"),
-            ("OTHER", "Other"),
+            ("CALL", _("Call")),
+            ("EMAIL", _("E-mail")),
+            ("WEB", _("Website")),
+            ("ADVERTISING", _("Advertising")),
+            ("PARTNER", _("Existing client")),
+            ("RECOMMENDATION", _("By recommendation")),
+            ("TRADE_SHOW", _("Show/Exhibition")),
+            ("WEBFORM", _("CRM form")),
+            ("CALLBACK", _("Callback")),
+            ("RC_GENERATOR", _("Sales boost")),
+            ("STORE", _("Online store")),
+            ("OTHER", _("Other")),
             system={
                 "CALL",
                 "EMAIL",
@@ -104,117 +112,138 @@ LISTS: tuple[ListSpec, ...] = (
     ),
     ListSpec(
         "INDUSTRY",
-        "Industry",
+        _("Industry"),
         entries=_plain(
-            ("IT", "Information Technology"),
-            ("TELECOM", "Telecommunication"),
-            ("MANUFACTURING", "Manufacturing"),
-            ("BANKING", "Banking Services"),
-            ("CONSULTING", "Consulting"),
-            ("FINANCE", "Finance"),
-            ("GOVERNMENT", "Government"),
-            ("DELIVERY", "Delivery"),
-            ("ENTERTAINMENT", "Entertainment"),
-            ("NOTPROFIT", "Non-profit"),
-            ("OTHER", "Other"),
+            ("IT", _("Information Technology")),
+            ("TELECOM", _("Telecommunication")),
+            ("MANUFACTURING", _("Manufacturing")),
+            ("BANKING", _("Banking Services")),
+            ("CONSULTING", _("Consulting")),
+            ("FINANCE", _("Finance")),
+            ("GOVERNMENT", _("Government")),
+            ("DELIVERY", _("Delivery")),
+            ("ENTERTAINMENT", _("Entertainment")),
+            ("NOTPROFIT", _("Non-profit")),
+            ("OTHER", _("Other")),
             system={"OTHER"},
         ),
     ),
     ListSpec(
         "EMPLOYEES",
-        "Employees",
+        _("Employees"),
         entries=_plain(
-            ("EMPLOYEES_1", "fewer than 50"),
-            ("EMPLOYEES_2", "50-250"),
-            ("EMPLOYEES_3", "250-500"),
-            ("EMPLOYEES_4", "over 500"),
+            ("EMPLOYEES_1", _("fewer than 50")),
+            ("EMPLOYEES_2", _("50-250")),
+            ("EMPLOYEES_3", _("250-500")),
+            ("EMPLOYEES_4", _("over 500")),
             system={"EMPLOYEES_1"},
         ),
     ),
     ListSpec(
         "DEAL_TYPE",
-        "Deal type",
+        _("Deal type"),
         entries=_plain(
-            ("SALE", "Sales"),
-            ("COMPLEX", "Integrated sales"),
-            ("GOODS", "Merchandise sales"),
-            ("SERVICES", "Services"),
-            ("SERVICE", "After-sales service"),
+            ("SALE", _("Sales")),
+            ("COMPLEX", _("Integrated sales")),
+            ("GOODS", _("Merchandise sales")),
+            ("SERVICES", _("Services")),
+            ("SERVICE", _("After-sales service")),
             system={"SALE"},
         ),
     ),
     ListSpec(
         "HONORIFIC",
-        "Salutation",
-        entries=_plain(("HNR_EN_1", "Mr."), ("HNR_EN_2", "Mrs.")),
+        _("Salutation"),
+        entries=_plain(("HNR_{LANG}_1", _("Mr.")), ("HNR_{LANG}_2", _("Mrs."))),
     ),
     ListSpec(
         "CALL_LIST",
-        "Call status",
+        _("Call status"),
         entries=_plain(
-            ("IN_WORK", "Scheduled"),
-            ("SUCCESS", "Success"),
-            ("WRONG_NUMBER", "Invalid number"),
-            ("STOP_CALLING", "Do not call"),
+            ("IN_WORK", _("Scheduled")),
+            ("SUCCESS", _("Success")),
+            ("WRONG_NUMBER", _("Invalid number")),
+            ("STOP_CALLING", _("Do not call")),
             system={"IN_WORK", "SUCCESS", "WRONG_NUMBER", "STOP_CALLING"},
         ),
     ),
     ListSpec(
         "STATUS",
-        "Lead stages",
+        _("Lead stages"),
         is_stage_list=True,
         entries=_stages(
-            ("NEW", "Unassigned", PROCESS, "#39A8EF"),
-            ("IN_PROCESS", "In progress", PROCESS, "#2FC6F6"),
-            ("PROCESSED", "Processed", PROCESS, "#55D0E0"),
-            ("CONVERTED", "Good lead", SUCCESS, "#7BD500"),
-            ("JUNK", "Junk lead", FAILURE, "#FF5752"),
+            ("NEW", _("Unassigned"), PROCESS, "#39A8EF"),
+            ("IN_PROCESS", _("In progress"), PROCESS, "#2FC6F6"),
+            ("PROCESSED", _("Processed"), PROCESS, "#55D0E0"),
+            ("CONVERTED", _("Good lead"), SUCCESS, "#7BD500"),
+            ("JUNK", _("Junk lead"), FAILURE, "#FF5752"),
         ),
     ),
     ListSpec(
         DEAL_STAGE,
-        "Deal stages",
+        _("Deal stages"),
         is_stage_list=True,
         entries=_stages(
-            ("NEW", "New", PROCESS, "#39A8EF"),
-            ("PREPARATION", "Create papers", PROCESS, "#2FC6F6"),
-            ("PREPAYMENT_INVOICE", "Invoice", PROCESS, "#55D0E0"),
-            ("EXECUTING", "In progress", PROCESS, "#47E4C2"),
-            ("FINAL_INVOICE", "Final invoice", PROCESS, "#FFA900"),
-            ("WON", "Deal won", SUCCESS, "#7BD500"),
-            ("LOSE", "Deal lost", FAILURE, "#FF5752"),
-            ("APOLOGY", "Analyze failure", FAILURE, "#FF5752"),
+            ("NEW", _("New"), PROCESS, "#39A8EF"),
+            ("PREPARATION", _("Create papers"), PROCESS, "#2FC6F6"),
+            ("PREPAYMENT_INVOICE", _("Invoice"), PROCESS, "#55D0E0"),
+            ("EXECUTING", _("In progress"), PROCESS, "#47E4C2"),
+            ("FINAL_INVOICE", _("Final invoice"), PROCESS, "#FFA900"),
+            ("WON", _("Deal won"), SUCCESS, "#7BD500"),
+            ("LOSE", _("Deal lost"), FAILURE, "#FF5752"),
+            ("APOLOGY", _("Analyze failure"), FAILURE, "#FF5752"),
         ),
     ),
     ListSpec(
         "QUOTE_STATUS",
-        "Quote stages",
+        _("Quote stages"),
         is_stage_list=True,
         entries=_stages(
-            ("DRAFT", "New", PROCESS, "#39A8EF"),
-            ("SENT", "Sent to client", PROCESS, "#2FC6F6"),
-            ("APPROVED", "Accepted", SUCCESS, "#7BD500"),
-            ("DECLAINED", "Declined", FAILURE, "#FF5752"),
-            ("APOLOGY", "Analyze decline", FAILURE, "#FF5752"),
+            ("DRAFT", _("New"), PROCESS, "#39A8EF"),
+            ("SENT", _("Sent to client"), PROCESS, "#2FC6F6"),
+            ("APPROVED", _("Accepted"), SUCCESS, "#7BD500"),
+            ("DECLAINED", _("Declined"), FAILURE, "#FF5752"),
+            ("APOLOGY", _("Analyze decline"), FAILURE, "#FF5752"),
         ),
     ),
 )
 
 LISTS_BY_CODE = {spec.code: spec for spec in LISTS}
-DEFAULT_PIPELINE_NAME = "General"
+DEFAULT_PIPELINE_NAME = _("General")
 SORT_STEP = 10
 
 
+def installation_code(default: DefaultEntry, language: str | None = None) -> str:
+    """The entry's code in an installation of ``language`` (the installation's by default)."""
+    return default.code.format(LANG=(language or settings.LANGUAGE_CODE).upper())
+
+
+def shipped_name(name) -> str:
+    """A default name (a msgid) in the installation's language."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(name)
+
+
+def shipped_entry(list_code: str, code: str) -> DefaultEntry | None:
+    """The default entry an entry's code (without its pipeline's ``C<N>:``) was made from, in an
+    installation of any of our languages; None for an entry an admin added."""
+    spec = LISTS_BY_CODE.get(list_code)
+    for default in spec.entries if spec else ():
+        if any(installation_code(default, lang) == code for lang, _name in settings.LANGUAGES):
+            return default
+    return None
+
+
 def default_entries(entry_model, spec: ListSpec, pipeline=None, code_prefix: str = "") -> list:
-    """Unsaved entries for the shipped values of ``spec``, in order (``code_prefix`` is the
-    ``C<N>:`` of a pipeline other than the default one)."""
+    """Unsaved entries for the shipped values of ``spec``, in order and in the installation's
+    language (``code_prefix`` is the ``C<N>:`` of a pipeline other than the default one)."""
     return [
         entry_model(
             list_code=spec.code,
             pipeline=pipeline,
-            code=code_prefix + default.code,
-            name=default.name,
-            original_name=default.name,
+            code=code_prefix + installation_code(default),
+            name=shipped_name(default.name),
+            original_name=shipped_name(default.name),
             sort=position * SORT_STEP,
             color=default.color,
             is_system=default.is_system,
@@ -228,7 +257,7 @@ def install_defaults(entry_model, pipeline_model) -> None:
     """Create the default pipeline and every default entry; the models are passed in so that
     the data migration can hand over its historical models."""
     pipeline = pipeline_model.objects.create(
-        name=DEFAULT_PIPELINE_NAME, sort=SORT_STEP, is_default=True
+        name=shipped_name(DEFAULT_PIPELINE_NAME), sort=SORT_STEP, is_default=True
     )
     entry_model.objects.bulk_create(
         entry

@@ -26,6 +26,8 @@ from .defaults import (
     SORT_STEP,
     ListSpec,
     default_entries,
+    shipped_entry,
+    shipped_name,
 )
 from .models import Entry, Pipeline, Semantics
 
@@ -189,13 +191,19 @@ def entry_update(*, user, entry: Entry, name: str | None = None, color: str | No
 
 @transaction.atomic
 def entry_reset(*, user, entry: Entry) -> Entry:
-    """Give a default entry back its original name."""
+    """Give a default entry back its shipped name, in the installation's language (which may
+    have changed since the entry was made); an entry whose code is no longer a shipped one
+    (kept from an older version) gets the original name it was made with."""
     check_settings_right(user)
     entry = Entry.objects.select_for_update().get(pk=entry.pk)
     if not entry.original_name:
         raise ValidationError(_("Only entries shipped with the CRM can be reset."))
+    prefix = entry.pipeline.stage_code_prefix if entry.pipeline_id else ""
+    default = shipped_entry(entry.list_code, entry.code.removeprefix(prefix))
+    if default is not None:
+        entry.original_name = shipped_name(default.name)
     entry.name = entry.original_name
-    entry.save(update_fields=["name"])
+    entry.save(update_fields=["name", "original_name"])
     return entry
 
 

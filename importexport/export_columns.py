@@ -4,8 +4,9 @@ An export's columns are fields of the item type's catalogue, system or custom, n
 and the record columns (created, modified). The header of each is its label in the
 requester's language, so that an exported file imports back by its headers. Cells are text as
 the import reads it back: references and linked items by name, users by full name, phones,
-e-mails and websites joined with ", ", dates and moments in ISO 8601, numbers without grouping,
-custom fields rendered by their kind (an option's label, yes or no).
+e-mails and websites joined with ", ", dates and decimal numbers as the requester's language
+writes them (31.12.2026 and 1234,56 in Russian; no grouping), moments in ISO 8601 (an exact
+instant, whoever reads it), custom fields rendered by their kind (an option's label, yes or no).
 
 Items are read as rows of values, never as model instances (a million of them must pass in
 seconds), a chunk at a time from one query in the list's order. What the rows show of other
@@ -21,6 +22,7 @@ from itertools import islice
 
 from django.core.exceptions import ValidationError
 from django.db.models import CharField, Func
+from django.utils import formats
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
@@ -126,17 +128,42 @@ class IsoMoment(Func):
         return self.as_sql(compiler, connection, template=template, **extra)
 
 
+# Django's date format letters that strftime writes the same (SHORT_DATE_FORMAT of our
+# languages: m/d/Y, d.m.Y, d/m/Y), so that a million dates are written without Django's
+# formatter; any other letter falls back to it.
+_STRFTIME = {"d": "%d", "m": "%m", "Y": "%Y", "y": "%y"}
+
+
+def _date_text() -> Callable[[date], str]:
+    """Dates as the requester's language writes them: 12/31/2026, 31.12.2026, 31/12/2026."""
+    pattern = formats.get_format("SHORT_DATE_FORMAT")
+    if all(char in _STRFTIME or not char.isalpha() for char in pattern):
+        codes = "".join(_STRFTIME.get(char, char.replace("%", "%%")) for char in pattern)
+        return lambda value: value.strftime(codes)
+    return lambda value: formats.date_format(value, "SHORT_DATE_FORMAT")
+
+
+def _number_text() -> Callable:
+    """Numbers as stored, without grouping, with the language's decimal separator (1234,56)."""
+    separator = formats.get_format("DECIMAL_SEPARATOR")
+    if separator == ".":
+        return str
+    return lambda value: str(value).replace(".", separator)
+
+
 def _text_of(field: CatalogueField) -> Callable:
     kind = field.kind
     if kind == K.DATE:
-        return date.isoformat
+        return _date_text()
+    if kind == K.DECIMAL:
+        return _number_text()
     if kind == K.BOOL:
         yes, no = _("yes"), _("no")
         return lambda value: yes if value else no
     if kind == K.CHOICE:
         labels = {stored: str(label) for stored, label in field.choices}
         return lambda value: labels.get(value, str(value))
-    return str  # text, currency codes, numbers as they are stored (no grouping)
+    return str  # text, currency codes, whole numbers as they are stored (no grouping)
 
 
 def _own_column(code: str, text: Callable) -> Plan:

@@ -10,11 +10,13 @@ from django.conf import settings
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core.mail import send_mail
 from django.urls import reverse
+from django.utils import translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from .naming import person_label
+from .regional import profile_of
 
 logger = logging.getLogger(__name__)
 
@@ -43,18 +45,21 @@ def invitation_send(*, employee, url: str, sender) -> bool:
     administrator has the link on screen."""
     if not settings.EMAIL_HOST or not employee.email:
         return False
-    subject = _("Your account in the CRM")
-    body = _(
-        "Hello %(name)s,\n\n%(sender)s made you an account in the CRM; your login is "
-        "“%(login)s”. Choose your password here (the link works once, for %(days)d days):\n\n"
-        "%(url)s\n"
-    ) % {
-        "name": person_label(employee),
-        "sender": person_label(sender),
-        "login": employee.get_username(),
-        "days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400),
-        "url": url,
-    }
+    # In the employee's language: the one on their profile, else the installation's (not the
+    # administrator's, who may read the CRM in another).
+    with translation.override(profile_of(employee).language or settings.LANGUAGE_CODE):
+        subject = _("Your account in the CRM")
+        body = _(
+            "Hello %(name)s,\n\n%(sender)s made you an account in the CRM; your login is "
+            "“%(login)s”. Choose your password here (the link works once, for %(days)d days):"
+            "\n\n%(url)s\n"
+        ) % {
+            "name": person_label(employee),
+            "sender": person_label(sender),
+            "login": employee.get_username(),
+            "days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400),
+            "url": url,
+        }
     try:
         send_mail(subject, body, None, [employee.email])
     except OSError:

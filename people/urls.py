@@ -1,10 +1,11 @@
 from django.urls import path
 
-from . import views
+from . import language, views
 
 app_name = "people"
 
 urlpatterns = [
+    path("language/", language.language_switch, name="language"),
     path("profile/", views.profile, name="profile"),
     path("profile/password/", views.PasswordChangeView.as_view(), name="password_change"),
     path("profile/token/", views.api_token, name="api_token"),

@@ -7,6 +7,7 @@ import json
 from dataclasses import dataclass
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
@@ -54,6 +55,12 @@ class OptionsForm(forms.Form):
         label=_("Proof of work"), required=False,
         help_text=_("The visitor's browser solves a small puzzle before posting: stops bulk "
                     "spam, needs JavaScript."),
+    )  # fmt: skip
+    languages = forms.MultipleChoiceField(
+        label=_("Languages"), required=False, choices=settings.LANGUAGES,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("The page speaks to each visitor in the first of their languages it has; "
+                    "none ticked: every language of the CRM."),
     )  # fmt: skip
     active = forms.BooleanField(label=_("Active"), required=False, initial=True)
 

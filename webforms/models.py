@@ -59,6 +59,12 @@ class WebForm(models.Model):
         default=False,
         help_text=_("Posts must carry a solved challenge (ALTCHA), which costs a bot time."),
     )
+    # Codes of settings.LANGUAGES, the first one the form's own; none: every language.
+    languages = models.JSONField(
+        _("languages"), default=list, blank=True,
+        help_text=_("The languages the page speaks, to each visitor in the first of theirs it "
+                    "has (else in the first one here); none chosen: every language of the CRM."),
+    )  # fmt: skip
     active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     modified_at = models.DateTimeField(auto_now=True)

@@ -37,7 +37,8 @@ from .values import NAMING, clean_submission, form_fields
 log = logging.getLogger(__name__)
 
 FORM_OPTIONS = ("name", "scheme", "pipeline", "stage", "source", "success_message",
-                "redirect_url", "allowed_origins", "proof_of_work", "active")  # fmt: skip
+                "redirect_url", "allowed_origins", "proof_of_work", "languages",
+                "active")  # fmt: skip
 FIELD_OPTIONS = ("name", "target", "code", "label", "placeholder", "required")
 DRAIN_BATCH = 50
 
@@ -110,6 +111,19 @@ def _check_fields(scheme: str, fields) -> list[WebFormField]:
     return rows
 
 
+def _check_languages(codes) -> list[str]:
+    """The form's languages, each one of the CRM's, once, in the order given."""
+    ours = dict(settings.LANGUAGES)
+    if not isinstance(codes, list) or any(not isinstance(code, str) for code in codes):
+        raise ValidationError({"languages": _("Give a list of language codes.")})
+    unknown = [code for code in codes if code not in ours]
+    if unknown:
+        raise ValidationError({"languages": _("“%(code)s” is not a language of the CRM: "
+                                              "choose among %(ours)s.")
+                               % {"code": unknown[0], "ours": ", ".join(ours)}})  # fmt: skip
+    return list(dict.fromkeys(codes))
+
+
 def _write(form: WebForm, options: dict, fields, responsibles) -> WebForm:
     unknown = set(options) - set(FORM_OPTIONS)
     if unknown:
@@ -117,6 +131,7 @@ def _write(form: WebForm, options: dict, fields, responsibles) -> WebForm:
     for name, value in options.items():
         setattr(form, name, value)
     form.allowed_origins = _check_origins(form.allowed_origins)
+    form.languages = _check_languages(form.languages)
     if form.redirect_url and not origin_of(form.redirect_url):
         raise ValidationError({"redirect_url": _("Give an http or https address.")})
     if form.scheme == Scheme.DEAL:

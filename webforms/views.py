@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from crm.authentication import client_ip_address
 
+from .languages import in_form_language
 from .models import Submission, WebForm
 from .page import embed_config, js_literal, page_context
 from .pow import challenge_for
@@ -134,6 +135,7 @@ def _html_answer(request, form: WebForm, submission: Submission):
 
 @csrf_exempt
 @require_http_methods(["POST", "OPTIONS"])
+@in_form_language
 def submit(request, key):
     form, origin = _posting(request, key)
     if isinstance(form, JsonResponse):
@@ -183,17 +185,20 @@ def _fresh(request, key: str, make):
 
 
 @require_GET
+@in_form_language
 def token(request, key):
     return _fresh(request, key, lambda form: {"token": token_for(form)})
 
 
 @require_GET
+@in_form_language
 def challenge(request, key):
     """The proof of work to solve before posting, for a form that asks for one (404 else)."""
     return _fresh(request, key, lambda form: challenge_for(form) if form.proof_of_work else None)
 
 
 @require_GET
+@in_form_language
 def embed(request, key):
     """The script of the one-line embed: it draws the form where the snippet is and posts
     it to us across origins (the token and the post follow the form's origin rules)."""
@@ -226,6 +231,7 @@ def render_page(request, form: WebForm, values=None, errors=None, status=200):
 
 
 @require_GET
+@in_form_language
 def page(request, key):
     form = _form(key)
     if isinstance(form, JsonResponse):
@@ -234,6 +240,7 @@ def page(request, key):
 
 
 @require_GET
+@in_form_language
 def thanks(request, key):
     form = WebForm.objects.filter(key=key).first()
     if form is None:

@@ -1,6 +1,7 @@
 from django import template
 
 from crm.entities import settings_tabs
+from crm.money import money as money_text
 from people.naming import person_label
 
 register = template.Library()
@@ -46,6 +47,12 @@ def sort_url(context, key: str) -> str:
 def person(user) -> str:
     """How the CRM names a person (``people.naming.person_label``)."""
     return person_label(user)
+
+
+@register.filter
+def money(amount, currency: str = "") -> str:
+    """An amount with its currency in the reader's language (``crm.money``)."""
+    return money_text(amount, currency)
 
 
 @register.filter

@@ -1,10 +1,16 @@
 // Small page behaviours that work without any framework: "select all" checkboxes in lists,
 // saving the filter the list shows now, the folding menu of narrow screens, refusals of htmx
 // requests shown in the page,
-// a confirmation before a bulk delete (of the selected items or of a whole filter), and the client pickers of the deal form (a found
+// the language switch posting on change, a confirmation before a bulk delete (of the selected items or of a whole filter), and the client pickers of the deal form (a found
 // company or contact becomes a chip holding a hidden input; one chip for a single picker).
 (function () {
   "use strict";
+  // The top bar's language switch posts as soon as a language is chosen.
+  document.addEventListener("change", (event) => {
+    const select = event.target.closest("[data-submit-on-change]");
+    if (select) select.form.requestSubmit();
+  });
+
   document.addEventListener("change", (event) => {
     const all = event.target.closest("[data-select-all]");
     if (!all) return;

@@ -12,11 +12,18 @@
     return JSON.parse(document.body.getAttribute("hx-headers") || "{}")["X-CSRFToken"] || "";
   }
 
-  function formatAmount(value) {
-    return Number(value).toLocaleString(undefined, {
-      minimumFractionDigits: 2,
-      maximumFractionDigits: 2,
-    });
+  // A column's total as the page writes money (crm/money.py): in English the amount and the
+  // ISO code, in the other languages the amount and the currency's symbol, as the locale has it.
+  function formatMoney(value, currency) {
+    const language = document.documentElement.lang || "en";
+    if (language === "en" || !currency) {
+      const number = Number(value).toLocaleString("en", {
+        minimumFractionDigits: 2,
+        maximumFractionDigits: 2,
+      });
+      return `${number} ${currency}`.trim();
+    }
+    return Number(value).toLocaleString(language, { style: "currency", currency });
   }
 
   function showError(board, text) {
@@ -46,7 +53,7 @@
     }
     const value = Number(total.dataset.value) + sign * Number(amount);
     total.dataset.value = value.toFixed(2);
-    total.textContent = `${formatAmount(value)} ${currency}`;
+    total.textContent = formatMoney(value, currency);
   }
 
   async function move(card, column) {

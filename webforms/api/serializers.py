@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
@@ -43,12 +44,17 @@ class WebFormWriteSerializer(Serializer):
         child=serializers.CharField(max_length=200), max_length=50, required=False
     )
     proof_of_work = serializers.BooleanField(required=False)
+    languages = serializers.ListField(
+        child=serializers.ChoiceField(choices=settings.LANGUAGES), max_length=10, required=False,
+        help_text="The languages of the form's page (codes of the CRM's languages); empty: all.",
+    )  # fmt: skip
     active = serializers.BooleanField(required=False)
     fields = WebFormFieldSerializer(many=True, max_length=100)
 
 
 class WebFormSerializer(ModelSerializer):
     allowed_origins = serializers.ListField(child=serializers.CharField())
+    languages = serializers.ListField(child=serializers.CharField())
     fields = WebFormFieldSerializer(many=True, source="fields.all")
     page_url = serializers.SerializerMethodField()
     submit_url = serializers.SerializerMethodField()
@@ -59,8 +65,8 @@ class WebFormSerializer(ModelSerializer):
     class Meta:
         model = WebForm
         fields = ["id", "key", "name", "scheme", "pipeline", "stage", "source", "responsibles",
-                  "success_message", "redirect_url", "allowed_origins", "proof_of_work", "active",
-                  "fields", "page_url", "submit_url", "embed", "created_at",
+                  "success_message", "redirect_url", "allowed_origins", "proof_of_work",
+                  "languages", "active", "fields", "page_url", "submit_url", "embed", "created_at",
                   "modified_at"]  # fmt: skip
         read_only_fields = fields
 
