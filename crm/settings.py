@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "webforms",
     "bitrix24",
     "calllists",
+    "quotes",
     "analytics",
 ]
 
