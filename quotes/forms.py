@@ -50,6 +50,8 @@ class DocumentForm(ItemForm):
         widget=forms.NumberInput(attrs={"min": 1}),
         help_text=_("The number of the deal."),
     )
+    # Filled by clean() from the editor's rows (drawn by the template, not by this field).
+    lines = forms.Field(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, user=user, **kwargs)
