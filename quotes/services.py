@@ -275,6 +275,7 @@ def _from_deal(user, deal: Deal, fields: dict) -> dict:
     return {
         "title": deal.title,
         "currency": deal.currency,
+        "opened": deal.opened,  # a private deal's documents are private too
         "deal": deal,
         "company": _readable(user, Company, deal.company_id),
         "contacts": list(deal.contacts.restrict(user, "read")),
@@ -305,6 +306,7 @@ def invoice_from_quote(*, user, quote: Quote, **fields) -> Invoice:
         **{
             "title": quote.title,
             "currency": quote.currency,
+            "opened": quote.opened,
             "terms": quote.terms,
             "language": quote.language,
             "deal": _readable(user, Deal, quote.deal_id),
