@@ -146,9 +146,12 @@ def _write_lines(document, parsed, *, replace: bool) -> None:
 
 
 def _refuse_totals(fields: dict) -> None:
-    given = set(fields) & set(TOTALS)
+    """The totals follow the lines: a door that offers them (an import's column, the Bitrix24
+    facade's OPPORTUNITY) gets a refusal naming them."""
+    given = sorted(set(fields) & set(TOTALS))
     if given:
-        raise TypeError(f"the totals are computed from the lines: {sorted(given)}")
+        message = _("The totals are computed from the lines.")
+        raise ValidationError(dict.fromkeys(given, message))
 
 
 def _link_events(user, item, old, new) -> None:

@@ -123,8 +123,8 @@ def test_a_stage_of_another_list_is_refused(admin):
 
 
 def test_totals_cannot_be_given(admin):
-    with pytest.raises(TypeError):
-        quote(admin, amount=Decimal(1))
+    """Bad input: a total typed instead of computed."""
+    service_refused(lambda: quote(admin, amount=Decimal(1)), field="amount")
 
 
 # Stage rules
