@@ -228,3 +228,15 @@ def test_a_manager_cannot_link_a_company_they_may_not_read(admin, manager):
 
 def test_a_manager_cannot_give_a_quote_to_someone_else(admin, manager):
     service_refused(lambda: quote(manager, responsible=admin), PermissionDenied)
+
+
+def test_a_deleted_stage_moves_its_quotes_and_the_closed_flag_follows(admin):
+    from dictionaries import services as dictionary_services
+
+    sent = stage("QUOTE_STATUS", "SENT")
+    document = services.move_to_stage(user=admin, item=quote(admin), stage=sent)
+    moved = dictionary_services.entry_delete(
+        user=admin, entry=sent, replacement=stage("QUOTE_STATUS", "APOLOGY")
+    )
+    document.refresh_from_db()
+    assert moved == 1 and document.stage.code == "APOLOGY" and document.closed
