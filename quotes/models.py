@@ -51,6 +51,13 @@ class SalesDocument(CrmItem):
     def __str__(self):
         return self.title
 
+    @property
+    def amount_format(self) -> str:
+        """The ``floatformat`` of its amounts: the currency's decimals, thousands grouped."""
+        from .totals import ZERO_DECIMALS  # the one table of minor units
+
+        return "0g" if self.currency in ZERO_DECIMALS else "2g"
+
     @classmethod
     def follow_entry(cls, field_name: str, entry: Entry) -> dict:
         """Other fields that change when ``field_name`` is pointed at ``entry`` (a stage

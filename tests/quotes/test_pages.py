@@ -130,3 +130,11 @@ def test_the_document_is_in_its_own_language(admin_client, admin):
     html = admin_client.get(reverse("quotes:quote_print", args=[document.pk])).text
     assert "Monsieur Dupont," in html
     assert '<html lang="fr">' in html
+
+
+def test_yen_are_shown_without_decimals(admin_client, admin):
+    document = quote(admin, currency="JPY", lines=[line(quantity="3", price="333.33")])
+    page = admin_client.get(document.get_absolute_url()).text
+    assert 'class="document-total">1,000 JPY<' in page  # the lines' table and its totals
+    printed = admin_client.get(reverse("quotes:quote_print", args=[document.pk])).text
+    assert "1,000 JPY" in printed and "1,000.00" not in printed
