@@ -6,8 +6,11 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
+from dictionaries.models import Entry
 from quotes import services
+from quotes.models import Quote
 from tests.helpers import tables_snapshot
+from timeline.models import Event, EventKind
 
 from .helpers import line, quote
 
@@ -102,3 +105,24 @@ def test_settings_of_our_company_need_the_settings_right(manager_client, manager
     from quotes.models import Seller
 
     assert not Seller.objects.exists()
+
+
+def test_the_admin_saves_through_the_services(admin_client, admin):
+    assert admin_client.get("/admin/quotes/quote/add/").status_code == 200
+    draft = Entry.objects.get(list_code="QUOTE_STATUS", code="DRAFT")
+    response = admin_client.post("/admin/quotes/quote/add/", {
+        "title": "From the admin", "currency": "USD", "responsible": admin.pk,
+        "stage": draft.pk, "language": "en", "opened": "on",
+    })  # fmt: skip
+    assert response.status_code == 302, response.content.decode()[:2000]
+    document = Quote.objects.get(title="From the admin")
+    assert document.number == str(document.pk)  # numbered by the service
+    assert Event.objects.of_item(document).get(kind=EventKind.CREATED).door == "admin"
+    page = admin_client.get(f"/admin/quotes/quote/{document.pk}/change/")
+    assert page.status_code == 200
+    response = admin_client.post(f"/admin/quotes/quote/{document.pk}/change/", {
+        "title": "Renamed", "currency": "USD", "responsible": admin.pk, "stage": draft.pk,
+        "language": "en", "opened": "on", "number": document.number,
+    })  # fmt: skip
+    assert response.status_code == 302
+    assert Quote.objects.get(pk=document.pk).title == "Renamed"
