@@ -7,6 +7,7 @@ and ``static/js/lines.js`` adds and removes rows in place.
 """
 
 import json
+from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -29,9 +30,19 @@ def _editable(spec) -> list[str]:
     return [name for name in spec.fields if name not in TOTALS]
 
 
+def _shown(value) -> str:
+    """A line's value as compared: numbers by their value ("1" and a stored 1.0000 alike),
+    so that saving a form whose lines nobody touched does not count them as changed."""
+    try:
+        number = Decimal(str(value).strip() or "0")
+    except InvalidOperation:
+        return str(value)
+    return str(number.normalize()) if number.is_finite() else str(value)
+
+
 def _shown_lines(lines: list[dict]) -> str:
     """Lines as one comparable string (the form's snapshot of them)."""
-    return json.dumps([[str(line.get(name, "")) for name in LINE_FIELDS] for line in lines])
+    return json.dumps([[_shown(line.get(name, "")) for name in LINE_FIELDS] for line in lines])
 
 
 class DocumentForm(ItemForm):

@@ -138,3 +138,21 @@ def test_yen_are_shown_without_decimals(admin_client, admin):
     assert 'class="document-total">1,000 JPY<' in page  # the lines' table and its totals
     printed = admin_client.get(reverse("quotes:quote_print", args=[document.pk])).text
     assert "1,000 JPY" in printed and "1,000.00" not in printed
+
+
+def test_saving_untouched_lines_changes_no_line(admin_client, admin):
+    document = quote(admin, lines=[line(quantity="2", price="10.50", tax="20")])
+    stored = list(document.lines.values_list("pk", flat=True))
+    form = admin_client.get(reverse("quotes:quote_edit", args=[document.pk])).context["form"]
+    data = {name: form.initial.get(name) for name in ("version", "original")}
+    response = admin_client.post(reverse("quotes:quote_edit", args=[document.pk]), {
+        **data, "title": "Renamed", "currency": "EUR", "responsible": admin.pk,
+        "stage": document.stage_id, "language": "en", "opened": "on",
+        "number": document.number,
+        "line_product_name": ["Consulting"], "line_quantity": ["2"], "line_unit": ["h"],
+        "line_price": ["10.50"], "line_discount_percent": ["0"], "line_tax_percent": ["20"],
+    })  # fmt: skip
+    assert response.status_code == 302, response.content.decode()[:2000]
+    document.refresh_from_db()
+    assert document.title == "Renamed"
+    assert list(document.lines.values_list("pk", flat=True)) == stored  # not written again
