@@ -240,3 +240,16 @@ def test_a_deleted_stage_moves_its_quotes_and_the_closed_flag_follows(admin):
     )
     document.refresh_from_db()
     assert moved == 1 and document.stage.code == "APOLOGY" and document.closed
+
+
+def test_an_employees_quotes_and_invoices_are_handed_over(admin):
+    from people.services import items_hand_over
+    from tests.conftest import sales_user
+
+    bob, eve = sales_user(), sales_user()
+    document = quote(admin, responsible=bob)
+    invoice = services.invoice_from_quote(user=admin, quote=document, responsible=bob)
+    moved = items_hand_over(user=admin, employee=bob, to=eve)
+    assert (moved["quote"], moved["invoice"]) == (1, 1)
+    assert Quote.objects.get(pk=document.pk).responsible == eve
+    assert Invoice.objects.get(pk=invoice.pk).responsible == eve
