@@ -2,10 +2,14 @@
 documents, changes only their own) never sees a colleague's closed one on any page, print
 view, PDF, list, board, API or admin page, and a hidden one is a 404 like a missing one."""
 
+import io
+
 import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
+from pypdf import PdfReader
 
+from companies import services as client_services
 from dictionaries.models import Entry
 from quotes import services
 from quotes.models import Quote
@@ -126,3 +130,14 @@ def test_the_admin_saves_through_the_services(admin_client, admin):
     })  # fmt: skip
     assert response.status_code == 302
     assert Quote.objects.get(pk=document.pk).title == "Renamed"
+
+
+def test_a_readable_document_never_names_a_hidden_client(manager_client, admin):
+    hidden = client_services.company_create(user=admin, name="Hidden Client Ltd", opened=False)
+    document = quote(admin, title="Open offer to a hidden client", company=hidden)
+    for name in ("quote", "quote_print"):
+        page = manager_client.get(reverse(f"quotes:{name}", args=[document.pk]))
+        assert page.status_code == 200 and "Hidden Client" not in page.text, name
+    pdf = manager_client.get(reverse("quotes:quote_pdf", args=[document.pk]))
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert "Open offer" in text and "Hidden Client" not in text
