@@ -9,7 +9,9 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 COPY . .
-RUN apt-get update -qq && apt-get install -y -qq --no-install-recommends npm >/dev/null \
+# Pango and a font with Cyrillic: WeasyPrint renders the quote and invoice PDFs with them.
+RUN apt-get update -qq && apt-get install -y -qq --no-install-recommends npm \
+      libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core >/dev/null \
  && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error \
  && pip install -e . \
  && for po in locale/*/LC_MESSAGES/*.po; do pybabel -q compile -i "$po" -o "${po%.po}.mo"; done \

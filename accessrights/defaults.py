@@ -11,10 +11,17 @@ DEFAULT_ROLES = (
 
 
 def install_default_roles(role_model, permission_model, entities) -> None:
-    """Create the default roles with their scopes for each of ``entities`` (rights entity
-    codes: a data migration names those of its time, so a later item type adds its own)."""
+    """Give the default roles their scopes for each of ``entities`` (rights entity codes: a
+    data migration names those of its time, so a later item type adds its own). A role
+    missing is created; rows a role has already (an admin may have changed them) are kept."""
     for name, can_change_settings, scopes in DEFAULT_ROLES:
-        role = role_model.objects.create(name=name, can_change_settings=can_change_settings)
+        role = role_model.objects.filter(name=name).first() or role_model.objects.create(
+            name=name, can_change_settings=can_change_settings
+        )
+        existing = set(
+            permission_model.objects.filter(role=role, entity__in=entities)
+            .values_list("entity", "action")
+        )  # fmt: skip
         permission_model.objects.bulk_create(
             permission_model(
                 role=role, entity=entity, action=action,
@@ -22,4 +29,5 @@ def install_default_roles(role_model, permission_model, entities) -> None:
             )
             for entity in entities
             for action in Action.values
+            if (entity, action) not in existing
         )  # fmt: skip

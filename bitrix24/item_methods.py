@@ -55,6 +55,9 @@ ITEM_TYPES = (
     ItemType("contact", "contact", links_apart="companies"),
     ItemType("deal", "deal"),
     ItemType("lead", "lead"),
+    # Their fields; the lines (Bitrix24's product rows) are written through our API.
+    ItemType("quote", "quote"),
+    ItemType("invoice", "invoice"),
 )
 
 

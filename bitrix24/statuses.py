@@ -25,7 +25,7 @@ _PIPELINE_LIST = re.compile(r"DEAL_STAGE_(\d{1,18})")
 _SEMANTICS = {Semantics.SUCCESS: "S", Semantics.FAILURE: "F"}
 _SEMANTICS_GIVEN = {"": "", "S": Semantics.SUCCESS, "F": Semantics.FAILURE, "P": ""}
 # Bitrix24's entity type ids of the items whose stages a list holds.
-_STAGE_OWNERS = {"STATUS": 1, DEAL_STAGE: 2, "QUOTE_STATUS": 7}
+_STAGE_OWNERS = {"STATUS": 1, DEAL_STAGE: 2, "INVOICE_STATUS": 5, "QUOTE_STATUS": 7}
 COLUMNS = ("ID", "ENTITY_ID", "STATUS_ID", "NAME", "NAME_INIT", "SORT", "SYSTEM", "CATEGORY_ID",
            "COLOR", "SEMANTICS")  # fmt: skip
 _NUMERIC = ("ID", "SORT", "CATEGORY_ID")

@@ -24,6 +24,7 @@ from crm.items import EditConflict
 from . import list_columns
 from .bulk import bulk_job_start
 from .cards import card_sections, card_select_related, readable_links
+from .dependencies import dependent_panels
 from .entities import entity_type_of, services_of
 from .filterspecs import in_list_order, spec_from_query
 from .forms import posted_arrangement
@@ -281,6 +282,8 @@ class ItemView(RestrictedItemMixin, TemplateView):
             context["timeline"] = card_timeline(
                 item, self.request.user, query.get("kind", ""), query.get("before", "")
             )
+        if tab == "dependencies":
+            context["dependent_panels"] = dependent_panels(item, user)
         return context
 
 

@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "webforms",
     "bitrix24",
     "calllists",
+    "quotes",
     "analytics",
 ]
 
@@ -328,5 +329,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    # WeasyPrint tells each step of every PDF it renders (quotes/documents.py) at INFO.
+    "loggers": {"axes": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}},
 }

@@ -106,8 +106,8 @@ LEAD = ItemSpec(
 )
 
 
-def _check_readable(user, items) -> None:
-    """A client picked for a deal must be one the user may read."""
+def check_readable(user, items) -> None:
+    """A client picked for a deal (or a quote, an invoice) must be one the user may read."""
     for item in items:
         if item is not None:
             check(user, "read", item)
@@ -121,13 +121,14 @@ def _record_links(user, item, before: set, after: set) -> None:
         event_record(item=other, kind=kind, author=user, related=item)
 
 
-def _set_contacts(user, deal: Deal, contacts) -> None:
-    """Link exactly ``contacts``, plus the linked ones the user may not read: pages and the
+def set_contacts(user, deal, contacts) -> None:
+    """Link exactly ``contacts`` to ``deal`` (or any item with ``contacts``: quotes and
+    invoices), plus the linked ones the user may not read: pages and the
     API show only readable clients, and what nobody showed them they cannot unlink."""
     before = set(deal.contacts.all())
     readable = Contact.objects.restrict(user, "read").values("pk")
     after = set(contacts) | set(deal.contacts.exclude(pk__in=readable))
-    _check_readable(user, after - before)
+    check_readable(user, after - before)
     deal.contacts.set(after)
     _record_links(user, deal, before, after)
 
@@ -135,7 +136,7 @@ def _set_contacts(user, deal: Deal, contacts) -> None:
 def deal_links_write(*, user, companies=(), contacts=()) -> None:
     """The links of many new deals at once (an import): "linked" in the history of each
     ``(deal, company)`` pair's company (the deal's company is one of its fields, written with
-    it), and each ``(deal, contact)`` pair linked, with the rules of ``_set_contacts`` (a
+    it), and each ``(deal, contact)`` pair linked, with the rules of ``set_contacts`` (a
     contact the user may read; PermissionDenied, nothing linked, otherwise). A constant
     number of statements."""
     contacts = list(dict.fromkeys(contacts))
@@ -162,11 +163,11 @@ def deal_links_write(*, user, companies=(), contacts=()) -> None:
 def deal_create(*, user, contacts=(), **fields) -> Deal:
     """Create a deal. Without a stage it starts in the first stage of ``pipeline`` (the
     default pipeline when none is given); with one, the stage decides the pipeline."""
-    _check_readable(user, [fields.get("company")])
+    check_readable(user, [fields.get("company")])
     deal = item_create(DEAL, user=user, fields=fields)
     if deal.company_id:
         event_record(item=deal.company, kind=EventKind.LINKED, author=user, related=deal)
-    _set_contacts(user, deal, contacts)
+    set_contacts(user, deal, contacts)
     return deal
 
 
@@ -185,7 +186,7 @@ def deal_update(*, user, deal, expected_version=None, contacts=None, **fields) -
     if fields.get("company", False) is None and hidden_company:
         del fields["company"]  # shown as none because hidden: not a request to unlink it
     if "company" in fields and fields["company"] != old_company:
-        _check_readable(user, [fields["company"]])
+        check_readable(user, [fields["company"]])
     deal = item_update(
         DEAL,
         user=user,
@@ -195,13 +196,13 @@ def deal_update(*, user, deal, expected_version=None, contacts=None, **fields) -
         locked=True,
     )
     if deal.company != old_company:
-        _record_company_links(user, deal, old_company)
+        record_company_links(user, deal, old_company)
     if contacts is not None:
-        _set_contacts(user, deal, contacts)
+        set_contacts(user, deal, contacts)
     return deal
 
 
-def _record_company_links(user, deal: Deal, old_company) -> None:
+def record_company_links(user, deal, old_company) -> None:
     # The deal's own history shows the company field's change; the companies get a link event.
     if old_company is not None:
         event_record(item=old_company, kind=EventKind.UNLINKED, author=user, related=deal)

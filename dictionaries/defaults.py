@@ -206,6 +206,17 @@ LISTS: tuple[ListSpec, ...] = (
             ("APOLOGY", _("Analyze decline"), FAILURE, "#FF5752"),
         ),
     ),
+    ListSpec(
+        "INVOICE_STATUS",
+        "Invoice stages",
+        is_stage_list=True,
+        entries=_stages(
+            ("N", "New", PROCESS, "#39A8EF"),
+            ("S", "Sent to client", PROCESS, "#2FC6F6"),
+            ("P", "Paid", SUCCESS, "#7BD500"),
+            ("D", "Declined", FAILURE, "#FF5752"),
+        ),
+    ),
 )
 
 LISTS_BY_CODE = {spec.code: spec for spec in LISTS}

@@ -68,6 +68,8 @@ def create_in_bulk(form, assigned: list[tuple[object, Pending]]) -> list[Pending
     """Write the items of the submissions it can take, each ``(user, pending)`` as its
     responsible person ``user``; the ones written, each with its ``created`` ids. A user's
     share is written whole or not at all."""
+    if form.scheme == "quote":
+        return []  # one by one: a quote's lines and totals have no bulk writer
     taken = {id(p) for p in _new_and_distinct([p for _user, p in assigned])}
     shares: dict = {}
     for user, pending in assigned:

@@ -1,11 +1,14 @@
 """What a processed submission creates: its client (a company and/or a contact), found
-again when already stored, and for a deal form the deal, all through the item services.
+again when already stored, and for a deal form the deal (a quote form: the quote), all
+through the item services.
 
 Clients are matched in the system's scope (the visitor has no rights) by normalised phone
 and e-mail. A stored client found so keeps its fields: only the submission's new phones,
 e-mails and websites are added to it, so a visitor who knows someone's e-mail cannot rename
 them. The writes are made as the form's responsible person, with their rights.
 """
+
+from django.conf import settings
 
 from companies import communications as comms
 from companies.matching import SYSTEM, ClientFacts, Signal, match_each
@@ -21,6 +24,7 @@ from companies.services import (
 )
 from deals.models import Deal
 from deals.services import deal_create
+from quotes.services import quote_create
 
 TITLE_LENGTH = Deal._meta.get_field("title").max_length
 MATCH_BY = {Signal.PHONE, Signal.EMAIL}
@@ -88,5 +92,11 @@ def create_items(form, user, values: dict) -> dict[str, int]:
         items["deal"] = deal_create(
             user=user, pipeline=form.pipeline, stage=form.stage, source=form.source,
             responsible=user, company=company, contacts=[contact] if contact else [], **given,
+        )  # fmt: skip
+    if form.scheme == "quote":
+        items["quote"] = quote_create(
+            user=user, title=deal_title(form, contact or company), responsible=user,
+            currency=settings.CRM_CURRENCIES[0], company=company,
+            contacts=[contact] if contact else [],
         )  # fmt: skip
     return {kind: item.pk for kind, item in items.items() if item is not None}

@@ -20,6 +20,7 @@ def new_key() -> str:
 class Scheme(models.TextChoices):
     CLIENT = "client", _("client (contact and/or company)")
     DEAL = "deal", _("deal + client")
+    QUOTE = "quote", _("quote + client")
 
 
 class Target(models.TextChoices):
@@ -31,9 +32,10 @@ class Target(models.TextChoices):
 class WebForm(models.Model):
     """A public form. ``scheme`` says what a submission creates: the contact and/or company
     whose fields it fills (``client``), or also a deal in ``pipeline`` at ``stage``
-    (``deal``). ``responsibles`` take the new items in turn (``next_responsible`` is the
-    turn), deactivated ones skipped. ``allowed_origins`` are the sites that may post it
-    (``https://example.com``), besides our own."""
+    (``deal``), or a quote in its first stage (``quote``). ``responsibles`` take the new
+    items in turn (``next_responsible`` is the turn), deactivated ones skipped.
+    ``allowed_origins`` are the sites that may post it (``https://example.com``), besides
+    our own."""
 
     name = models.CharField(_("name"), max_length=200)
     key = models.CharField(_("key"), max_length=32, unique=True, default=new_key, editable=False)

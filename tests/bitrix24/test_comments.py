@@ -50,7 +50,7 @@ def test_an_item_the_caller_may_not_read_is_not_found(client, manager):
         ({"COMMENT": None}, "fields[COMMENT]"),
         ({"COMMENT": "   "}, "fields[COMMENT]"),
         ({"COMMENT": ["Hello"]}, "fields[COMMENT]"),
-        ({"ENTITY_TYPE": "quote"}, "fields[ENTITY_TYPE]"),
+        ({"ENTITY_TYPE": "order"}, "fields[ENTITY_TYPE]"),  # no app registers orders
         ({"ENTITY_TYPE": None}, "fields[ENTITY_TYPE]"),
         ({"ENTITY_ID": "Acme"}, "fields[ENTITY_ID]"),
         ({"FILES": [["1.gif", "R0lGODlhAQABAAAAACw="]]}, "fields[FILES]"),

@@ -45,6 +45,7 @@ EXPECTED_CODES = {
     "CALL_LIST": ["IN_WORK", "SUCCESS", "WRONG_NUMBER", "STOP_CALLING"],
     "STATUS": ["NEW", "IN_PROCESS", "PROCESSED", "CONVERTED", "JUNK"],
     "QUOTE_STATUS": ["DRAFT", "SENT", "APPROVED", "DECLAINED", "APOLOGY"],
+    "INVOICE_STATUS": ["N", "S", "P", "D"],
 }
 DEAL_STAGES = [
     "NEW",
@@ -87,7 +88,7 @@ def test_names_and_system_flags_follow_bitrix24():
     assert all(e.original_name == e.name for e in Entry.objects.all())
 
 
-@pytest.mark.parametrize("list_code", ["STATUS", "DEAL_STAGE", "QUOTE_STATUS"])
+@pytest.mark.parametrize("list_code", ["STATUS", "DEAL_STAGE", "QUOTE_STATUS", "INVOICE_STATUS"])
 def test_stage_lists_have_one_success_and_a_failure_stage(list_code):
     semantics = list(Entry.objects.filter(list_code=list_code).values_list("semantics", flat=True))
     assert semantics.count(Semantics.SUCCESS) == 1
@@ -96,6 +97,7 @@ def test_stage_lists_have_one_success_and_a_failure_stage(list_code):
 
 
 def test_non_stage_lists_have_no_semantics_and_no_pipeline():
-    others = Entry.objects.exclude(list_code__in=["STATUS", "DEAL_STAGE", "QUOTE_STATUS"])
+    stage_lists = ["STATUS", "DEAL_STAGE", "QUOTE_STATUS", "INVOICE_STATUS"]
+    others = Entry.objects.exclude(list_code__in=stage_lists)
     assert not others.exclude(semantics="").exists()
     assert not others.exclude(pipeline=None).exists()

@@ -81,7 +81,7 @@ def test_a_delete_removes_the_form(admin_api, client_form):
         ({"responsibles": [999999]}, "responsibles"),  # no such user
         ({"fields": {"name": "x"}}, "fields"),  # an object where a list belongs
         ({"name": 5}, "name"),  # a number where a string belongs
-        ({"scheme": "quote"}, "scheme"),  # a scheme not built
+        ({"scheme": "invoice"}, "scheme"),  # a scheme not built
     ],
 )  # fmt: skip
 def test_invalid_forms_are_400_naming_the_field_and_nothing_is_written(
