@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('webforms', '0002_proof_of_work'),
+        ('webforms', '0003_languages'),
     ]
 
     operations = [
