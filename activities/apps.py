@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy
 
 
 class ActivitiesConfig(AppConfig):
     name = "activities"
-    verbose_name = "Activities"
+    verbose_name = gettext_lazy("Activities")
 
     def ready(self):
         from crm.home import HomePanel, register_home_panel

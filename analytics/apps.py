@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy
 
 
 class AnalyticsConfig(AppConfig):
     name = "analytics"
-    verbose_name = "Sales analytics"
+    verbose_name = gettext_lazy("Sales analytics")
 
     def ready(self):
         from crm.home import HomePanel, register_home_panel

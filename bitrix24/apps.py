@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy
 
 
 class Bitrix24Config(AppConfig):
     name = "bitrix24"
-    verbose_name = "Bitrix24-compatible REST"
+    verbose_name = gettext_lazy("Bitrix24-compatible REST")
 
     def ready(self):
         from timeline.doors import DoorKind, register_door_namer

@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy
 
 
 class CallListsConfig(AppConfig):
     name = "calllists"
-    verbose_name = "Call lists"
+    verbose_name = gettext_lazy("Call lists")
 
     def ready(self):
         from django.urls import reverse

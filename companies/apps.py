@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy
 
 
 class CompaniesConfig(AppConfig):
     name = "companies"
-    verbose_name = "Client base"
+    verbose_name = gettext_lazy("Client base")
 
     def ready(self):
         from django.utils.translation import gettext_lazy as _

@@ -1,10 +1,11 @@
 from django.apps import AppConfig, apps
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 
 class CrmConfig(AppConfig):
     name = "crm"
-    verbose_name = "CRM"
+    verbose_name = gettext_lazy("CRM")
 
     def ready(self):
         from crm import text_lookups

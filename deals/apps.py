@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy
 
 
 class DealsConfig(AppConfig):
     name = "deals"
-    verbose_name = "Deals and leads"
+    verbose_name = gettext_lazy("Deals and leads")
 
     def ready(self):
         from django.utils.translation import gettext_lazy as _

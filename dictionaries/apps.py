@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy
 
 
 class DictionariesConfig(AppConfig):
     name = "dictionaries"
-    verbose_name = "Reference lists and pipelines"
+    verbose_name = gettext_lazy("Reference lists and pipelines")
 
     def ready(self):
         from crm.entities import register_settings_tabs

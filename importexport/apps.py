@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy
 
 
 class ImportExportConfig(AppConfig):
     name = "importexport"
-    verbose_name = "Import and export"
+    verbose_name = gettext_lazy("Import and export")
 
     def ready(self):
         from django.utils.translation import gettext_lazy as _

@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy
 
 
 class QuotesConfig(AppConfig):
     name = "quotes"
-    verbose_name = "Quotes and invoices"
+    verbose_name = gettext_lazy("Quotes and invoices")
 
     def ready(self):
         from django.utils.translation import gettext_lazy as _

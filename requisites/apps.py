@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy
 
 
 class RequisitesConfig(AppConfig):
     name = "requisites"
-    verbose_name = "Requisites (legal details)"
+    verbose_name = gettext_lazy("Requisites (legal details)")
 
     def ready(self):
         from companies.matching import register_tax_ids

@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy
 
 
 class TimelineConfig(AppConfig):
     name = "timeline"
-    verbose_name = "History"
+    verbose_name = gettext_lazy("History")

@@ -71,6 +71,8 @@ class Event(models.Model):
     objects = EventQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("history event")
+        verbose_name_plural = _("history events")
         indexes = [
             models.Index(fields=["item_type", "item_id", "-created_at"], name="event_item_time")
         ]

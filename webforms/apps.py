@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy
 
 
 class WebFormsConfig(AppConfig):
     name = "webforms"
-    verbose_name = "Web forms"
+    verbose_name = gettext_lazy("Web forms")
 
     def ready(self):
         from crm.entities import register_settings_tabs

@@ -132,6 +132,8 @@ class Submission(models.Model):
     answer = models.JSONField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("submission")
+        verbose_name_plural = _("submissions")
         constraints = [
             models.UniqueConstraint(
                 fields=["form", "idempotency_key"],

@@ -5,6 +5,8 @@ The French names are Bitrix24's French ones and come from the French catalogue."
 
 import pytest
 
+from accessrights.defaults import install_default_roles
+from accessrights.models import Role, RolePermission
 from dictionaries import services
 from dictionaries.defaults import install_defaults
 from dictionaries.models import Entry, Pipeline
@@ -98,3 +100,22 @@ def test_a_new_pipeline_gets_stages_in_the_installation_language(settings, admin
     stages = Entry.objects.filter(pipeline=pipeline, list_code="DEAL_STAGE").order_by("sort")
     assert [s.name for s in stages][:2] == ["Новая", "Подготовка документов"]
     assert stages[0].code == f"C{pipeline.pk}:NEW"
+
+
+ROLES = {
+    "ru": {"Администратор", "Менеджер", "Руководитель"},
+    "fr": {"Administrateur", "Manager", "Superviseur"},
+}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_new_installation_names_its_default_roles_in_its_language(settings, language):
+    settings.LANGUAGE_CODE = language
+    Role.objects.all().delete()
+    install_default_roles(Role, RolePermission, ["company"])
+    assert set(Role.objects.values_list("name", flat=True)) == ROLES[language]
+    # A later item type's migration finds them again by that name: no second set of roles.
+    install_default_roles(Role, RolePermission, ["quote"])
+    assert Role.objects.count() == 3
+    manager = Role.objects.get(can_change_settings=False, permissions__scope="open")
+    assert set(manager.permissions.values_list("entity", flat=True)) == {"company", "quote"}

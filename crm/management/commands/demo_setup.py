@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from accessrights import services as rights_services
+from accessrights.defaults import default_role_name
 from accessrights.models import Role
 from companies import services as company_services
 from companies.models import Company
@@ -91,7 +92,9 @@ class Command(BaseCommand):
         for login, *_rest, role in DEMO_USERS:
             if role:
                 rights_services.role_update(
-                    user=admin, role=Role.objects.get(name=role), users=[users[login]]
+                    user=admin,
+                    role=Role.objects.get(name=default_role_name(role)),
+                    users=[users[login]],
                 )
         entry = {(e.list_code, e.code): e for e in Entry.objects.filter(pipeline=None)}
         companies = []
