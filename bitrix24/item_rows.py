@@ -98,8 +98,10 @@ class Rows:
             return found
         rows = Communication.objects.filter(**{f"{self.owner}__in": self.ids},
                                             channel__in=wanted)  # fmt: skip
-        for comm in rows.order_by(self.owner, "channel", "sort", "id"):
-            found.setdefault((getattr(comm, self.owner), comm.channel), []).append(comm)
+        rows = rows.order_by(self.owner, "channel", "sort", "id")
+        for owner, channel, *value in rows.values_list(self.owner, "channel", "id", "kind",
+                                                       "value"):  # fmt: skip
+            found.setdefault((owner, channel), []).append(value)
         return found
 
     def _links(self) -> dict[str, dict[int, list[int]]]:
@@ -143,9 +145,10 @@ class Rows:
         if field.custom:
             return lambda row: self._custom_value(field, row)
         if field.is_list:
-            channel = multifields.channel_of(field)
-            return lambda row: multifields.shown(field, self.channels.get((row["id"], channel),
-                                                                          []))  # fmt: skip
+            channel, words = multifields.channel_of(field), multifields.value_types(field)
+            return lambda row: multifields.listed(
+                field, words, self.channels.get((row["id"], channel), ())
+            )
         if kind == K.ITEM_LINK:
             linked = self.links[field.name]
             if field.multiple:
