@@ -8,8 +8,10 @@ for the linked items (and one for those of them the reader may see: a hidden ite
 named), one per custom link field holding values.
 """
 
+import operator
 from datetime import date, datetime, time
 
+from django.db import models
 from django.utils import timezone
 
 from companies.models import Communication
@@ -65,6 +67,17 @@ def _column(field: B24Field) -> str:
     if field.kind == K.REFERENCE:
         return f"{field.name}__code"
     return field.source.model_field.attname
+
+
+def _holds_text(field: B24Field) -> bool:
+    """Whether the field's column holds only text or nothing, which ``_wire`` sends as it is
+    (a reference's code, a name, an address line...): read without a call per value."""
+    if field.source is None or field.custom or field.is_list or field.is_category:
+        return False
+    if field.kind == K.REFERENCE:
+        return True  # the entry's code
+    text = isinstance(field.source.model_field, models.CharField | models.TextField)
+    return text and field.kind != K.ITEM_LINK
 
 
 def columns(selected: list[B24Field]) -> list[str]:
@@ -157,6 +170,8 @@ class Rows:
         if field.is_category:
             pk = f"{field.name}_id"
             return lambda row: None if row[pk] is None else "0" if row[column] else str(row[pk])
+        if _holds_text(field):
+            return operator.itemgetter(column)
         zone = self.zone
         return lambda row: _wire(row[column], kind, zone)
 
