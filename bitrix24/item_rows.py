@@ -8,8 +8,10 @@ for the linked items (and one for those of them the reader may see: a hidden ite
 named), one per custom link field holding values.
 """
 
+import operator
 from datetime import date, datetime, time
 
+from django.db import models
 from django.utils import timezone
 
 from companies.models import Communication
@@ -67,6 +69,17 @@ def _column(field: B24Field) -> str:
     return field.source.model_field.attname
 
 
+def _holds_text(field: B24Field) -> bool:
+    """Whether the field's column holds only text or nothing, which ``_wire`` sends as it is
+    (a reference's code, a name, an address line...): read without a call per value."""
+    if field.source is None or field.custom or field.is_list or field.is_category:
+        return False
+    if field.kind == K.REFERENCE:
+        return True  # the entry's code
+    text = isinstance(field.source.model_field, models.CharField | models.TextField)
+    return text and field.kind != K.ITEM_LINK
+
+
 def columns(selected: list[B24Field]) -> list[str]:
     """What to read of each row (``values()``) for the ``selected`` fields."""
     found = {"id": None}
@@ -98,8 +111,10 @@ class Rows:
             return found
         rows = Communication.objects.filter(**{f"{self.owner}__in": self.ids},
                                             channel__in=wanted)  # fmt: skip
-        for comm in rows.order_by(self.owner, "channel", "sort", "id"):
-            found.setdefault((getattr(comm, self.owner), comm.channel), []).append(comm)
+        rows = rows.order_by(self.owner, "channel", "sort", "id")
+        for owner, channel, *value in rows.values_list(self.owner, "channel", "id", "kind",
+                                                       "value"):  # fmt: skip
+            found.setdefault((owner, channel), []).append(value)
         return found
 
     def _links(self) -> dict[str, dict[int, list[int]]]:
@@ -143,9 +158,10 @@ class Rows:
         if field.custom:
             return lambda row: self._custom_value(field, row)
         if field.is_list:
-            channel = multifields.channel_of(field)
-            return lambda row: multifields.shown(field, self.channels.get((row["id"], channel),
-                                                                          []))  # fmt: skip
+            channel, words = multifields.channel_of(field), multifields.value_types(field)
+            return lambda row: multifields.listed(
+                field, words, self.channels.get((row["id"], channel), ())
+            )
         if kind == K.ITEM_LINK:
             linked = self.links[field.name]
             if field.multiple:
@@ -154,6 +170,8 @@ class Rows:
         if field.is_category:
             pk = f"{field.name}_id"
             return lambda row: None if row[pk] is None else "0" if row[column] else str(row[pk])
+        if _holds_text(field):
+            return operator.itemgetter(column)
         zone = self.zone
         return lambda row: _wire(row[column], kind, zone)
 

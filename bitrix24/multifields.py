@@ -31,14 +31,15 @@ def channel_of(field: B24Field) -> str:
     return CHANNELS[field.source.code]
 
 
-def shown(field: B24Field, communications) -> list[dict]:
-    """The stored values of one item as Bitrix24 lists them."""
-    words = value_types(field)
-    return [
-        {"ID": str(c.pk), "VALUE_TYPE": c.kind.upper() if c.kind.upper() in words else "OTHER",
-         "VALUE": c.value, "TYPE_ID": field.code}
-        for c in communications
-    ]  # fmt: skip
+def listed(field: B24Field, words: dict[str, str], values) -> list[dict]:
+    """One item's stored values (``(id, kind, value)``, in order) as Bitrix24 lists them;
+    ``words``: the field's ``value_types``, worked out once for a page's rows."""
+    found = []
+    for pk, kind, value in values:
+        word = kind.upper()
+        found.append({"ID": str(pk), "VALUE_TYPE": word if word in words else "OTHER",
+                      "VALUE": value, "TYPE_ID": field.code})  # fmt: skip
+    return found
 
 
 def merged(field: B24Field, stored: list[Communication], given) -> list[dict]:

@@ -1,4 +1,6 @@
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from tests.factories import UserFactory
 
@@ -101,3 +103,25 @@ def test_a_batch_without_commands_is_refused(client, hook, bad, body):
 
     refused(client.post(base + "batch", body, content_type="application/json"),
             400, "ERROR_ARGUMENT")  # fmt: skip
+
+
+def _savepoints(queries) -> int:
+    return sum(q["sql"].startswith("SAVEPOINT") for q in queries.captured_queries)
+
+
+def test_the_commands_of_a_batch_of_reads_run_without_savepoints_of_their_own(client, hook):
+    _webhook, base = hook
+    reads = {"all": "user.get", "pages": "crm.company.list?start=0", "fields": "crm.deal.fields",
+             "bad": "crm.company.get?id=0"}  # fmt: skip
+    writes = {**reads, "add": "crm.company.add?fields[TITLE]=Acme"}
+
+    with CaptureQueriesContext(connection) as reading:
+        read = run(client, base, {"cmd": reads})
+    with CaptureQueriesContext(connection) as writing:
+        written = run(client, base, {"cmd": writes})
+
+    assert list(read["result"]) == ["all", "pages", "fields"]
+    assert list(read["result_error"]) == ["bad"]  # a refused read (no id 0) fails alone
+    assert _savepoints(reading) == 1  # the call's own
+    assert list(written["result"]) == ["all", "pages", "fields", "add"]
+    assert _savepoints(writing) >= 1 + len(writes)  # a batch that writes: one per command
