@@ -10,8 +10,9 @@ class DealsConfig(AppConfig):
 
         from crm.entities import EntityType, ItemServices, register
         from crm.home import HomePanel, register_home_panel
+        from dictionaries.signals import stages_changed
 
-        from . import fields, home, services
+        from . import fields, home, period_rollups, services
         from .models import Deal, Lead
 
         register(EntityType(
@@ -28,4 +29,5 @@ class DealsConfig(AppConfig):
             bitrix24="LEAD", order=30, list_view="deals.views.LeadListView",
         ))  # fmt: skip
         fields.register_fields()
+        stages_changed.connect(period_rollups.stages_changed, dispatch_uid="deal-periods")
         register_home_panel(HomePanel("open_deals", "home/_open_deals.html", home.open_deals, 20))

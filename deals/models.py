@@ -251,3 +251,73 @@ class StageMove(models.Model):
 
     def __str__(self):
         return f"{self.deal_id or self.lead_id}: {self.from_stage_id} -> {self.to_stage_id}"
+
+
+class PeriodKind(models.IntegerChoices):
+    MONTH = 1, "month"
+    QUARTER = 2, "quarter"
+    YEAR = 3, "year"
+
+
+class ItemPeriod(models.Model):
+    """An item's stage history summed up over one calendar month, quarter or year (``kind``,
+    ``first`` day, in ``settings.TIME_ZONE``) and one pipeline of its moves: its furthest move
+    there in the period (the funnel), its last move into a final stage (the outcome), and the
+    item as it is now (who reaches it, its source, whether it is won, its amount), so that a
+    report reads one row per item instead of its moves. Exact, not estimated: rewritten from
+    the item's moves in the transaction of every write (``deals.period_rollups``).
+
+    ``furthest_stage_id``: the stage of the furthest move (by the stage order, then the latest);
+    ``outcome_last``: whether the outcome is the item's last outcome in the period over all
+    pipelines; ``created``: the item was created in the period, and this row's pipeline is its
+    pipeline now (the sources count each item once, in its current pipeline)."""
+
+    kind = models.PositiveSmallIntegerField(choices=PeriodKind.choices)
+    first = models.DateField()
+    pipeline_id = models.PositiveIntegerField(null=True, blank=True)
+    # The item now: what restrict() and the people filter look at, and the sources' figures.
+    responsible_id = models.IntegerField()
+    opened = models.BooleanField(default=False)
+    item_pipeline_id = models.PositiveIntegerField(null=True, blank=True)
+    source_id = models.PositiveIntegerField(null=True, blank=True)
+    won_now = models.BooleanField(default=False)
+    item_amount = MoneyField(null=True, blank=True)
+    item_currency = models.CharField(max_length=3, blank=True)
+    created = models.BooleanField(default=False)
+    furthest_stage_id = models.PositiveIntegerField(null=True, blank=True)
+    furthest_amount = MoneyField(null=True, blank=True)
+    furthest_currency = models.CharField(max_length=3, blank=True)
+    outcome_stage_id = models.PositiveIntegerField(null=True, blank=True)
+    outcome_at = models.DateTimeField(null=True, blank=True)
+    outcome_amount = MoneyField(null=True, blank=True)
+    outcome_currency = models.CharField(max_length=3, blank=True)
+    outcome_age = models.PositiveBigIntegerField(null=True, blank=True)
+    outcome_last = models.BooleanField(default=False)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return f"{PeriodKind(self.kind).label} {self.first}: {self.pipeline_id}"
+
+
+class DealPeriod(ItemPeriod):
+    deal = models.ForeignKey(Deal, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        indexes = [
+            # A period's rows of a pipeline, of some people (an item's rows: the key's index).
+            models.Index(
+                fields=["kind", "first", "pipeline_id", "responsible_id"],
+                name="deal_period_people",
+            ),
+        ]
+
+
+class LeadPeriod(ItemPeriod):
+    lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["kind", "first", "responsible_id"], name="lead_period_people"),
+        ]

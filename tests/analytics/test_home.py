@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from accessrights.models import Department, Role
 from accessrights.rights import rights_changed
+from crm.services import items_bulk_update
 from deals import services
 from deals.models import Deal
 from dictionaries.models import Entry
@@ -24,6 +25,11 @@ def won(user, responsible, amount):
     return services.move_deal_to_stage(user=user, deal=deal, stage=stage)
 
 
+def not_open_to_all(admin) -> None:
+    ids = list(Deal.objects.values_list("pk", flat=True))
+    items_bulk_update(user=admin, spec=services.DEAL, ids=ids, opened=False)
+
+
 def home(client, user) -> str:
     client.force_login(user)
     return client.get(reverse("home")).content.decode()
@@ -33,7 +39,7 @@ def test_the_start_page_shows_the_readers_figures(client, admin, manager):
     won(admin, manager, "120")
     won(admin, admin, "7")
     services.deal_create(user=admin, title="Open one", responsible=manager)
-    Deal.objects.update(opened=False)
+    not_open_to_all(admin)
     supervisor_page = home(client, admin)
     assert "Won this month" in supervisor_page and "127.00 USD" in supervisor_page
     assert "Open deals you may read" in supervisor_page
@@ -52,5 +58,5 @@ def test_a_supervisor_sees_the_department_beyond_their_own(client, admin, manage
     team.members.add(boss, manager)
     rights_changed()
     services.deal_create(user=admin, title="Theirs", responsible=manager)
-    Deal.objects.update(opened=False)
+    not_open_to_all(admin)
     assert "Open deals you may read" in home(client, boss)

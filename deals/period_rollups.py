@@ -1,0 +1,222 @@
+"""The period rollups of deals and leads (``DealPeriod``, ``LeadPeriod``): each item's stage
+history summed up per calendar month, quarter and year (in ``settings.TIME_ZONE``) and pipeline,
+so that a report over such a period reads one row per item that moved in it, not its moves.
+
+They stay exact because they are rewritten from the moves in the transaction that writes the
+moves (``record_stage_moves`` calls ``refresh``, for every create and update of every door and
+bulk service: the ``ItemSpec.written`` hook), and rebuilt for a whole list when its stage
+order changes (``rebuild``, on ``dictionaries.signals.stages_changed``): the furthest stage an
+item reached depends on that order.
+
+What a row holds mirrors the reports' exact reading of the moves (``analytics.reports``): the
+furthest move of the period in the pipeline (the highest stage rank, then the latest; a move
+into a stage outside the funnel ranks as the stage it left, else as the first), and the last
+move into a final stage (the latest).
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+from itertools import groupby
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import connection
+
+from crm.bulkwrite import ids_in, insert_dicts
+from dictionaries.defaults import DEAL_STAGE
+from dictionaries.models import Semantics
+
+from .models import Deal, DealPeriod, Lead, LeadPeriod, PeriodKind, StageMove
+
+LEAD_STAGE = "STATUS"
+MOVE_FIELDS = ("id", "pipeline_id", "from_stage_id", "to_stage_id", "moved_at", "amount",
+               "currency", "age_seconds")  # fmt: skip
+ITEM_FIELDS = ("responsible_id", "opened", "source_id", "stage_id", "amount", "currency",
+               "created_at")  # fmt: skip
+CHUNK = 2000
+
+
+def zone() -> ZoneInfo:
+    """The time zone the rollups' calendar periods are cut in."""
+    return ZoneInfo(settings.TIME_ZONE)
+
+
+def periods_of(day: date) -> list[tuple[int, date]]:
+    """The month, quarter and year ``day`` is in, as (kind, first day)."""
+    return [
+        (PeriodKind.MONTH, day.replace(day=1)),
+        (PeriodKind.QUARTER, day.replace(month=(day.month - 1) // 3 * 3 + 1, day=1)),
+        (PeriodKind.YEAR, day.replace(month=1, day=1)),
+    ]
+
+
+@dataclass
+class Stages:
+    """The stage lists as the reports rank them: per pipeline (None: the leads' list), each
+    funnel stage's position (process and success stages in their order) and the final stages
+    (success and failure)."""
+
+    ranked: dict = field(default_factory=dict)
+    finals: dict = field(default_factory=dict)
+    success: set = field(default_factory=set)
+
+    @classmethod
+    def read(cls, cursor=None) -> "Stages":
+        """Read through ``cursor`` when given (a bulk create's writer thread reads nothing
+        through connections of its own)."""
+        sql = ("SELECT id, list_code, pipeline_id, semantics FROM dictionaries_entry "
+               "WHERE list_code IN (%s, %s) ORDER BY sort, id")  # fmt: skip
+        if cursor is None:
+            with connection.cursor() as own:
+                own.execute(sql, [DEAL_STAGE, LEAD_STAGE])
+                rows = own.fetchall()
+        else:
+            cursor.execute(sql, [DEAL_STAGE, LEAD_STAGE])
+            rows = cursor.fetchall()
+        stages = cls()
+        for pk, list_code, pipeline_id, semantics in rows:
+            key = pipeline_id if list_code == DEAL_STAGE else None
+            ranked = stages.ranked.setdefault(key, {})
+            finals = stages.finals.setdefault(key, set())
+            if semantics != Semantics.FAILURE:
+                ranked[pk] = len(ranked)
+            if semantics != Semantics.PROCESS:
+                finals.add(pk)
+            if semantics == Semantics.SUCCESS:
+                stages.success.add(pk)
+        return stages
+
+    def all_finals(self, is_deal: bool) -> set:
+        if not is_deal:
+            return self.finals.get(None, set())
+        return set().union(*(f for key, f in self.finals.items() if key is not None))
+
+
+def item_rows(item, moves: list[dict], stages: Stages, tz) -> list[dict]:
+    """The rollup rows of one item (a deal or a lead as it is now) from all its moves (dicts
+    of ``MOVE_FIELDS``; a move not yet saved may have ``id`` None: it is the latest)."""
+    is_deal = hasattr(item, "pipeline_id")
+    now = {
+        "responsible_id": item.responsible_id,
+        "opened": item.opened,
+        "item_pipeline_id": item.pipeline_id if is_deal else None,
+        "source_id": item.source_id,
+        "won_now": item.stage_id in stages.success,
+        "item_amount": item.amount,
+        "item_currency": item.currency,
+    }
+    rows: dict[tuple, dict] = {}
+    ranks: dict[tuple, int] = {}
+    last_outcome: dict[tuple, int] = {}
+    all_finals = stages.all_finals(is_deal)
+    ordered = sorted(moves, key=lambda m: (m["id"] is None, m["id"] or 0))
+    for order, move in enumerate(ordered):
+        pipeline = move["pipeline_id"] if is_deal else None
+        ranked = stages.ranked.get(pipeline, {})
+        rank = ranked.get(move["to_stage_id"], ranked.get(move["from_stage_id"], 0))
+        day = move["moved_at"].astimezone(tz).date()
+        for kind, first in periods_of(day):
+            row = rows.setdefault(
+                (kind, first, pipeline),
+                {"kind": kind, "first": first, "pipeline_id": pipeline, **now},
+            )
+            if ranked and rank >= ranks.get((kind, first, pipeline), -1):
+                ranks[(kind, first, pipeline)] = rank
+                row.update(
+                    furthest_stage_id=list(ranked)[rank],
+                    furthest_amount=move["amount"],
+                    furthest_currency=move["currency"],
+                )
+            if move["to_stage_id"] in stages.finals.get(pipeline, ()):
+                row.update(
+                    outcome_stage_id=move["to_stage_id"],
+                    outcome_at=move["moved_at"],
+                    outcome_amount=move["amount"],
+                    outcome_currency=move["currency"],
+                    outcome_age=move["age_seconds"],
+                    outcome_order=order,
+                )
+            if move["to_stage_id"] in all_finals:
+                last_outcome[(kind, first)] = order
+    if item.created_at is not None:
+        pipeline = now["item_pipeline_id"]
+        for kind, first in periods_of(item.created_at.astimezone(tz).date()):
+            row = rows.setdefault(
+                (kind, first, pipeline),
+                {"kind": kind, "first": first, "pipeline_id": pipeline, **now},
+            )
+            row["created"] = True
+    for (kind, first, _pipeline), row in rows.items():
+        order = row.pop("outcome_order", None)
+        row["outcome_last"] = order is not None and last_outcome.get((kind, first)) == order
+    return list(rows.values())  # fmt: skip
+
+
+def _model_and_key(items):
+    return (DealPeriod, "deal_id") if isinstance(items[0], Deal) else (LeadPeriod, "lead_id")
+
+
+def _moves_of(key: str, ids: list[int]) -> dict[int, list[dict]]:
+    rows = (
+        StageMove.objects.filter(**{f"{key}__in": ids_in(ids)})
+        .order_by(key, "id")
+        .values(key, *MOVE_FIELDS)
+    )
+    return {pk: list(moves) for pk, moves in groupby(rows, key=lambda row: row[key])}
+
+
+def refresh(items, new_moves: dict, before: dict, cursor=None) -> None:
+    """Rewrite the rollup rows of ``items`` (just written; those not in ``before`` were just
+    created) after their moves were written (``new_moves``: a created item's first move, by
+    item id). A created item's rows come from that move alone, without a read (a bulk create's
+    writer thread); an updated item's are deleted and written again from all its moves."""
+    if not items:
+        return
+    model, key = _model_and_key(items)
+    stages, tz = Stages.read(cursor), zone()
+    updated = [item.pk for item in items if item.pk in before]
+    moves = {}
+    if updated:
+        model.objects.filter(**{f"{key}__in": ids_in(updated)}).delete()
+        moves = _moves_of(key, updated)
+    rows = []
+    for item in items:
+        found = moves.get(item.pk, []) if item.pk in before else new_moves.get(item.pk, [])
+        rows += [{key: item.pk, **row} for row in item_rows(item, found, stages, tz)]
+    insert_dicts(model, rows, cursor=cursor)
+
+
+def rebuild(model_class, ids=None) -> int:
+    """Write the rollup rows of every deal or lead (``model_class``; ``ids``: of those only)
+    from their moves again, a chunk at a time; how many items were rebuilt."""
+    items = model_class.objects.order_by("pk").only(
+        *ITEM_FIELDS, *(["pipeline_id"] if model_class is Deal else [])
+    )
+    if ids is not None:
+        items = items.filter(pk__in=ids_in(sorted(set(ids))))
+    model, key = _model_and_key([model_class()])
+    stages, tz = Stages.read(), zone()
+    done, after = 0, 0
+    while True:
+        chunk = list(items.filter(pk__gt=after)[:CHUNK])
+        if not chunk:
+            return done
+        chunk_ids = [item.pk for item in chunk]
+        model.objects.filter(**{f"{key}__in": ids_in(chunk_ids)}).delete()
+        moves = _moves_of(key, chunk_ids)
+        rows = [
+            {key: item.pk, **row}
+            for item in chunk
+            for row in item_rows(item, moves.get(item.pk, []), stages, tz)
+        ]
+        insert_dicts(model, rows)
+        done, after = done + len(chunk), chunk_ids[-1]
+
+
+def stages_changed(sender, list_code: str, pipeline=None, **kwargs) -> None:
+    """A stage list's order changed: rebuild the rollups of the items that moved in it."""
+    if list_code == LEAD_STAGE:
+        rebuild(Lead)
+    elif list_code == DEAL_STAGE and pipeline is not None:
+        moved = StageMove.objects.filter(pipeline_id=pipeline.pk, deal__isnull=False)
+        rebuild(Deal, moved.values_list("deal_id", flat=True).distinct())
