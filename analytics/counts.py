@@ -15,7 +15,9 @@ everyone", pipeline, the item's id for shared items). A condition on anything el
 rewritten: those readers get ``MoveCounts``.
 """
 
+import operator
 from datetime import timedelta
+from functools import reduce
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -36,7 +38,16 @@ from django.db.models.functions import Trunc
 from django.utils import timezone
 
 from accessrights.rights import rights_of
-from deals.models import Deal, DealPeriod, Lead, LeadPeriod, PeriodKind, StageMove
+from deals.models import (
+    Deal,
+    DealPeriod,
+    Lead,
+    LeadPeriod,
+    PeriodKind,
+    PeriodMeasure,
+    PeriodTotal,
+    StageMove,
+)
 from dictionaries.models import Semantics
 
 from .parameters import Parameters, period_dates
@@ -104,8 +115,8 @@ class MoveCounts:
         )
 
 
-class RolledCounts:
-    """The counts from the period rollups (``rows``: those of the period, under the rights)."""
+class _ItemRows:
+    """The counts from item rollup rows (``rows``: those of the period, under the rights)."""
 
     def __init__(self, rows, params: Parameters):
         self.rows, self.params = rows, params
@@ -151,30 +162,107 @@ class RolledCounts:
         )  # fmt: skip
 
 
+class _Totals:
+    """The counts from the period totals (``totals``: those of the period, under the rights)."""
+
+    def __init__(self, totals, params: Parameters):
+        self.totals, self.params = totals.filter(count__gt=0), params
+
+    def _of(self, pipeline_id):
+        return self.totals if pipeline_id is None else self.totals.filter(pipeline_id=pipeline_id)
+
+    def furthest(self, pipeline_id, ranked: list) -> list[tuple]:
+        position = {stage.pk: i for i, stage in enumerate(ranked)}
+        found = (
+            self._of(pipeline_id).filter(measure=PeriodMeasure.FURTHEST)
+            .values_list("stage_id", "currency")
+            .annotate(n=Sum("count"), amounted=Sum("amounted"), total=Sum("amount"))
+        )  # fmt: skip
+        return [
+            (position[stage], currency, n, total if amounted else None)
+            for stage, currency, n, amounted, total in found
+            if stage in position
+        ]
+
+    def outcomes(self, pipeline_id, final_ids, group: tuple[str, ...]) -> list[dict]:
+        rows = self.totals.filter(measure=PeriodMeasure.OUTCOME, stage_id__in=final_ids)
+        rows = rows.filter(outcome_last=True) if pipeline_id is None else rows.filter(
+            pipeline_id=pipeline_id)  # fmt: skip
+        named = {"bucket": F("week" if self.params.interval == "week" else "month"),
+                 "to_stage_id": F("stage_id"), "responsible": F("responsible_id")}  # fmt: skip
+        rows = rows.annotate(**{name: value for name, value in named.items() if name in group})
+        found = rows.values(*group).annotate(
+            n=Sum("count"), amounted=Sum("amounted"), total=Sum("amount"), seconds=Sum("age")
+        )
+        return [
+            {**{name: row[name] for name in group}, "count": row["n"],
+             "amount": row["total"] if row["amounted"] else None, "age": row["seconds"]}
+            for row in found
+        ]  # fmt: skip
+
+    def created(self, pipeline_id) -> list[dict]:
+        won = Q(won_now=True)
+        found = (
+            self._of(pipeline_id).filter(measure=PeriodMeasure.CREATED)
+            .values("source_id", "currency")
+            .annotate(n=Sum("count"), won=Sum("count", filter=won),
+                      won_amounted=Sum("amounted", filter=won),
+                      won_total=Sum("amount", filter=won))
+        )  # fmt: skip
+        return [
+            {"source": row["source_id"] or None, "currency": row["currency"], "count": row["n"],
+             "won": row["won"] or 0,
+             "won_amount": row["won_total"] if row["won_amounted"] else None}
+            for row in found
+        ]  # fmt: skip
+
+
+class RolledCounts:
+    """The counts from the period totals of the items the reader's roles reach, plus the item
+    rows of those shared with them beyond that (``extra``, None: none)."""
+
+    def __init__(self, totals, extra, params: Parameters):
+        self.parts = [_Totals(totals, params)]
+        if extra is not None:
+            self.parts.append(_ItemRows(extra, params))
+
+    def furthest(self, pipeline_id, ranked: list) -> list[tuple]:
+        return [row for part in self.parts for row in part.furthest(pipeline_id, ranked)]
+
+    def outcomes(self, pipeline_id, final_ids, group: tuple[str, ...]) -> list[dict]:
+        return [row for part in self.parts for row in part.outcomes(pipeline_id, final_ids, group)]
+
+    def created(self, pipeline_id) -> list[dict]:
+        return [row for part in self.parts for row in part.created(pipeline_id)]
+
+
 def _bucket(field: str, params: Parameters):
     return Trunc(field, params.interval, tzinfo=timezone.get_current_timezone())
 
 
 def counts_for(key: str, user, params: Parameters):
     """``RolledCounts`` when the period is a calendar month, quarter or year of the rollups'
-    time zone and the reader's rights can be put on the rollup rows; else ``MoveCounts``."""
-    model = DealPeriod if key == "deal" else LeadPeriod
+    time zone and the reader's rights can be put on the rollups; else ``MoveCounts``."""
     items = params.deals(user) if key == "deal" else params.leads(user)
     period = _calendar_period(params)
     if period is None or not getattr(settings, "ANALYTICS_ROLLUPS", True):
         return MoveCounts(key, items, params)
-    rows = _readable_rows(model, key, user)
-    if rows is None:
+    reach = _reach(key, user)
+    if reach is None:
         return MoveCounts(key, items, params)
-    rows = rows.filter(kind=period[0], first=period[1])
+    people = Q()
     if params.responsible is not None:
-        rows = rows.filter(responsible_id=params.responsible.pk)
+        people &= Q(responsible_id=params.responsible.pk)
     if params.department is not None:
         members = get_user_model().objects.filter(
             crm_departments__path__startswith=params.department.path
         )
-        rows = rows.filter(responsible_id__in=members.values("pk"))
-    return RolledCounts(rows, params)
+        people &= Q(responsible_id__in=members.values("pk"))
+    totals, extra = (
+        None if rows is None else rows.filter(people, kind=period[0], first=period[1])
+        for rows in reach
+    )
+    return RolledCounts(totals, extra, params)
 
 
 def _calendar_period(params: Parameters):
@@ -197,20 +285,32 @@ _COLUMNS = {"responsible": "responsible_id", "responsible_id": "responsible_id",
             "pipeline_id": "item_pipeline_id"}  # fmt: skip
 
 
-def _readable_rows(model, key: str, user):
-    """The rollup rows of the items ``user`` may read, or None when their condition looks at
-    something the rows do not hold."""
-    rights = rights_of(user) if user is not None and user.is_authenticated else None
-    if rights is None or not user.is_active:
-        return model.objects.none()
+def _reach(key: str, user):
+    """``(totals, extra item rows or None)`` of what ``user`` may read: the totals of the
+    items their roles reach, and the rows of the items shared with them beyond those. None
+    when the roles' condition looks at something the rollups do not hold."""
+    model = DealPeriod if key == "deal" else LeadPeriod
+    totals = PeriodTotal.objects.filter(is_deal=key == "deal")
+    if user is None or not user.is_authenticated or not user.is_active:
+        return totals.none(), None
+    rights = rights_of(user)
     if rights.is_superuser:
-        return model.objects.all()
-    condition = rights.condition(Deal if key == "deal" else Lead, "read")
-    if condition is None:
-        return model.objects.none()
-    columns = {**_COLUMNS, "pk": f"{key}_id", "id": f"{key}_id"}
-    rewritten = _rewrite(condition, columns)
-    return None if rewritten is None else model.objects.filter(rewritten)
+        return totals, None
+    item_model = Deal if key == "deal" else Lead
+    roles = rights.condition(item_model, "read", shares=False)
+    by_role = Q(pk__in=[]) if roles is None else _rewrite(roles, _COLUMNS)
+    if by_role is None:
+        return None
+    shared = [
+        _rewrite(condition, {"pk": f"{key}_id", "id": f"{key}_id"})
+        for condition in rights.shared(item_model, "read")
+    ]
+    if None in shared:
+        return None
+    extra = None
+    if shared:
+        extra = model.objects.filter(reduce(operator.or_, shared)).exclude(by_role)
+    return totals.filter(by_role), extra
 
 
 def _rewrite(condition: Q, columns: dict) -> Q | None:

@@ -10,6 +10,7 @@ class DealsConfig(AppConfig):
 
         from crm.entities import EntityType, ItemServices, register
         from crm.home import HomePanel, register_home_panel
+        from crm.services import register_item_dependents
         from dictionaries.signals import stages_changed
 
         from . import fields, home, period_rollups, services
@@ -30,4 +31,5 @@ class DealsConfig(AppConfig):
         ))  # fmt: skip
         fields.register_fields()
         stages_changed.connect(period_rollups.stages_changed, dispatch_uid="deal-periods")
+        register_item_dependents(period_rollups.items_deleted)
         register_home_panel(HomePanel("open_deals", "home/_open_deals.html", home.open_deals, 20))

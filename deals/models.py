@@ -1,5 +1,7 @@
 """Deals in pipelines and leads, each moving through the stages of its reference list."""
 
+from datetime import date
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
@@ -321,3 +323,61 @@ class LeadPeriod(ItemPeriod):
         indexes = [
             models.Index(fields=["kind", "first", "responsible_id"], name="lead_period_people"),
         ]
+
+
+NO_DAY = date(1970, 1, 1)  # the month and week of a total that is no outcome
+
+
+class PeriodMeasure(models.IntegerChoices):
+    FURTHEST = 1, "furthest"
+    OUTCOME = 2, "outcome"
+    CREATED = 3, "created"
+
+
+class PeriodTotal(models.Model):
+    """The period rollups of items summed up (``count`` items, ``amount`` over the
+    ``amounted`` of them that have one, ``age`` in seconds), per what a report groups by and
+    what the rights look at: a year's report reads a few hundred of these instead of a third
+    of the items' rows. ``measure`` says which part of the item rows is summed (the furthest
+    stage, the outcome, the creation); keys a measure has not are 0 or empty (a unique key
+    holds no NULL). Kept by ``deals.period_rollups`` with the item rows, in the same
+    transaction: what an item's rewrite removes and adds is added to the totals."""
+
+    is_deal = models.BooleanField()
+    kind = models.PositiveSmallIntegerField(choices=PeriodKind.choices)
+    first = models.DateField()
+    measure = models.PositiveSmallIntegerField(choices=PeriodMeasure.choices)
+    pipeline_id = models.PositiveIntegerField(default=0)
+    responsible_id = models.IntegerField()
+    opened = models.BooleanField()
+    item_pipeline_id = models.PositiveIntegerField(default=0)
+    stage_id = models.PositiveIntegerField(default=0)
+    currency = models.CharField(max_length=3, blank=True)
+    month = models.DateField(default=NO_DAY)  # an outcome's month and week (Monday)
+    week = models.DateField(default=NO_DAY)
+    outcome_last = models.BooleanField(default=False)
+    source_id = models.PositiveIntegerField(default=0)
+    won_now = models.BooleanField(default=False)
+    count = models.BigIntegerField(default=0)
+    amounted = models.BigIntegerField(default=0)
+    amount = models.DecimalField(max_digits=20, decimal_places=2, default=0)
+    age = models.BigIntegerField(default=0)
+
+    KEY = ("is_deal", "kind", "first", "measure", "pipeline_id", "responsible_id", "opened",
+           "item_pipeline_id", "stage_id", "currency", "month", "week", "outcome_last",
+           "source_id", "won_now")  # fmt: skip
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "is_deal", "kind", "first", "measure", "pipeline_id", "responsible_id",
+                    "opened", "item_pipeline_id", "stage_id", "currency", "month", "week",
+                    "outcome_last", "source_id", "won_now",
+                ],
+                name="period_total_key",
+            )
+        ]  # fmt: skip
+
+    def __str__(self):
+        return f"{PeriodKind(self.kind).label} {self.first}: {self.count}"

@@ -14,8 +14,10 @@ into a stage outside the funnel ranks as the stage it left, else as the first), 
 move into a final stage (the latest).
 """
 
+from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
+from decimal import Decimal
 from itertools import groupby
 from zoneinfo import ZoneInfo
 
@@ -26,7 +28,17 @@ from crm.bulkwrite import ids_in, insert_dicts
 from dictionaries.defaults import DEAL_STAGE
 from dictionaries.models import Semantics
 
-from .models import Deal, DealPeriod, Lead, LeadPeriod, PeriodKind, StageMove
+from .models import (
+    NO_DAY,
+    Deal,
+    DealPeriod,
+    Lead,
+    LeadPeriod,
+    PeriodKind,
+    PeriodMeasure,
+    PeriodTotal,
+    StageMove,
+)
 
 LEAD_STAGE = "STATUS"
 MOVE_FIELDS = ("id", "pipeline_id", "from_stage_id", "to_stage_id", "moved_at", "amount",
@@ -175,15 +187,24 @@ def refresh(items, new_moves: dict, before: dict, cursor=None) -> None:
     model, key = _model_and_key(items)
     stages, tz = Stages.read(cursor), zone()
     updated = [item.pk for item in items if item.pk in before]
-    moves = {}
+    moves, old = {}, []
     if updated:
-        model.objects.filter(**{f"{key}__in": ids_in(updated)}).delete()
+        old = _take_rows(model, key, updated)
         moves = _moves_of(key, updated)
     rows = []
     for item in items:
         found = moves.get(item.pk, []) if item.pk in before else new_moves.get(item.pk, [])
         rows += [{key: item.pk, **row} for row in item_rows(item, found, stages, tz)]
     insert_dicts(model, rows, cursor=cursor)
+    add_to_totals(_difference(totals_of(rows, tz), totals_of(old, tz)), cursor=cursor)
+
+
+def _take_rows(model, key: str, ids: list[int]) -> list[dict]:
+    """The rollup rows of items ``ids``, deleted (they are written again)."""
+    rows = model.objects.filter(**{f"{key}__in": ids_in(ids)})
+    found = list(rows.values())
+    rows.delete()
+    return found
 
 
 def rebuild(model_class, ids=None) -> int:
@@ -202,7 +223,7 @@ def rebuild(model_class, ids=None) -> int:
         if not chunk:
             return done
         chunk_ids = [item.pk for item in chunk]
-        model.objects.filter(**{f"{key}__in": ids_in(chunk_ids)}).delete()
+        old = _take_rows(model, key, chunk_ids)
         moves = _moves_of(key, chunk_ids)
         rows = [
             {key: item.pk, **row}
@@ -210,6 +231,7 @@ def rebuild(model_class, ids=None) -> int:
             for row in item_rows(item, moves.get(item.pk, []), stages, tz)
         ]
         insert_dicts(model, rows)
+        add_to_totals(_difference(totals_of(rows, tz), totals_of(old, tz)))
         done, after = done + len(chunk), chunk_ids[-1]
 
 
@@ -220,3 +242,133 @@ def stages_changed(sender, list_code: str, pipeline=None, **kwargs) -> None:
     elif list_code == DEAL_STAGE and pipeline is not None:
         moved = StageMove.objects.filter(pipeline_id=pipeline.pk, deal__isnull=False)
         rebuild(Deal, moved.values_list("deal_id", flat=True).distinct())
+
+
+def totals_of(rows, tz) -> dict[tuple, list]:
+    """What item rollup rows (dicts) add to the totals: key (``PeriodTotal.KEY``) -> [count,
+    amounted, amount, age]."""
+    found = defaultdict(lambda: [0, 0, Decimal(0), 0])
+
+    def add(base, measure, amount, age=0, **keys):
+        key = (*base, measure, *_rest(keys))
+        total = found[key]
+        total[0] += 1
+        if amount is not None:
+            total[1] += 1
+            total[2] += Decimal(amount)
+        total[3] += age or 0
+
+    for row in rows:
+        base = (row.get("deal_id") is not None, row["kind"], row["first"])
+        people = {
+            "pipeline_id": row["pipeline_id"] or 0,
+            "responsible_id": row["responsible_id"],
+            "opened": row["opened"],
+            "item_pipeline_id": row["item_pipeline_id"] or 0,
+        }
+        if row.get("furthest_stage_id") is not None:
+            add(
+                base,
+                PeriodMeasure.FURTHEST,
+                row["furthest_amount"],
+                **people,
+                stage_id=row["furthest_stage_id"],
+                currency=row["furthest_currency"],
+            )
+        if row.get("outcome_stage_id") is not None:
+            day = row["outcome_at"].astimezone(tz).date()
+            add(
+                base,
+                PeriodMeasure.OUTCOME,
+                row["outcome_amount"],
+                row["outcome_age"],
+                **people,
+                stage_id=row["outcome_stage_id"],
+                currency=row["outcome_currency"],
+                month=day.replace(day=1),
+                week=day - timedelta(days=day.weekday()),
+                outcome_last=row["outcome_last"],
+            )
+        if row.get("created"):
+            add(
+                base,
+                PeriodMeasure.CREATED,
+                row["item_amount"],
+                **people,
+                source_id=row["source_id"] or 0,
+                currency=row["item_currency"],
+                won_now=row["won_now"],
+            )
+    return found  # fmt: skip
+
+
+_REST = PeriodTotal.KEY[4:]
+_DEFAULTS = {"stage_id": 0, "currency": "", "month": NO_DAY, "week": NO_DAY,
+             "outcome_last": False, "source_id": 0, "won_now": False}  # fmt: skip
+
+
+def _rest(keys: dict) -> tuple:
+    return tuple(keys[name] if name in keys else _DEFAULTS[name] for name in _REST)
+
+
+def _difference(new: dict, old: dict) -> dict:
+    changed = {}
+    for key in new.keys() | old.keys():
+        a, b = new.get(key, [0, 0, Decimal(0), 0]), old.get(key, [0, 0, Decimal(0), 0])
+        delta = [x - y for x, y in zip(a, b, strict=True)]
+        if any(delta):
+            changed[key] = delta
+    return changed
+
+
+def add_to_totals(delta: dict, cursor=None) -> None:
+    """Add ``delta`` (``totals_of``'s shape) to the totals, in key order (two writers adding
+    to the same totals lock them in the same order)."""
+    if not delta:
+        return
+    table = connection.ops.quote_name(PeriodTotal._meta.db_table)
+    keys = ", ".join(PeriodTotal.KEY)
+    sums = ("count", "amounted", "amount", "age")
+    updates = ", ".join(f"{name} = {table}.{name} + excluded.{name}" for name in sums)
+    ordered = sorted(delta.items(), key=lambda pair: tuple(map(str, pair[0])))
+    width = len(PeriodTotal.KEY) + len(sums)
+    for start in range(0, len(ordered), 500):
+        part = ordered[start : start + 500]
+        values = ", ".join(["(" + ", ".join(["%s"] * width) + ")"] * len(part))
+        params = [value for key, sums_ in part for value in (*key, *sums_)]
+        sql = (f"INSERT INTO {table} ({keys}, {', '.join(sums)}) VALUES {values} "  # noqa: S608
+               f"ON CONFLICT ({keys}) DO UPDATE SET {updates}")  # fmt: skip
+        if cursor is None:
+            with connection.cursor() as own:
+                own.execute(sql, params)
+        else:
+            cursor.execute(sql, params)
+
+
+def rebuild_totals() -> None:
+    """The totals again from the item rollup rows (after those were written around them)."""
+    PeriodTotal.objects.all().delete()
+    tz = zone()
+    for model in (DealPeriod, LeadPeriod):
+        found = defaultdict(lambda: [0, 0, Decimal(0), 0])
+        after = 0
+        while True:
+            rows = list(model.objects.filter(pk__gt=after).order_by("pk").values()[:20000])
+            if not rows:
+                break
+            for key, sums in totals_of(rows, tz).items():
+                total = found[key]
+                for n, value in enumerate(sums):
+                    total[n] += value
+            after = rows[-1]["id"]
+        add_to_totals(dict(found))
+
+
+def items_deleted(user, model, ids: list[int]) -> None:
+    """Deals or leads about to be deleted (``crm.services.register_item_dependents``): their
+    rows go, and what they added to the totals with them."""
+    if model not in (Deal, Lead):
+        return
+    rows_model, key = (DealPeriod, "deal_id") if model is Deal else (LeadPeriod, "lead_id")
+    old = _take_rows(rows_model, key, ids)
+    add_to_totals(_difference({}, totals_of(old, zone())))
