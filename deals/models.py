@@ -100,6 +100,13 @@ class Deal(StagedItem):
             models.Index(fields=["pipeline", "closed", "-id"], name="deal_pipeline"),
             models.Index(fields=["responsible", "pipeline", "-id"], name="deal_resp"),
             models.Index(fields=["company", "-id"], name="deal_company"),
+            # The open deals by stage (the start page): read from the index alone.
+            models.Index(
+                fields=["pipeline", "stage", "currency"],
+                include=["amount", "responsible"],
+                condition=Q(closed=False),
+                name="deal_open_by_stage",
+            ),
         ]
 
     def __str__(self):
@@ -249,6 +256,12 @@ class StageMove(models.Model):
             models.Index(fields=["to_stage_id", "moved_at"], name="move_stage_time"),
             models.Index(fields=["deal", "moved_at"], name="move_deal_time"),
             models.Index(fields=["lead", "moved_at"], name="move_lead_time"),
+            # The median time in a stage: the moves out of it in a period, read from the index.
+            models.Index(
+                fields=["from_stage_id", "moved_at"],
+                include=["stage_seconds", "deal", "lead"],
+                name="move_from_time",
+            ),
         ]
 
     def __str__(self):
