@@ -185,7 +185,11 @@ class _Totals:
         ]
 
     def outcomes(self, pipeline_id, final_ids, group: tuple[str, ...]) -> list[dict]:
-        rows = self.totals.filter(measure=PeriodMeasure.OUTCOME, stage_id__in=final_ids)
+        measure = PeriodMeasure.OUTCOME
+        if "bucket" in group:
+            weekly = self.params.interval == "week"
+            measure = PeriodMeasure.OUTCOME_WEEK if weekly else PeriodMeasure.OUTCOME_MONTH
+        rows = self.totals.filter(measure=measure, stage_id__in=final_ids)
         rows = rows.filter(outcome_last=True) if pipeline_id is None else rows.filter(
             pipeline_id=pipeline_id)  # fmt: skip
         named = {"bucket": F("week" if self.params.interval == "week" else "month"),

@@ -345,6 +345,8 @@ class PeriodMeasure(models.IntegerChoices):
     FURTHEST = 1, "furthest"
     OUTCOME = 2, "outcome"
     CREATED = 3, "created"
+    OUTCOME_MONTH = 4, "outcome per month"  # each bucket a measure of its own: a year's
+    OUTCOME_WEEK = 5, "outcome per week"  # outcomes in all are read without 52 weeks in them
 
 
 class PeriodTotal(models.Model):

@@ -25,7 +25,7 @@ class Migration(migrations.Migration):
                 ('is_deal', models.BooleanField()),
                 ('kind', models.PositiveSmallIntegerField(choices=[(1, 'month'), (2, 'quarter'), (3, 'year')])),
                 ('first', models.DateField()),
-                ('measure', models.PositiveSmallIntegerField(choices=[(1, 'furthest'), (2, 'outcome'), (3, 'created')])),
+                ('measure', models.PositiveSmallIntegerField(choices=[(1, 'furthest'), (2, 'outcome'), (3, 'created'), (4, 'outcome per month'), (5, 'outcome per week')])),
                 ('pipeline_id', models.PositiveIntegerField(default=0)),
                 ('responsible_id', models.IntegerField()),
                 ('opened', models.BooleanField()),
