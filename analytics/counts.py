@@ -335,3 +335,31 @@ def _rewrite(condition: Q, columns: dict) -> Q | None:
             return None
         children.append((f"{columns[name]}__{rest}" if rest else columns[name], value))
     return Q(*children, _connector=condition.connector, _negated=condition.negated)
+
+
+def open_now(user) -> list[dict] | None:
+    """The open deals ``user`` may read, now, summed per pipeline, stage, currency and
+    responsible (``pipeline``, ``stage``, ``currency``, ``responsible``, ``count``,
+    ``amount``) from the totals; None when the rollups cannot be read for them."""
+    reach = _reach("deal", user) if getattr(settings, "ANALYTICS_ROLLUPS", True) else None
+    if reach is None:
+        return None
+    totals, extra = (None if rows is None else rows.filter(kind=PeriodKind.NOW) for rows in reach)
+    found = [
+        {"pipeline": row["item_pipeline_id"], "stage": row["stage_id"],
+         "currency": row["currency"], "responsible": row["responsible_id"], "count": row["n"],
+         "amount": row["total"] if row["amounted"] else None}
+        for row in totals.filter(measure=PeriodMeasure.FURTHEST, count__gt=0)
+        .values("item_pipeline_id", "stage_id", "currency", "responsible_id")
+        .annotate(n=Sum("count"), amounted=Sum("amounted"), total=Sum("amount"))
+    ]  # fmt: skip
+    if extra is not None:
+        found += [
+            {"pipeline": row["item_pipeline_id"], "stage": row["furthest_stage_id"],
+             "currency": row["furthest_currency"], "responsible": row["responsible_id"],
+             "count": row["n"], "amount": row["total"]}
+            for row in extra.values("item_pipeline_id", "furthest_stage_id",
+                                    "furthest_currency", "responsible_id")
+            .annotate(n=Count("pk"), total=Sum("furthest_amount"))
+        ]  # fmt: skip
+    return found

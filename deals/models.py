@@ -269,6 +269,7 @@ class StageMove(models.Model):
 
 
 class PeriodKind(models.IntegerChoices):
+    NOW = 0, "now"  # an open item as it is now: its stage (as the furthest), amount, currency
     MONTH = 1, "month"
     QUARTER = 2, "quarter"
     YEAR = 3, "year"

@@ -43,7 +43,7 @@ from .models import (
 LEAD_STAGE = "STATUS"
 MOVE_FIELDS = ("id", "pipeline_id", "from_stage_id", "to_stage_id", "moved_at", "amount",
                "currency", "age_seconds")  # fmt: skip
-ITEM_FIELDS = ("responsible_id", "opened", "source_id", "stage_id", "amount", "currency",
+ITEM_FIELDS = ("closed", "responsible_id", "opened", "source_id", "stage_id", "amount", "currency",
                "created_at")  # fmt: skip
 CHUNK = 2000
 
@@ -158,6 +158,12 @@ def item_rows(item, moves: list[dict], stages: Stages, tz) -> list[dict]:
                 {"kind": kind, "first": first, "pipeline_id": pipeline, **now},
             )
             row["created"] = True
+    if not item.closed:
+        rows[(PeriodKind.NOW, NO_DAY, None)] = {
+            "kind": PeriodKind.NOW, "first": NO_DAY, "pipeline_id": now["item_pipeline_id"],
+            **now, "furthest_stage_id": item.stage_id, "furthest_amount": item.amount,
+            "furthest_currency": item.currency,
+        }  # fmt: skip
     for (kind, first, _pipeline), row in rows.items():
         order = row.pop("outcome_order", None)
         row["outcome_last"] = order is not None and last_outcome.get((kind, first)) == order
