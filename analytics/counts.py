@@ -61,11 +61,15 @@ class MoveCounts:
 
     def __init__(self, key: str, items, params: Parameters):
         self.key, self.items, self.params = key, items, params
-        self.moves = StageMove.objects.filter(
-            **{f"{key}__in": items.values("pk")},
-            moved_at__gte=params.start,
-            moved_at__lt=params.end,
-        )
+        self.moves = _in_period(params)
+        if items.query.where.children:  # not every item (a superuser's): those of the list
+            self.moves = self.moves.filter(**{f"{key}__in": items.values("pk")})
+        else:
+            self.moves = self.moves.filter(**{f"{key}__isnull": False})
+
+    def scope_moves(self):
+        """The moves in the period of the items."""
+        return self.moves
 
     def _of(self, pipeline_id):
         return self.moves if pipeline_id is None else self.moves.filter(pipeline_id=pipeline_id)
@@ -225,10 +229,19 @@ class RolledCounts:
     """The counts from the period totals of the items the reader's roles reach, plus the item
     rows of those shared with them beyond that (``extra``, None: none)."""
 
-    def __init__(self, totals, extra, params: Parameters):
+    def __init__(self, key: str, totals, extra, readable, params: Parameters):
+        self.key, self.readable, self.params = key, readable, params
         self.parts = [_Totals(totals, params)]
         if extra is not None:
             self.parts.append(_ItemRows(extra, params))
+
+    def scope_moves(self):
+        """The moves in the period of the items the reader may read: of those with a rollup
+        row of the period (every item that moved in it has one)."""
+        moves = _in_period(self.params)
+        if self.readable is None:
+            return moves.filter(**{f"{self.key}__isnull": False})
+        return moves.filter(**{f"{self.key}__in": self.readable.values(f"{self.key}_id")})
 
     def furthest(self, pipeline_id, ranked: list) -> list[tuple]:
         return [row for part in self.parts for row in part.furthest(pipeline_id, ranked)]
@@ -238,6 +251,10 @@ class RolledCounts:
 
     def created(self, pipeline_id) -> list[dict]:
         return [row for part in self.parts for row in part.created(pipeline_id)]
+
+
+def _in_period(params: Parameters):
+    return StageMove.objects.filter(moved_at__gte=params.start, moved_at__lt=params.end)
 
 
 def _bucket(field: str, params: Parameters):
@@ -262,11 +279,14 @@ def counts_for(key: str, user, params: Parameters):
             crm_departments__path__startswith=params.department.path
         )
         people &= Q(responsible_id__in=members.values("pk"))
-    totals, extra = (
+    totals, extra, readable = reach
+    if readable is None and people:
+        readable = (DealPeriod if key == "deal" else LeadPeriod).objects.all()
+    totals, extra, readable = (
         None if rows is None else rows.filter(people, kind=period[0], first=period[1])
-        for rows in reach
+        for rows in (totals, extra, readable)
     )
-    return RolledCounts(totals, extra, params)
+    return RolledCounts(key, totals, extra, readable, params)
 
 
 def _calendar_period(params: Parameters):
@@ -290,16 +310,17 @@ _COLUMNS = {"responsible": "responsible_id", "responsible_id": "responsible_id",
 
 
 def _reach(key: str, user):
-    """``(totals, extra item rows or None)`` of what ``user`` may read: the totals of the
-    items their roles reach, and the rows of the items shared with them beyond those. None
-    when the roles' condition looks at something the rollups do not hold."""
+    """``(totals, extra, readable)`` of what ``user`` may read: the totals of the items their
+    roles reach, the item rows of those shared with them beyond that (None: none), and the
+    item rows of all they may read (None: every row). None when the roles' condition looks
+    at something the rollups do not hold."""
     model = DealPeriod if key == "deal" else LeadPeriod
     totals = PeriodTotal.objects.filter(is_deal=key == "deal")
     if user is None or not user.is_authenticated or not user.is_active:
-        return totals.none(), None
+        return totals.none(), None, model.objects.none()
     rights = rights_of(user)
     if rights.is_superuser:
-        return totals, None
+        return totals, None, None
     item_model = Deal if key == "deal" else Lead
     roles = rights.condition(item_model, "read", shares=False)
     by_role = Q(pk__in=[]) if roles is None else _rewrite(roles, _COLUMNS)
@@ -314,7 +335,8 @@ def _reach(key: str, user):
     extra = None
     if shared:
         extra = model.objects.filter(reduce(operator.or_, shared)).exclude(by_role)
-    return totals.filter(by_role), extra
+    readable = model.objects.filter(reduce(operator.or_, [by_role, *shared]))
+    return totals.filter(by_role), extra, readable
 
 
 def _rewrite(condition: Q, columns: dict) -> Q | None:
@@ -344,7 +366,9 @@ def open_now(user) -> list[dict] | None:
     reach = _reach("deal", user) if getattr(settings, "ANALYTICS_ROLLUPS", True) else None
     if reach is None:
         return None
-    totals, extra = (None if rows is None else rows.filter(kind=PeriodKind.NOW) for rows in reach)
+    totals, extra = (
+        None if rows is None else rows.filter(kind=PeriodKind.NOW) for rows in reach[:2]
+    )
     found = [
         {"pipeline": row["item_pipeline_id"], "stage": row["stage_id"],
          "currency": row["currency"], "responsible": row["responsible_id"], "count": row["n"],

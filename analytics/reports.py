@@ -33,7 +33,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accessrights.restriction import may
-from deals.models import Deal, Lead, StageMove
+from deals.models import Deal, Lead
 from dictionaries.defaults import DEAL_STAGE
 from dictionaries.models import Entry, Pipeline, Semantics
 
@@ -60,14 +60,6 @@ class Report:
     description: str = ""
 
 
-def _moves(key: str, items, params: Parameters):
-    """The moves in the period of ``items`` (``key``: ``deal`` or ``lead``)."""
-    moves = StageMove.objects.filter(moved_at__gte=params.start, moved_at__lt=params.end)
-    if not items.query.where.children:  # every item (a superuser's): no list of them to join
-        return moves.filter(**{f"{key}__isnull": False})
-    return moves.filter(**{f"{key}__in": items.values("pk")})
-
-
 def _amounts(rows, amount="amount") -> dict:
     found = defaultdict(Decimal)
     for row in rows:
@@ -77,14 +69,15 @@ def _amounts(rows, amount="amount") -> dict:
     return {currency: Decimal(amount).quantize(cent) for currency, amount in sorted(found.items())}
 
 
-def _funnel(counts, pipeline_id, stages: list[Entry], scope_moves) -> list[dict]:
+def _funnel(counts, pipeline_id, stages: list[Entry]) -> list[dict]:
     """The funnel rows of ``stages`` (process and success stages, in order) from ``counts``
-    (of the moves in ``pipeline_id``, None: all); ``scope_moves``: all the items' moves in the
-    period, for the time in each stage."""
+    (of the moves in ``pipeline_id``, None: all); the time in each stage over all the items'
+    moves in the period (``counts.scope_moves()``)."""
     ranked = [s for s in stages if s.semantics != Semantics.FAILURE]
     furthest = counts.furthest(pipeline_id, ranked)
     medians = dict(
-        scope_moves.filter(from_stage_id__in=[s.pk for s in ranked])
+        counts.scope_moves()
+        .filter(from_stage_id__in=[s.pk for s in ranked])
         .values("from_stage_id")
         .annotate(median=Median("stage_seconds"))
         .values_list("from_stage_id", "median")
@@ -132,12 +125,11 @@ def _funnel_columns(count_label, won_label) -> list[Column]:
 
 def deal_funnel(user, params: Parameters) -> Table:
     pipeline = _pipeline(user, params)
-    deals = params.deals(user)
     rows = []
     if pipeline is not None:
         stages = list(Entry.objects.of_list(DEAL_STAGE, pipeline))
         counts = counts_for("deal", user, params)
-        rows = _funnel(counts, pipeline.pk, stages, _moves("deal", deals, params))
+        rows = _funnel(counts, pipeline.pk, stages)
     title = _("Deal funnel: %s") % pipeline.name if pipeline else _("Deal funnel")
     return Table("deal_funnel", title, _funnel_columns(_("Deals"), _("To won")), rows,
                  Chart("funnel", "stage", ("count",)))  # fmt: skip
@@ -146,7 +138,7 @@ def deal_funnel(user, params: Parameters) -> Table:
 def lead_funnel(user, params: Parameters) -> Table:
     stages = list(Entry.objects.of_list(LEAD_STAGE))
     counts = counts_for("lead", user, params)
-    rows = _funnel(counts, None, stages, _moves("lead", params.leads(user), params))
+    rows = _funnel(counts, None, stages)
     finals = [s.pk for s in stages if s.semantics != Semantics.PROCESS]
     junk_ids = {s.pk for s in stages if s.semantics == Semantics.FAILURE}
     outcomes = counts.outcomes(None, finals, ("to_stage_id",))
