@@ -376,7 +376,7 @@ class PeriodTotal(models.Model):
     won_now = models.BooleanField(default=False)
     count = models.BigIntegerField(default=0)
     amounted = models.BigIntegerField(default=0)
-    amount = models.DecimalField(max_digits=20, decimal_places=2, default=0)
+    amount = MoneyField(default=0)
     age = models.BigIntegerField(default=0)
 
     KEY = ("is_deal", "kind", "first", "measure", "pipeline_id", "responsible_id", "opened",
