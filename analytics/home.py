@@ -6,9 +6,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accessrights.restriction import may
-from deals.home import open_by_stage
+from deals.home import open_by_stage, stages_panel
 from deals.models import Deal
+from dictionaries.models import Entry, Pipeline
 
+from .counts import open_now
 from .parameters import ParametersForm
 from .reports import REPORTS
 
@@ -35,13 +37,51 @@ def won_this_month(user) -> dict | None:
 
 
 def open_deals_in_reach(user) -> dict | None:
-    """Every open deal the reader may read, when that is more than their own."""
+    """Every open deal the reader may read, when that is more than their own: from the
+    totals of the open deals now (``open_now``), else from the deals."""
     if not may(user, "read", Deal):
         return None
+    title = _("Open deals you may read")
+    totals = open_now(user)
+    if totals is not None:
+        if not any(row["responsible"] != user.pk for row in totals):
+            return None  # "Your open deals" says it all
+        return stages_panel(_named(totals), title, {})
     readable = Deal.objects.restrict(user, "read")
     if not readable.filter(closed=False).exclude(responsible=user).exists():
-        return None  # "Your open deals" says it all
-    return open_by_stage(readable, _("Open deals you may read"), {})
+        return None
+    return open_by_stage(readable, title, {})
+
+
+def _named(totals: list[dict]) -> list[dict]:
+    """``totals`` summed per stage and currency, with their pipelines' and stages' names, in
+    the pipelines' and stages' order (``deals.home.SHOWN``)."""
+    summed = {}
+    for row in totals:
+        key = (row["pipeline"], row["stage"], row["currency"])
+        found = summed.setdefault(key, {"count": 0, "amount": None})
+        found["count"] += row["count"]
+        if row["amount"] is not None:
+            found["amount"] = (found["amount"] or 0) + row["amount"]
+    stages = {s.pk: s for s in Entry.objects.filter(pk__in={k[1] for k in summed})}
+    pipelines = {p.pk: p for p in Pipeline.objects.filter(pk__in={k[0] for k in summed})}
+    rows = [
+        {"pipeline_id": pipeline, "pipeline__name": pipelines[pipeline].name,
+         "stage_id": stage, "stage__name": stages[stage].name,
+         "stage__color": stages[stage].color, "currency": currency, **sums}
+        for (pipeline, stage, currency), sums in summed.items()
+        if pipeline in pipelines and stage in stages
+    ]  # fmt: skip
+    return sorted(
+        rows,
+        key=lambda r: (
+            pipelines[r["pipeline_id"]].sort,
+            r["pipeline_id"],
+            stages[r["stage_id"]].sort,
+            r["stage_id"],
+            r["currency"],
+        ),
+    )
 
 
 def default_funnel(user) -> dict | None:

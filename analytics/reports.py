@@ -13,6 +13,9 @@ What they count, from the stage history (``deals.StageMove``):
   reopened and lost again counts once, as lost; one won, reopened and won again, once, as won.
 - Sources count the leads and deals created in the period, and how many of them are now
   converted or won.
+
+These three counts come from ``analytics.counts``: the moves themselves, or for a calendar
+month, quarter or year the period rollups, with the same figures.
 """
 
 from collections import defaultdict
@@ -22,36 +25,24 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
-from django.db import connection
 from django.db.models import (
-    BigIntegerField,
-    Case,
     Count,
-    ExpressionWrapper,
-    F,
-    Max,
-    Q,
-    Sum,
-    Value,
-    When,
 )
-from django.db.models.functions import Trunc
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accessrights.restriction import may
-from deals.models import Deal, Lead, StageMove
+from deals.models import Deal, Lead
 from dictionaries.defaults import DEAL_STAGE
 from dictionaries.models import Entry, Pipeline, Semantics
 
+from .counts import counts_for
 from .median import Median
 from .parameters import Parameters, ParametersForm
 from .tables import Chart, Column, Table, days, percent
 
 LEAD_STAGE = "STATUS"
-# A move's rank and id packed in one integer, so that one MAX per item finds its furthest move.
-PACK = 10**12
 
 
 @dataclass(frozen=True)
@@ -69,21 +60,6 @@ class Report:
     description: str = ""
 
 
-def _moves(key: str, items, params: Parameters):
-    """The moves in the period of ``items`` (``key``: ``deal`` or ``lead``)."""
-    return StageMove.objects.filter(
-        **{f"{key}__in": items.values("pk")},
-        moved_at__gte=params.start,
-        moved_at__lt=params.end,
-    )
-
-
-def _last_outcomes(moves, final_ids, key: str):
-    """Each item's last move into one of ``final_ids`` among ``moves`` (its outcome)."""
-    last = moves.filter(to_stage_id__in=final_ids).values(key).annotate(last=Max("id"))
-    return StageMove.objects.filter(id__in=last.values("last"))
-
-
 def _amounts(rows, amount="amount") -> dict:
     found = defaultdict(Decimal)
     for row in rows:
@@ -93,28 +69,15 @@ def _amounts(rows, amount="amount") -> dict:
     return {currency: Decimal(amount).quantize(cent) for currency, amount in sorted(found.items())}
 
 
-def _funnel(key: str, moves, stages: list[Entry], scope_moves, success_label) -> list[dict]:
-    """The funnel rows of ``stages`` (process and success stages, in order) for the items of
-    ``moves``; ``scope_moves``: all their moves in the period, for the time in each stage."""
+def _funnel(counts, pipeline_id, stages: list[Entry]) -> list[dict]:
+    """The funnel rows of ``stages`` (process and success stages, in order) from ``counts``
+    (of the moves in ``pipeline_id``, None: all); the time in each stage over all the items'
+    moves in the period (``counts.scope_moves()``)."""
     ranked = [s for s in stages if s.semantics != Semantics.FAILURE]
-    rank = Case(
-        *[When(to_stage_id=s.pk, then=Value(i)) for i, s in enumerate(ranked)],
-        *[When(from_stage_id=s.pk, then=Value(i)) for i, s in enumerate(ranked)],
-        default=Value(0),
-    )
-    packed = ExpressionWrapper(rank * Value(PACK) + F("id"), output_field=BigIntegerField())
-    per_item = moves.values(key).annotate(best=Max(packed)).values("best")
-    sql, sql_params = per_item.query.sql_with_params()
-    table = connection.ops.quote_name(StageMove._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT t.best / {PACK}, m.currency, COUNT(*), SUM(m.amount) "  # noqa: S608 (ours)
-            f"FROM ({sql}) t JOIN {table} m ON m.id = t.best %% {PACK} GROUP BY 1, 2",
-            sql_params,
-        )
-        furthest = cursor.fetchall()
+    furthest = counts.furthest(pipeline_id, ranked)
     medians = dict(
-        scope_moves.filter(from_stage_id__in=[s.pk for s in ranked])
+        counts.scope_moves()
+        .filter(from_stage_id__in=[s.pk for s in ranked])
         .values("from_stage_id")
         .annotate(median=Median("stage_seconds"))
         .values_list("from_stage_id", "median")
@@ -162,12 +125,11 @@ def _funnel_columns(count_label, won_label) -> list[Column]:
 
 def deal_funnel(user, params: Parameters) -> Table:
     pipeline = _pipeline(user, params)
-    deals = params.deals(user)
     rows = []
     if pipeline is not None:
         stages = list(Entry.objects.of_list(DEAL_STAGE, pipeline))
-        scope = _moves("deal", deals, params)
-        rows = _funnel("deal", scope.filter(pipeline_id=pipeline.pk), stages, scope, _("won"))
+        counts = counts_for("deal", user, params)
+        rows = _funnel(counts, pipeline.pk, stages)
     title = _("Deal funnel: %s") % pipeline.name if pipeline else _("Deal funnel")
     return Table("deal_funnel", title, _funnel_columns(_("Deals"), _("To won")), rows,
                  Chart("funnel", "stage", ("count",)))  # fmt: skip
@@ -175,11 +137,12 @@ def deal_funnel(user, params: Parameters) -> Table:
 
 def lead_funnel(user, params: Parameters) -> Table:
     stages = list(Entry.objects.of_list(LEAD_STAGE))
-    moves = _moves("lead", params.leads(user), params)
-    rows = _funnel("lead", moves, stages, moves, _("good lead"))
+    counts = counts_for("lead", user, params)
+    rows = _funnel(counts, None, stages)
     finals = [s.pk for s in stages if s.semantics != Semantics.PROCESS]
-    junk_ids = [s.pk for s in stages if s.semantics == Semantics.FAILURE]
-    junk = _last_outcomes(moves, finals, "lead").filter(to_stage_id__in=junk_ids).count()
+    junk_ids = {s.pk for s in stages if s.semantics == Semantics.FAILURE}
+    outcomes = counts.outcomes(None, finals, ("to_stage_id",))
+    junk = sum(row["count"] for row in outcomes if row["to_stage_id"] in junk_ids)
     total = rows[0]["count"] if rows else 0
     good = rows[-1]["count"] if rows else 0
     shown = [(_("Leads"), formats.number_format(total, force_grouping=True)),
@@ -202,11 +165,8 @@ def _final_stages(pipeline: Pipeline | None) -> dict[int, Entry]:
     return {stage.pk: stage for stage in stages.select_related("pipeline")}
 
 
-def _deal_moves(user, params: Parameters):
-    moves = _moves("deal", params.deals(user), params)
-    if params.pipeline is not None:
-        moves = moves.filter(pipeline_id=params.pipeline.pk)
-    return moves
+def _pipeline_id(params: Parameters) -> int | None:
+    return params.pipeline.pk if params.pipeline is not None else None
 
 
 def _buckets(params: Parameters) -> list[date]:
@@ -243,13 +203,9 @@ def _bucket_label(day: date, interval: str) -> str:
 
 def won_and_lost(user, params: Parameters) -> Table:
     finals = _final_stages(params.pipeline)
-    outcomes = _last_outcomes(_deal_moves(user, params), list(finals), "deal")
-    grouped = (
-        outcomes.annotate(bucket=Trunc("moved_at", params.interval,
-                                       tzinfo=timezone.get_current_timezone()))
-        .values("bucket", "to_stage_id", "currency")
-        .annotate(count=Count("id"), amount=Sum("amount"))
-    )  # fmt: skip
+    grouped = counts_for("deal", user, params).outcomes(
+        _pipeline_id(params), list(finals), ("bucket", "to_stage_id", "currency")
+    )
     by_bucket = defaultdict(list)
     for row in grouped:
         bucket = row["bucket"]
@@ -284,15 +240,13 @@ def failure_reasons(user, params: Parameters) -> Table:
     finals = _final_stages(pipeline) if pipeline is not None else {}
     failures = [s for s in finals.values() if s.semantics == Semantics.FAILURE]
     failures.sort(key=lambda s: (s.sort, s.pk))
-    moves = _moves("deal", params.deals(user), params)
-    if pipeline is not None:
-        moves = moves.filter(pipeline_id=pipeline.pk)
-    grouped = list(
-        _last_outcomes(moves, list(finals), "deal")
-        .filter(to_stage_id__in=[s.pk for s in failures])
-        .values("to_stage_id", "currency")
-        .annotate(count=Count("id"), amount=Sum("amount"))
-    )
+    failure_ids = {s.pk for s in failures}
+    grouped = [] if pipeline is None else [
+        row
+        for row in counts_for("deal", user, params).outcomes(
+            pipeline.pk, list(finals), ("to_stage_id", "currency"))
+        if row["to_stage_id"] in failure_ids
+    ]  # fmt: skip
     total = sum(row["count"] for row in grouped)
     rows = []
     for stage in failures:
@@ -311,21 +265,12 @@ def failure_reasons(user, params: Parameters) -> Table:
 
 
 def sources(user, params: Parameters) -> Table:
-    period = {"created_at__gte": params.start, "created_at__lt": params.end}
-    success = Q(stage__semantics=Semantics.SUCCESS)
-    leads = {
-        row["source"]: row
-        for row in params.leads(user).filter(**period).values("source")
-        .annotate(count=Count("id"), converted=Count("id", filter=success))
-    }  # fmt: skip
-    deals = params.deals(user).filter(**period)
-    if params.pipeline is not None:
-        deals = deals.filter(pipeline=params.pipeline)
+    leads = defaultdict(lambda: {"count": 0, "converted": 0})
+    for row in counts_for("lead", user, params).created(None):
+        leads[row["source"]]["count"] += row["count"]
+        leads[row["source"]]["converted"] += row["won"]
     deal_rows = defaultdict(list)
-    for row in deals.values("source", "currency").annotate(
-        count=Count("id"), won=Count("id", filter=success),
-        won_amount=Sum("amount", filter=success),
-    ):  # fmt: skip
+    for row in counts_for("deal", user, params).created(_pipeline_id(params)):
         deal_rows[row["source"]].append(row)
     names = dict(Entry.objects.filter(list_code="SOURCE").values_list("pk", "name"))
     order = list(Entry.objects.of_list("SOURCE").values_list("pk", flat=True))
@@ -365,14 +310,12 @@ def managers(user, params: Parameters) -> Table:
         .values_list("responsible", "n")
     )  # fmt: skip
     finals = _final_stages(params.pipeline)
-    outcomes = (
-        _last_outcomes(_deal_moves(user, params), list(finals), "deal")
-        .values("deal__responsible", "to_stage_id", "currency")
-        .annotate(count=Count("id"), amount=Sum("amount"), age=Sum("age_seconds"))
+    outcomes = counts_for("deal", user, params).outcomes(
+        _pipeline_id(params), list(finals), ("responsible", "to_stage_id", "currency")
     )
     closed_by = defaultdict(list)
     for row in outcomes:
-        closed_by[row["deal__responsible"]].append(row)
+        closed_by[row["responsible"]].append(row)
     people = {
         person.pk: person
         for person in Deal._meta.get_field("responsible").related_model.objects.filter(

@@ -11,8 +11,10 @@ class DealsConfig(AppConfig):
 
         from crm.entities import EntityType, ItemServices, register
         from crm.home import HomePanel, register_home_panel
+        from crm.services import register_item_dependents
+        from dictionaries.signals import stages_changed
 
-        from . import fields, home, services
+        from . import fields, home, period_rollups, services
         from .models import Deal, Lead
 
         register(EntityType(
@@ -29,4 +31,6 @@ class DealsConfig(AppConfig):
             bitrix24="LEAD", order=30, list_view="deals.views.LeadListView",
         ))  # fmt: skip
         fields.register_fields()
+        stages_changed.connect(period_rollups.stages_changed, dispatch_uid="deal-periods")
+        register_item_dependents(period_rollups.items_deleted)
         register_home_panel(HomePanel("open_deals", "home/_open_deals.html", home.open_deals, 20))

@@ -30,6 +30,12 @@ def open_by_stage(deals, title, board_filter: dict) -> dict | None:
         .annotate(count=Count("id"), amount=Sum("amount"))
         .order_by("pipeline__sort", "pipeline_id", "stage__sort", "stage_id", "currency")
     )
+    return stages_panel(rows, title, board_filter)
+
+
+def stages_panel(rows, title, board_filter: dict) -> dict | None:
+    """The panel of open deals from ``rows`` (``SHOWN`` with ``count`` and ``amount``, in
+    the pipelines' and stages' order)."""
     stages: dict[int, dict] = {}
     board = reverse("deals:deal_kanban")
     for row in rows:

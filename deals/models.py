@@ -1,5 +1,7 @@
 """Deals in pipelines and leads, each moving through the stages of its reference list."""
 
+from datetime import date
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
@@ -98,6 +100,13 @@ class Deal(StagedItem):
             models.Index(fields=["pipeline", "closed", "-id"], name="deal_pipeline"),
             models.Index(fields=["responsible", "pipeline", "-id"], name="deal_resp"),
             models.Index(fields=["company", "-id"], name="deal_company"),
+            # The open deals by stage (the start page): read from the index alone.
+            models.Index(
+                fields=["pipeline", "stage", "currency"],
+                include=["amount", "responsible"],
+                condition=Q(closed=False),
+                name="deal_open_by_stage",
+            ),
         ]
 
     def __str__(self):
@@ -247,7 +256,144 @@ class StageMove(models.Model):
             models.Index(fields=["to_stage_id", "moved_at"], name="move_stage_time"),
             models.Index(fields=["deal", "moved_at"], name="move_deal_time"),
             models.Index(fields=["lead", "moved_at"], name="move_lead_time"),
+            # The median time in a stage: the moves out of it in a period, read from the index.
+            models.Index(
+                fields=["from_stage_id", "moved_at"],
+                include=["stage_seconds", "deal", "lead"],
+                name="move_from_time",
+            ),
         ]
 
     def __str__(self):
         return f"{self.deal_id or self.lead_id}: {self.from_stage_id} -> {self.to_stage_id}"
+
+
+class PeriodKind(models.IntegerChoices):
+    NOW = 0, "now"  # an open item as it is now: its stage (as the furthest), amount, currency
+    MONTH = 1, "month"
+    QUARTER = 2, "quarter"
+    YEAR = 3, "year"
+
+
+class ItemPeriod(models.Model):
+    """An item's stage history summed up over one calendar month, quarter or year (``kind``,
+    ``first`` day, in ``settings.TIME_ZONE``) and one pipeline of its moves: its furthest move
+    there in the period (the funnel), its last move into a final stage (the outcome), and the
+    item as it is now (who reaches it, its source, whether it is won, its amount), so that a
+    report reads one row per item instead of its moves. Exact, not estimated: rewritten from
+    the item's moves in the transaction of every write (``deals.period_rollups``).
+
+    ``furthest_stage_id``: the stage of the furthest move (by the stage order, then the latest);
+    ``outcome_last``: whether the outcome is the item's last outcome in the period over all
+    pipelines; ``created``: the item was created in the period, and this row's pipeline is its
+    pipeline now (the sources count each item once, in its current pipeline)."""
+
+    kind = models.PositiveSmallIntegerField(choices=PeriodKind.choices)
+    first = models.DateField()
+    pipeline_id = models.PositiveIntegerField(null=True, blank=True)
+    # The item now: what restrict() and the people filter look at, and the sources' figures.
+    responsible_id = models.IntegerField()
+    opened = models.BooleanField(default=False)
+    item_pipeline_id = models.PositiveIntegerField(null=True, blank=True)
+    source_id = models.PositiveIntegerField(null=True, blank=True)
+    won_now = models.BooleanField(default=False)
+    item_amount = MoneyField(null=True, blank=True)
+    item_currency = models.CharField(max_length=3, blank=True)
+    created = models.BooleanField(default=False)
+    furthest_stage_id = models.PositiveIntegerField(null=True, blank=True)
+    furthest_amount = MoneyField(null=True, blank=True)
+    furthest_currency = models.CharField(max_length=3, blank=True)
+    outcome_stage_id = models.PositiveIntegerField(null=True, blank=True)
+    outcome_at = models.DateTimeField(null=True, blank=True)
+    outcome_amount = MoneyField(null=True, blank=True)
+    outcome_currency = models.CharField(max_length=3, blank=True)
+    outcome_age = models.PositiveBigIntegerField(null=True, blank=True)
+    outcome_last = models.BooleanField(default=False)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return f"{PeriodKind(self.kind).label} {self.first}: {self.pipeline_id}"
+
+
+class DealPeriod(ItemPeriod):
+    deal = models.ForeignKey(Deal, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        indexes = [
+            # A period's rows of a pipeline, of some people (an item's rows: the key's index).
+            models.Index(
+                fields=["kind", "first", "pipeline_id", "responsible_id"],
+                name="deal_period_people",
+            ),
+        ]
+
+
+class LeadPeriod(ItemPeriod):
+    lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["kind", "first", "responsible_id"], name="lead_period_people"),
+        ]
+
+
+NO_DAY = date(1970, 1, 1)  # the month and week of a total that is no outcome
+
+
+class PeriodMeasure(models.IntegerChoices):
+    FURTHEST = 1, "furthest"
+    OUTCOME = 2, "outcome"
+    CREATED = 3, "created"
+    OUTCOME_MONTH = 4, "outcome per month"  # each bucket a measure of its own: a year's
+    OUTCOME_WEEK = 5, "outcome per week"  # outcomes in all are read without 52 weeks in them
+
+
+class PeriodTotal(models.Model):
+    """The period rollups of items summed up (``count`` items, ``amount`` over the
+    ``amounted`` of them that have one, ``age`` in seconds), per what a report groups by and
+    what the rights look at: a year's report reads a few hundred of these instead of a third
+    of the items' rows. ``measure`` says which part of the item rows is summed (the furthest
+    stage, the outcome, the creation); keys a measure has not are 0 or empty (a unique key
+    holds no NULL). Kept by ``deals.period_rollups`` with the item rows, in the same
+    transaction: what an item's rewrite removes and adds is added to the totals."""
+
+    is_deal = models.BooleanField()
+    kind = models.PositiveSmallIntegerField(choices=PeriodKind.choices)
+    first = models.DateField()
+    measure = models.PositiveSmallIntegerField(choices=PeriodMeasure.choices)
+    pipeline_id = models.PositiveIntegerField(default=0)
+    responsible_id = models.IntegerField()
+    opened = models.BooleanField()
+    item_pipeline_id = models.PositiveIntegerField(default=0)
+    stage_id = models.PositiveIntegerField(default=0)
+    currency = models.CharField(max_length=3, blank=True)
+    month = models.DateField(default=NO_DAY)  # an outcome's month and week (Monday)
+    week = models.DateField(default=NO_DAY)
+    outcome_last = models.BooleanField(default=False)
+    source_id = models.PositiveIntegerField(default=0)
+    won_now = models.BooleanField(default=False)
+    count = models.BigIntegerField(default=0)
+    amounted = models.BigIntegerField(default=0)
+    amount = MoneyField(default=0)
+    age = models.BigIntegerField(default=0)
+
+    KEY = ("is_deal", "kind", "first", "measure", "pipeline_id", "responsible_id", "opened",
+           "item_pipeline_id", "stage_id", "currency", "month", "week", "outcome_last",
+           "source_id", "won_now")  # fmt: skip
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "is_deal", "kind", "first", "measure", "pipeline_id", "responsible_id",
+                    "opened", "item_pipeline_id", "stage_id", "currency", "month", "week",
+                    "outcome_last", "source_id", "won_now",
+                ],
+                name="period_total_key",
+            )
+        ]  # fmt: skip
+
+    def __str__(self):
+        return f"{PeriodKind(self.kind).label} {self.first}: {self.count}"

@@ -30,6 +30,7 @@ from .defaults import (
     shipped_name,
 )
 from .models import Entry, Pipeline, Semantics
+from .signals import stages_changed
 
 CODE_RE = re.compile(r"^[A-Z0-9_]{1,40}$")
 
@@ -285,6 +286,8 @@ def entry_delete(*, user, entry: Entry, replacement: Entry | None = None) -> int
             raise ValidationError({"replacement": _("Choose another entry of the same list.")})
         _move_usages(user, usages, entry, replacement)
     entry.delete()
+    if list_spec(entry.list_code).is_stage_list:
+        stages_changed.send(entry_delete, list_code=entry.list_code, pipeline=entry.pipeline)
     return moved
 
 
@@ -318,6 +321,8 @@ def entries_reorder(
                 )
             seen_final = seen_final or entry.semantics != Semantics.PROCESS
     _renumber(ordered)
+    if spec.is_stage_list:
+        stages_changed.send(entries_reorder, list_code=spec.code, pipeline=pipeline)
     return ordered
 
 

@@ -9,6 +9,9 @@ from django.urls import reverse
 
 from accessrights.models import Department, Role
 from accessrights.rights import rights_changed
+from accessrights.services import item_share
+from analytics.home import open_deals_in_reach
+from crm.services import items_bulk_update
 from deals import services
 from deals.models import Deal
 from dictionaries.models import Entry
@@ -24,6 +27,11 @@ def won(user, responsible, amount):
     return services.move_deal_to_stage(user=user, deal=deal, stage=stage)
 
 
+def not_open_to_all(admin) -> None:
+    ids = list(Deal.objects.values_list("pk", flat=True))
+    items_bulk_update(user=admin, spec=services.DEAL, ids=ids, opened=False)
+
+
 def home(client, user) -> str:
     client.force_login(user)
     return client.get(reverse("home")).content.decode()
@@ -33,7 +41,7 @@ def test_the_start_page_shows_the_readers_figures(client, admin, manager):
     won(admin, manager, "120")
     won(admin, admin, "7")
     services.deal_create(user=admin, title="Open one", responsible=manager)
-    Deal.objects.update(opened=False)
+    not_open_to_all(admin)
     supervisor_page = home(client, admin)
     assert "Won this month" in supervisor_page and "127.00 USD" in supervisor_page
     assert "Open deals you may read" in supervisor_page
@@ -52,5 +60,27 @@ def test_a_supervisor_sees_the_department_beyond_their_own(client, admin, manage
     team.members.add(boss, manager)
     rights_changed()
     services.deal_create(user=admin, title="Theirs", responsible=manager)
-    Deal.objects.update(opened=False)
+    not_open_to_all(admin)
     assert "Open deals you may read" in home(client, boss)
+
+
+def test_the_open_deals_panel_reads_the_same_from_the_totals(admin, manager, settings):
+    """The open deals the reader may read, from the totals of open deals now (with one shared
+    beyond the reader's role) and from the deals: the same panel."""
+    boss = UserFactory()
+    Role.objects.get(name="Manager").users.add(boss)
+    rights_changed()
+    services.deal_create(user=admin, title="Theirs", responsible=manager, amount=Decimal("4"),
+                         currency="USD")  # fmt: skip
+    shared = services.deal_create(user=admin, title="Shared", amount=Decimal("6"), currency="EUR")
+    services.deal_create(user=admin, title="Hidden", amount=Decimal("8"), currency="USD")
+    won(admin, boss, "9")
+    services.deal_create(user=admin, title="Boss's", responsible=boss)
+    not_open_to_all(admin)
+    item_share(user=admin, item=shared, target=boss)
+    panels = {}
+    for rolled in (True, False):
+        settings.ANALYTICS_ROLLUPS = rolled
+        panels[rolled] = open_deals_in_reach(boss)
+    assert panels[True] == panels[False]
+    assert sum(stage["count"] for stage in panels[True]["stages"]) == 2  # his own and the share

@@ -6,20 +6,32 @@ from decimal import Decimal as D
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.test import override_settings as django_settings
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from accessrights.models import Department, RolePermission
 from accessrights.rights import rights_changed
+from accessrights.services import item_share, item_unshare
 from analytics.reports import read_report
-from deals.models import Deal, StageMove
+from crm.services import items_bulk_update
+from deals import period_rollups, services
+from deals.models import Deal, DealUserShare, StageMove
 from dictionaries import services as dictionary_services
 from tests.conftest import examples
 
 from .conftest import MARCH, at
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True, params=["rollups", "moves"])
+def reading(request, settings):
+    """Every test reads March (a calendar month) both from the period rollups and from the
+    moves themselves (``ANALYTICS_ROLLUPS`` off): the same figures either way."""
+    settings.ANALYTICS_ROLLUPS = request.param == "rollups"
+    return request.param
 
 
 def rows(user, key, **data):
@@ -112,11 +124,37 @@ def test_a_manager_reads_what_the_admin_reads_of_their_deals(history, key):
 def test_no_report_counts_a_hidden_deal(history, owners):
     """For any split of the deals between Mia and Sam, every report Mia reads equals the
     admin's report over Mia's deals alone: what she may not read changes no figure."""
+    split = {history.mia: [], history.sam: []}
     for deal, mine in zip(history.deals.values(), owners, strict=True):
-        who = history.mia if mine else history.sam
-        Deal.objects.filter(pk=deal.pk).update(responsible=who)
+        split[history.mia if mine else history.sam].append(deal.pk)
+    for who, ids in split.items():
+        if ids:
+            items_bulk_update(user=history.admin, spec=services.DEAL, ids=ids, responsible=who)
     for key in ("deal_funnel", "won_lost", "failures", "sources", "managers"):
         assert rows(history.mia, key) == rows(history.admin, key, responsible=history.mia.pk)
+
+
+@settings(max_examples=examples(20), suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(owners=st.lists(st.booleans(), min_size=6, max_size=6),
+       shared=st.lists(st.booleans(), min_size=6, max_size=6))  # fmt: skip
+def test_the_rollups_count_what_the_moves_count_with_shares(history, owners, shared, reading):
+    """For any split of the deals and any of Sam's shared with Mia, every report Mia reads
+    from the period rollups (totals of what her role reaches, rows of what is shared) equals
+    her report read from the moves of ``restrict()``: the rollups count no hidden deal."""
+    if reading == "moves":
+        return  # the test reads both ways itself
+    for deal, mine, share in zip(history.deals.values(), owners, shared, strict=True):
+        who = history.mia if mine else history.sam
+        items_bulk_update(user=history.admin, spec=services.DEAL, ids=[deal.pk], responsible=who)
+        holds = DealUserShare.objects.filter(content_object=deal, user=history.mia)
+        if share and not holds.exists():
+            item_share(user=history.admin, item=deal, target=history.mia)
+        elif not share and holds.exists():
+            item_unshare(user=history.admin, item=deal, target=history.mia)
+    for key in ("deal_funnel", "won_lost", "failures", "sources", "managers"):
+        from_rollups = rows(history.mia, key)
+        with django_settings(ANALYTICS_ROLLUPS=False):
+            assert from_rollups == rows(history.mia, key)
 
 
 def test_a_department_counts_its_members_and_sub_departments(history):
@@ -136,6 +174,7 @@ def test_periods_are_days_of_the_readers_time_zone(history):
     late = StageMove.objects.filter(deal=history.deals["D1"]).latest("moved_at")
     late.moved_at = at(3, 31, 22).replace(minute=30)
     late.save()
+    period_rollups.rebuild(Deal)  # the move was rewritten around the services
     assert rows(history.admin, "won_lost")[0]["won"] == 2
     with timezone.override("Europe/Moscow"):
         assert rows(history.admin, "won_lost")[0]["won"] == 1
