@@ -30,12 +30,13 @@ from django.db.models import (
 )
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from accessrights.restriction import may
 from deals.models import Deal, Lead
 from dictionaries.defaults import DEAL_STAGE
 from dictionaries.models import Entry, Pipeline, Semantics
+from people.naming import person_label
 
 from .counts import counts_for
 from .median import Median
@@ -330,7 +331,7 @@ def managers(user, params: Parameters) -> Table:
         lost_count = sum(r["count"] for r in found) - won_count
         cycle = sum(r["age"] or 0 for r in won) / won_count if won_count else None
         rows.append({
-            "person": person.get_full_name() or person.get_username(),
+            "person": person_label(person),
             "open": open_by.get(pk, 0), "won": won_count, "lost": lost_count,
             "won_amount": _amounts(won), "conversion": percent(won_count, won_count + lost_count),
             "cycle_days": days(cycle),
@@ -338,7 +339,7 @@ def managers(user, params: Parameters) -> Table:
     rows.sort(key=lambda row: (-row["won"], row["person"]))
     columns = [
         Column("person", _("Responsible"), "text"),
-        Column("open", _("Open")),
+        Column("open", pgettext("deals still in progress", "Open")),
         Column("won", _("Won")),
         Column("lost", _("Lost")),
         Column("won_amount", _("Won amount"), "money"),
