@@ -7,7 +7,7 @@ several dollars. One function for cards, lists, the kanban, the start page and a
 
 from decimal import Decimal
 
-from babel.numbers import format_currency
+from babel.numbers import format_currency, get_currency_precision
 from django.conf import settings
 from django.utils import formats
 from django.utils.translation import get_language, to_locale
@@ -23,5 +23,6 @@ def money(amount, currency: str = "") -> str:
     language = get_language() or settings.LANGUAGE_CODE
     number = Decimal(str(amount))
     if not currency or language.split("-")[0] in CODE_AFTER:
-        return f"{formats.number_format(number, 2, force_grouping=True)} {currency}".strip()
+        places = get_currency_precision(currency.upper()) if currency else 2  # yen: none
+        return f"{formats.number_format(number, places, force_grouping=True)} {currency}".strip()
     return format_currency(number, currency.upper(), locale=to_locale(language))

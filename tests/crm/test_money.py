@@ -7,10 +7,12 @@ import pytest
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import translation
 
 from companies import services as client_services
 from companies.models import Company
 from crm.models import MoneyField
+from crm.money import money
 from deals import services as deal_services
 from deals.models import Deal, Lead
 from timeline.models import Event
@@ -135,3 +137,18 @@ def test_the_page_forms_refuse_it_next_to_the_field(user_client, user, url, data
     assert response.status_code == 200
     assert field in response.context["form"].errors
     assert snapshot() == before
+
+
+@pytest.mark.parametrize(
+    ("language", "amount", "currency", "written"),
+    [
+        ("en", "1234567.891", "USD", "1,234,567.89 USD"),
+        ("en", "1234567", "JPY", "1,234,567 JPY"),  # the yen has no minor unit
+        ("en", "12.5", "", "12.50"),
+        ("ru", "1234567.89", "RUB", "1\xa0234\xa0567,89\xa0₽"),
+        ("fr", "1234567", "JPY", "1\u202f234\u202f567\xa0JPY"),
+    ],
+)
+def test_an_amount_is_written_with_its_currencys_decimals(language, amount, currency, written):
+    with translation.override(language):
+        assert money(Decimal(amount), currency) == written
