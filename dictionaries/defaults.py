@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 PROCESS, SUCCESS, FAILURE = "process", "success", "failure"
 DEAL_STAGE = "DEAL_STAGE"
@@ -186,7 +187,7 @@ LISTS: tuple[ListSpec, ...] = (
         entries=_stages(
             ("NEW", _("New"), PROCESS, "#39A8EF"),
             ("PREPARATION", _("Create papers"), PROCESS, "#2FC6F6"),
-            ("PREPAYMENT_INVOICE", _("Invoice"), PROCESS, "#55D0E0"),
+            ("PREPAYMENT_INVOICE", pgettext_lazy("deal stage", "Invoice"), PROCESS, "#55D0E0"),
             ("EXECUTING", _("In progress"), PROCESS, "#47E4C2"),
             ("FINAL_INVOICE", _("Final invoice"), PROCESS, "#FFA900"),
             ("WON", _("Deal won"), SUCCESS, "#7BD500"),
@@ -199,7 +200,7 @@ LISTS: tuple[ListSpec, ...] = (
         _("Quote stages"),
         is_stage_list=True,
         entries=_stages(
-            ("DRAFT", _("New"), PROCESS, "#39A8EF"),
+            ("DRAFT", pgettext_lazy("quote stage", "New"), PROCESS, "#39A8EF"),
             ("SENT", _("Sent to client"), PROCESS, "#2FC6F6"),
             ("APPROVED", _("Accepted"), SUCCESS, "#7BD500"),
             ("DECLAINED", _("Declined"), FAILURE, "#FF5752"),
@@ -208,13 +209,13 @@ LISTS: tuple[ListSpec, ...] = (
     ),
     ListSpec(
         "INVOICE_STATUS",
-        "Invoice stages",
+        _("Invoice stages"),
         is_stage_list=True,
         entries=_stages(
-            ("N", "New", PROCESS, "#39A8EF"),
-            ("S", "Sent to client", PROCESS, "#2FC6F6"),
-            ("P", "Paid", SUCCESS, "#7BD500"),
-            ("D", "Declined", FAILURE, "#FF5752"),
+            ("N", pgettext_lazy("invoice stage", "New"), PROCESS, "#39A8EF"),
+            ("S", pgettext_lazy("invoice stage", "Sent to client"), PROCESS, "#2FC6F6"),
+            ("P", pgettext_lazy("invoice stage", "Paid"), SUCCESS, "#7BD500"),
+            ("D", pgettext_lazy("invoice stage", "Declined"), FAILURE, "#FF5752"),
         ),
     ),
 )

@@ -12,6 +12,8 @@ import html.parser
 import pytest
 from django.urls import reverse
 
+from accessrights.defaults import DEFAULT_ROLES, default_role_name
+from accessrights.models import Role
 from companies import services as client_services
 from deals import services as deal_services
 from dictionaries.defaults import install_defaults
@@ -79,6 +81,8 @@ def world(admin, settings, request):
     Entry.objects.all().delete()
     Pipeline.objects.all().delete()
     install_defaults(Entry, Pipeline)
+    for msgid, *_rest in DEFAULT_ROLES:  # the roles the migration wrote in English
+        Role.objects.filter(name=msgid).update(name=default_role_name(msgid))
     company = client_services.company_create(user=admin, name="Ромашка Ltd")
     contact = client_services.contact_create(
         user=admin, first_name="Ivan", last_name="Petrov", companies=[company]
