@@ -69,7 +69,19 @@ def render_html(document, user, request=None, *, for_pdf=False) -> str:
         return render_to_string("quotes/print.html", context, request=request)
 
 
-def render_pdf(document, user) -> bytes:
-    from weasyprint import HTML  # loads pango: only when a PDF is asked for
+def pdf_renderer():
+    """WeasyPrint's ``HTML``, or None on a machine without Pango (which WeasyPrint loads when
+    imported: only when a PDF is asked for, so the rest of the CRM runs without it)."""
+    try:
+        from weasyprint import HTML
+    except OSError:
+        return None
+    return HTML
 
-    return HTML(string=render_html(document, user, for_pdf=True)).write_pdf()
+
+def render_pdf(document, user) -> bytes | None:
+    """The document as a PDF, or None where PDFs cannot be rendered (no Pango)."""
+    renderer = pdf_renderer()
+    if renderer is None:
+        return None
+    return renderer(string=render_html(document, user, for_pdf=True)).write_pdf()

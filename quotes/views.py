@@ -8,7 +8,7 @@ FilterSets of ``quotes.filters``; writing through ``quotes.services``.
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -281,8 +281,10 @@ class DocumentPrintView(RestrictedItemMixin, TemplateView):
         document = self.get_object()
         if not self.pdf:
             return HttpResponse(documents.render_html(document, request.user, request))
-        response = HttpResponse(documents.render_pdf(document, request.user),
-                                content_type="application/pdf")  # fmt: skip
+        pdf = documents.render_pdf(document, request.user)
+        if pdf is None:
+            return render(request, "quotes/pdf_unavailable.html", status=503)
+        response = HttpResponse(pdf, content_type="application/pdf")
         name = slugify(f"{document._meta.verbose_name} {document.number}") or "document"
         response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
         return response

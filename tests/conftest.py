@@ -238,6 +238,15 @@ def _database_url(settings_dict: dict) -> str:
     return f"postgres://{credentials}@{host}/{settings_dict['NAME']}"
 
 
+@pytest.fixture
+def pdf_rendering() -> None:
+    """Skip (fail in CI) a test that renders a PDF on a machine without Pango."""
+    from quotes.documents import pdf_renderer
+
+    require(pdf_renderer() is not None, "WeasyPrint cannot load Pango (apt-get install "
+            "libpango-1.0-0 fonts-dejavu-core)")  # fmt: skip
+
+
 def require_worker_services() -> None:
     """Skip (fail in CI) a test of a real worker without Redis and PostgreSQL."""
     from django.conf import settings

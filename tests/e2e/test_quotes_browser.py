@@ -16,7 +16,7 @@ from tests.factories import UserFactory
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def test_quote_from_a_deal_to_an_invoice_pdf(signed_in_page, live_server):
+def test_quote_from_a_deal_to_an_invoice_pdf(signed_in_page, live_server, pdf_rendering):
     page = signed_in_page
     owner = UserFactory(is_superuser=True)
     company = client_services.company_create(user=owner, name="Nordwind Logistik")

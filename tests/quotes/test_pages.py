@@ -9,7 +9,7 @@ from pypdf import PdfReader
 
 from companies import services as client_services
 from dictionaries.models import Entry
-from quotes import services
+from quotes import documents, services
 from quotes.models import Invoice, Quote
 from requisites import services as requisite_services
 
@@ -99,7 +99,7 @@ def test_moving_on_the_kanban(admin_client, admin):
     assert response.status_code == 400  # an invoice stage's code
 
 
-def test_the_pdf_names_the_client_and_the_total_in_cyrillic(admin_client, admin):
+def test_the_pdf_names_the_client_and_the_total_in_cyrillic(admin_client, admin, pdf_rendering):
     client = company(admin, name="ООО «Ромашка»")
     requisite_services.requisite_create(
         user=admin, owner=client, preset=requisite_helpers.preset("Организация"),
@@ -156,3 +156,13 @@ def test_saving_untouched_lines_changes_no_line(admin_client, admin):
     document.refresh_from_db()
     assert document.title == "Renamed"
     assert list(document.lines.values_list("pk", flat=True)) == stored  # not written again
+
+
+def test_without_pango_the_pdf_is_a_clear_503_not_a_500(admin_client, admin, monkeypatch):
+    # Bad environment: a server whose WeasyPrint cannot load Pango.
+    monkeypatch.setattr(documents, "pdf_renderer", lambda: None)
+    document = quote(admin, title="Offer", company=company(admin))
+    response = admin_client.get(reverse("quotes:quote_pdf", args=[document.pk]))
+    assert response.status_code == 503
+    assert "No PDF on this server" in response.content.decode()
+    assert admin_client.get(reverse("quotes:quote_print", args=[document.pk])).status_code == 200

@@ -85,7 +85,7 @@ def test_writes_are_refused_and_change_nothing(manager_client, world):
     assert tables_snapshot() == before
 
 
-def test_the_manager_prints_what_they_may_read(manager_client, world):
+def test_the_manager_prints_what_they_may_read(manager_client, world, pdf_rendering):
     assert (
         manager_client.get(reverse("quotes:quote_print", args=[world["open"].pk])).status_code
         == 200
@@ -132,7 +132,7 @@ def test_the_admin_saves_through_the_services(admin_client, admin):
     assert Quote.objects.get(pk=document.pk).title == "Renamed"
 
 
-def test_a_readable_document_never_names_a_hidden_client(manager_client, admin):
+def test_a_readable_document_never_names_a_hidden_client(manager_client, admin, pdf_rendering):
     hidden = client_services.company_create(user=admin, name="Hidden Client Ltd", opened=False)
     document = quote(admin, title="Open offer to a hidden client", company=hidden)
     for name in ("quote", "quote_print"):
