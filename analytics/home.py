@@ -12,15 +12,19 @@ from dictionaries.models import Entry, Pipeline
 
 from .counts import open_now
 from .parameters import ParametersForm
-from .reports import REPORTS
+from .reports import REPORTS, deal_funnel
 
 THIS_MONTH = {"period": "month"}
 
 
-def _this_month(user, key: str):
+def _month_parameters(user):
     form = ParametersForm(THIS_MONTH, user=user)
     form.is_valid()  # a named period is always valid
-    return REPORTS[key].build(user, form.parameters())
+    return form.parameters()
+
+
+def _this_month(user, key: str):
+    return REPORTS[key].build(user, _month_parameters(user))
 
 
 def won_this_month(user) -> dict | None:
@@ -87,7 +91,7 @@ def _named(totals: list[dict]) -> list[dict]:
 def default_funnel(user) -> dict | None:
     if not may(user, "read", Deal):
         return None
-    table = _this_month(user, "deal_funnel")
+    table = deal_funnel(user, _month_parameters(user), medians=False)  # the panel shows none
     if not table.rows or not table.rows[0]["count"]:
         return None
     return {

@@ -70,26 +70,29 @@ def _amounts(rows, amount="amount") -> dict:
     return {currency: Decimal(amount).quantize(cent) for currency, amount in sorted(found.items())}
 
 
-def _funnel(counts, pipeline_id, stages: list[Entry]) -> list[dict]:
+def _funnel(counts, pipeline_id, stages: list[Entry], medians: bool = True) -> list[dict]:
     """The funnel rows of ``stages`` (process and success stages, in order) from ``counts``
     (of the moves in ``pipeline_id``, None: all); the time in each stage over all the items'
-    moves in the period (``counts.scope_moves()``)."""
+    moves in the period (``counts.scope_moves()``), unless ``medians`` is false (the start
+    page does not show them: they are most of the funnel's time)."""
     ranked = [s for s in stages if s.semantics != Semantics.FAILURE]
     furthest = counts.furthest(pipeline_id, ranked)
-    medians = dict(
-        counts.scope_moves()
-        .filter(from_stage_id__in=[s.pk for s in ranked])
-        .values("from_stage_id")
-        .annotate(median=Median("stage_seconds"))
-        .values_list("from_stage_id", "median")
-    )
+    in_stage = {}
+    if medians:
+        in_stage = dict(
+            counts.scope_moves()
+            .filter(from_stage_id__in=[s.pk for s in ranked])
+            .values("from_stage_id")
+            .annotate(median=Median("stage_seconds"))
+            .values_list("from_stage_id", "median")
+        )
     reached = []
     for position, stage in enumerate(ranked):
         found = [row for row in furthest if row[0] >= position]
         amounts = _amounts([{"currency": row[1], "amount": _decimal(row[3])} for row in found])
         reached.append({
             "stage": stage.name, "count": sum(row[2] for row in found), "amount": amounts,
-            "median_days": days(medians.get(stage.pk)),
+            "median_days": days(in_stage.get(stage.pk)),
         })  # fmt: skip
     won = reached[-1]["count"] if reached else 0
     for position, row in enumerate(reached):
@@ -124,13 +127,13 @@ def _funnel_columns(count_label, won_label) -> list[Column]:
     ]
 
 
-def deal_funnel(user, params: Parameters) -> Table:
+def deal_funnel(user, params: Parameters, medians: bool = True) -> Table:
     pipeline = _pipeline(user, params)
     rows = []
     if pipeline is not None:
         stages = list(Entry.objects.of_list(DEAL_STAGE, pipeline))
         counts = counts_for("deal", user, params)
-        rows = _funnel(counts, pipeline.pk, stages)
+        rows = _funnel(counts, pipeline.pk, stages, medians)
     title = _("Deal funnel: %s") % pipeline.name if pipeline else _("Deal funnel")
     return Table("deal_funnel", title, _funnel_columns(_("Deals"), _("To won")), rows,
                  Chart("funnel", "stage", ("count",)))  # fmt: skip

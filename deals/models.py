@@ -327,6 +327,13 @@ class DealPeriod(ItemPeriod):
                 fields=["kind", "first", "pipeline_id", "responsible_id"],
                 name="deal_period_people",
             ),
+            # The reader's rows of a period (the moves of the items they may read: the median
+            # time in a stage), read from the index alone (what the rights look at is in it).
+            models.Index(
+                fields=["kind", "first", "responsible_id"],
+                include=["deal", "opened", "item_pipeline_id"],
+                name="deal_period_reader",
+            ),
         ]
 
 

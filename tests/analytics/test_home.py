@@ -5,12 +5,15 @@ the reader's rights."""
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accessrights.models import Department, Role
 from accessrights.rights import rights_changed
 from accessrights.services import item_share
-from analytics.home import open_deals_in_reach
+from analytics.home import default_funnel, open_deals_in_reach
+from analytics.reports import read_report
 from crm.services import items_bulk_update
 from deals import services
 from deals.models import Deal
@@ -84,3 +87,20 @@ def test_the_open_deals_panel_reads_the_same_from_the_totals(admin, manager, set
         panels[rolled] = open_deals_in_reach(boss)
     assert panels[True] == panels[False]
     assert sum(stage["count"] for stage in panels[True]["stages"]) == 2  # his own and the share
+
+
+def test_the_funnel_panel_is_the_reports_funnel_without_the_medians(admin, manager):
+    """The panel shows the stages' counts and conversion to won, not the time in each stage:
+    the same figures as the month's deal funnel, without the median's query (most of the
+    funnel's time)."""
+    services.deal_create(user=admin, title="Open", responsible=manager)
+    won(admin, manager, "5")
+    _report, _form, report = read_report(manager, "deal_funnel", {"period": "month"})
+    with CaptureQueriesContext(connection) as queries:
+        panel = default_funnel(manager)
+    shown = ("stage", "count", "to_won")
+    assert [[row[key] for key in shown] for row in panel["rows"]] == [
+        [row[key] for key in shown] for row in report.rows
+    ]
+    assert any(row["median_days"] is not None for row in report.rows)
+    assert not any("MEDIAN" in query["sql"].upper() for query in queries.captured_queries)
