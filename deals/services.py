@@ -182,11 +182,7 @@ def deal_update(*, user, deal, expected_version=None, contacts=None, **fields) -
     if pipeline is not None and "stage" not in fields and pipeline.pk != deal.pipeline_id:
         fields["stage"] = initial_stage(DEAL_STAGE, pipeline)
     old_company = deal.company
-    hidden_company = old_company is not None and not allowed(user, "read", old_company)
-    if fields.get("company", False) is None and hidden_company:
-        del fields["company"]  # shown as none because hidden: not a request to unlink it
-    if "company" in fields and fields["company"] != old_company:
-        check_readable(user, [fields["company"]])
+    check_link_change(user, fields, "company", old_company)
     deal = item_update(
         DEAL,
         user=user,
@@ -195,19 +191,31 @@ def deal_update(*, user, deal, expected_version=None, contacts=None, **fields) -
         fields=fields,
         locked=True,
     )
-    if deal.company != old_company:
-        record_company_links(user, deal, old_company)
+    record_link_change(user, deal, old_company, deal.company)
     if contacts is not None:
         set_contacts(user, deal, contacts)
     return deal
 
 
-def record_company_links(user, deal, old_company) -> None:
-    # The deal's own history shows the company field's change; the companies get a link event.
-    if old_company is not None:
-        event_record(item=old_company, kind=EventKind.UNLINKED, author=user, related=deal)
-    if deal.company is not None:
-        event_record(item=deal.company, kind=EventKind.LINKED, author=user, related=deal)
+def check_link_change(user, fields: dict, name: str, old) -> None:
+    """An update's link field ``name`` (``old``: what it links now): none given for a linked
+    item the user may not read is how the form showed it, not a request to unlink it (the
+    field is dropped); a new one must be readable."""
+    if fields.get(name, False) is None and old is not None and not allowed(user, "read", old):
+        del fields[name]
+    elif name in fields and fields[name] != old:
+        check_readable(user, [fields[name]])
+
+
+def record_link_change(user, item, old, new) -> None:
+    """The item's own history shows the field's change; the items unlinked and linked get a
+    link event each."""
+    if old == new:
+        return
+    if old is not None:
+        event_record(item=old, kind=EventKind.UNLINKED, author=user, related=item)
+    if new is not None:
+        event_record(item=new, kind=EventKind.LINKED, author=user, related=item)
 
 
 @transaction.atomic

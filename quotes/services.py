@@ -14,14 +14,20 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from accessrights.restriction import allowed, check
+from accessrights.restriction import check
 from accessrights.rules import check_settings_right
 from companies.models import Company
 from crm.fields import service_fields
 from crm.items import locked
 from crm.services import ItemSpec, item_create, item_delete, item_update
 from deals.models import Deal
-from deals.services import check_readable, initial_stage, set_contacts
+from deals.services import (
+    check_link_change,
+    check_readable,
+    initial_stage,
+    record_link_change,
+    set_contacts,
+)
 from dictionaries.models import Entry, Semantics
 from timeline.models import EventKind
 from timeline.services import event_record
@@ -154,16 +160,6 @@ def _refuse_totals(fields: dict) -> None:
         raise ValidationError(dict.fromkeys(given, message))
 
 
-def _link_events(user, item, old, new) -> None:
-    """ "Linked" / "unlinked" in the history of a company or deal the document changed to."""
-    if old == new:
-        return
-    if old is not None:
-        event_record(item=old, kind=EventKind.UNLINKED, author=user, related=item)
-    if new is not None:
-        event_record(item=new, kind=EventKind.LINKED, author=user, related=item)
-
-
 def _number(item) -> None:
     """A document without a number gets its id as one."""
     if not item.number:
@@ -179,7 +175,7 @@ def _create(spec: ItemSpec, user, contacts, lines, fields):
     _write_lines(item, parsed, replace=False)
     _number(item)
     for linked in (item.company, item.deal):
-        _link_events(user, item, None, linked)
+        record_link_change(user, item, None, linked)
     set_contacts(user, item, contacts)
     return item
 
@@ -189,10 +185,7 @@ def _update(spec: ItemSpec, user, item, expected_version, contacts, lines, field
     item = locked(spec.model, item.pk, REFERENCES)  # the stored row, not a caller's copy
     before = {"company": item.company, "deal": item.deal}
     for name, old in before.items():
-        if fields.get(name, False) is None and old is not None and not allowed(user, "read", old):
-            del fields[name]  # shown as none because hidden: not a request to unlink it
-        elif name in fields and fields[name] != old:
-            check_readable(user, [fields[name]])
+        check_link_change(user, fields, name, old)
     parsed = None
     if lines is not None or fields.get("currency", item.currency) != item.currency:
         given = stored_lines(item) if lines is None else lines
@@ -205,7 +198,7 @@ def _update(spec: ItemSpec, user, item, expected_version, contacts, lines, field
     if parsed is not None:
         _write_lines(item, parsed, replace=True)
     for name, old in before.items():
-        _link_events(user, item, old, getattr(item, name))
+        record_link_change(user, item, old, getattr(item, name))
     if contacts is not None:
         set_contacts(user, item, contacts)
     return item
