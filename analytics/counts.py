@@ -1,7 +1,8 @@
 """Where a report's figures come from: the three counts every report is made of, read either
 from the stage history itself (``MoveCounts``: any period) or from the period rollups
 (``RolledCounts``: a calendar month, quarter or year, one row per item instead of its moves,
-``deals.period_rollups``), the same figures either way (``counts_for`` chooses).
+``deals.period_rollups``), the same figures either way (``analytics.reading.counts_for``
+chooses; ``analytics.composed`` reads any other period holding a whole month from both).
 
 - ``furthest``: per funnel position and currency, the items whose furthest move in the period
   (in a pipeline) is there, and their amount at that move;
@@ -16,11 +17,9 @@ rewritten: those readers get ``MoveCounts``.
 """
 
 import operator
-from datetime import timedelta
 from functools import reduce
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import (
     BigIntegerField,
@@ -50,7 +49,7 @@ from deals.models import (
 )
 from dictionaries.models import Semantics
 
-from .parameters import Parameters, period_dates
+from .parameters import Parameters
 
 # A move's rank and id packed in one integer, so that one MAX per item finds its furthest move.
 PACK = 10**12
@@ -119,7 +118,7 @@ class MoveCounts:
         )
 
 
-class _ItemRows:
+class ItemRows:
     """The counts from item rollup rows (``rows``: those of the period, under the rights)."""
 
     def __init__(self, rows, params: Parameters):
@@ -162,6 +161,7 @@ class _ItemRows:
             rows.annotate(source=F("source_id"), currency=F("item_currency"))
             .values("source", "currency")
             .annotate(count=Count("pk"), won=Count("pk", filter=won),
+                      won_amounted=Count("item_amount", filter=won),
                       won_amount=Sum("item_amount", filter=won))
         )  # fmt: skip
 
@@ -219,7 +219,7 @@ class _Totals:
         )  # fmt: skip
         return [
             {"source": row["source_id"] or None, "currency": row["currency"], "count": row["n"],
-             "won": row["won"] or 0,
+             "won": row["won"] or 0, "won_amounted": row["won_amounted"] or 0,
              "won_amount": row["won_total"] if row["won_amounted"] else None}
             for row in found
         ]  # fmt: skip
@@ -233,7 +233,7 @@ class RolledCounts:
         self.key, self.readable, self.params = key, readable, params
         self.parts = [_Totals(totals, params)]
         if extra is not None:
-            self.parts.append(_ItemRows(extra, params))
+            self.parts.append(ItemRows(extra, params))
 
     def scope_moves(self):
         """The moves in the period of the items the reader may read: of those with a rollup
@@ -261,55 +261,13 @@ def _bucket(field: str, params: Parameters):
     return Trunc(field, params.interval, tzinfo=timezone.get_current_timezone())
 
 
-def counts_for(key: str, user, params: Parameters):
-    """``RolledCounts`` when the period is a calendar month, quarter or year of the rollups'
-    time zone and the reader's rights can be put on the rollups; else ``MoveCounts``."""
-    items = params.deals(user) if key == "deal" else params.leads(user)
-    period = _calendar_period(params)
-    if period is None or not getattr(settings, "ANALYTICS_ROLLUPS", True):
-        return MoveCounts(key, items, params)
-    reach = _reach(key, user)
-    if reach is None:
-        return MoveCounts(key, items, params)
-    people = Q()
-    if params.responsible is not None:
-        people &= Q(responsible_id=params.responsible.pk)
-    if params.department is not None:
-        members = get_user_model().objects.filter(
-            crm_departments__path__startswith=params.department.path
-        )
-        people &= Q(responsible_id__in=members.values("pk"))
-    totals, extra, readable = reach
-    if readable is None and people:
-        readable = (DealPeriod if key == "deal" else LeadPeriod).objects.all()
-    totals, extra, readable = (
-        None if rows is None else rows.filter(people, kind=period[0], first=period[1])
-        for rows in (totals, extra, readable)
-    )
-    return RolledCounts(key, totals, extra, readable, params)
-
-
-def _calendar_period(params: Parameters):
-    """``(kind, first day)`` when ``[start, end)`` is a whole month, quarter or year in the
-    rollups' time zone (the reader's zone must be it: the periods are cut there)."""
-    if timezone.get_current_timezone_name() != settings.TIME_ZONE:
-        return None
-    first = timezone.localtime(params.start).date()
-    last = timezone.localtime(params.end).date() - timedelta(days=1)
-    for kind, name in ((PeriodKind.MONTH, "month"), (PeriodKind.QUARTER, "quarter"),
-                       (PeriodKind.YEAR, "year")):  # fmt: skip
-        if period_dates(name, first) == (first, last):
-            return kind, first
-    return None
-
-
 # What the rights' conditions on an item look at, and the rollup column holding it now.
 _COLUMNS = {"responsible": "responsible_id", "responsible_id": "responsible_id",
             "opened": "opened", "pipeline": "item_pipeline_id",
             "pipeline_id": "item_pipeline_id"}  # fmt: skip
 
 
-def _reach(key: str, user):
+def reach_of(key: str, user):
     """``(totals, extra, readable)`` of what ``user`` may read: the totals of the items their
     roles reach, the item rows of those shared with them beyond that (None: none), and the
     item rows of all they may read (None: every row). None when the roles' condition looks
@@ -363,7 +321,7 @@ def open_now(user) -> list[dict] | None:
     """The open deals ``user`` may read, now, summed per pipeline, stage, currency and
     responsible (``pipeline``, ``stage``, ``currency``, ``responsible``, ``count``,
     ``amount``) from the totals; None when the rollups cannot be read for them."""
-    reach = _reach("deal", user) if getattr(settings, "ANALYTICS_ROLLUPS", True) else None
+    reach = reach_of("deal", user) if getattr(settings, "ANALYTICS_ROLLUPS", True) else None
     if reach is None:
         return None
     totals, extra = (

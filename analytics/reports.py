@@ -38,9 +38,9 @@ from dictionaries.defaults import DEAL_STAGE
 from dictionaries.models import Entry, Pipeline, Semantics
 from people.naming import person_label
 
-from .counts import counts_for
 from .median import Median
 from .parameters import Parameters, ParametersForm
+from .reading import counts_for
 from .tables import Chart, Column, Table, days, percent
 
 LEAD_STAGE = "STATUS"

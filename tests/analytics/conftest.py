@@ -52,13 +52,14 @@ class History:
     leads: dict
 
 
-def _moves(item, steps) -> None:
-    """``steps``: ``(when, to stage, amount, currency)``, the first one the creation."""
+def write_moves(item, steps) -> None:
+    """``steps``: ``(when, to stage (its code, or the entry), amount, currency)``, the first
+    one the creation."""
     key = "deal" if isinstance(item, Deal) else "lead"
     list_code = "DEAL_STAGE" if key == "deal" else "STATUS"
     previous = None
     for when, code, amount, currency in steps:
-        to = stage(code, list_code)
+        to = code if isinstance(code, Entry) else stage(code, list_code)
         StageMove.objects.create(
             **{key: item},
             pipeline_id=to.pipeline_id,
@@ -127,7 +128,7 @@ def history(admin, manager) -> History:
     }  # fmt: skip
     StageMove.objects.all().delete()  # the services' own moves are "now": the story replaces them
     for item, steps in [*deals.values(), *leads.values()]:
-        _moves(item, steps)
+        write_moves(item, steps)
     # The story was written around the services: its rollups are rebuilt, as a migration does.
     period_rollups.rebuild(Deal)
     period_rollups.rebuild(Lead)

@@ -7,8 +7,10 @@ import pytest
 from django.utils import timezone
 
 from accessrights.services import item_share
-from analytics.counts import MoveCounts, RolledCounts, counts_for
+from analytics.composed import ComposedCounts
+from analytics.counts import MoveCounts, RolledCounts
 from analytics.parameters import ParametersForm
+from analytics.reading import counts_for
 from analytics.reports import REPORTS, read_report
 from crm.services import items_bulk_change, items_bulk_create, items_bulk_delete, items_bulk_update
 from deals import period_rollups, services
@@ -109,7 +111,7 @@ def _params(user, data):
     return form.parameters()
 
 
-def test_the_rollups_are_read_for_calendar_periods_of_their_zone_only(admin):
+def test_the_totals_are_read_for_calendar_periods_of_their_zone_only(admin):
     for data in (
         {"period": "month"},
         {"period": "last_month"},
@@ -119,10 +121,12 @@ def test_the_rollups_are_read_for_calendar_periods_of_their_zone_only(admin):
     ):
         assert isinstance(counts_for("deal", admin, _params(admin, data)), RolledCounts), data
     part = {"period": "custom", "date_from": "2026-03-01", "date_to": "2026-03-30"}
-    assert isinstance(counts_for("deal", admin, _params(admin, part)), MoveCounts)
+    assert isinstance(counts_for("deal", admin, _params(admin, part)), MoveCounts)  # no month
+    longer = {"period": "custom", "date_from": "2026-02-15", "date_to": "2026-04-30"}
+    assert isinstance(counts_for("deal", admin, _params(admin, longer)), ComposedCounts)
     with timezone.override("Asia/Kolkata"):  # its months start at other moments
         month = _params(admin, {"period": "month"})
-        assert isinstance(counts_for("deal", admin, month), MoveCounts)
+        assert isinstance(counts_for("deal", admin, month), ComposedCounts)
 
 
 def test_shared_deals_count_in_the_rollups_as_in_the_moves(admin, manager, settings):

@@ -1,0 +1,291 @@
+"""A period that is no single calendar period of the rollups (custom dates, or a reader in
+another time zone than ``settings.TIME_ZONE``), read from the rollups all the same: its whole
+years, quarters and months (``Cover.blocks``, cut in the rollups' zone) from the item rollup
+rows, the days at its ends from the moves, combined per item (``ComposedCounts``), so that a
+report reads about one row per item that moved in the period instead of its every move.
+
+Per item, the figures combine as the moves' own reading (``analytics.counts.MoveCounts``):
+the furthest move is the highest stage rank, then the latest (a later part wins a tie); the
+outcome is the latest of the parts' outcomes. An item created in the period is added from the
+totals of the blocks and the rows of the edge months (an additive count, not per item).
+
+When the reader's day does not start at the rollups' midnight, the blocks may reach a few hours
+beyond the period: an item that moved in those hours is read from its moves in the period alone
+(``dirty``), and what was created there is taken off again.
+"""
+
+import operator
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from functools import reduce
+
+from django.db import connection
+from django.db.models import (
+    BigIntegerField,
+    Case,
+    F,
+    IntegerField,
+    Q,
+    Value,
+    When,
+)
+from django.db.models.functions import Trunc
+from django.utils import timezone
+
+from deals import period_rollups
+from deals.models import DealPeriod, LeadPeriod, PeriodKind, StageMove
+
+from .counts import ItemRows
+from .parameters import Parameters
+
+
+@dataclass(frozen=True)
+class Cover:
+    """The rollups' blocks (``(kind, first day)``, in time order) inside a period, and
+    ``[start, end)``, the moments they cover together."""
+
+    blocks: tuple[tuple[int, date], ...]
+    start: datetime
+    end: datetime
+
+
+def _next(kind: int, first: date) -> date:
+    """The first day after the block ``(kind, first)``."""
+    months = {PeriodKind.MONTH: 1, PeriodKind.QUARTER: 3, PeriodKind.YEAR: 12}[kind]
+    month = first.month - 1 + months
+    return first.replace(year=first.year + month // 12, month=month % 12 + 1, day=1)
+
+
+def _block_at(day: date, last: date) -> tuple[int, date] | None:
+    """The longest block starting on ``day`` and ending before ``last`` (exclusive)."""
+    if day.day != 1:
+        return None
+    for kind, starts in ((PeriodKind.YEAR, (1,)), (PeriodKind.QUARTER, (1, 4, 7, 10)),
+                         (PeriodKind.MONTH, range(1, 13))):  # fmt: skip
+        if day.month in starts and _next(kind, day) <= last:
+            return kind, day
+    return None
+
+
+def _nearest_day(moment: datetime, tz) -> date:
+    """The day of the rollups' zone whose midnight is nearest to ``moment``."""
+    local = moment.astimezone(tz)
+    day = local.date()
+    return day + timedelta(days=1) if local.hour >= 12 else day
+
+
+def _midnight(day: date, tz) -> datetime:
+    return datetime.combine(day, time.min).replace(tzinfo=tz)
+
+
+def cover(params: Parameters) -> Cover | None:
+    """The blocks of the period ``params`` names (None: it holds no whole month)."""
+    tz = period_rollups.zone()
+    day, last = _nearest_day(params.start, tz), _nearest_day(params.end, tz)
+    blocks = []
+    while day < last:
+        block = _block_at(day, last)
+        if block is None:
+            if blocks:
+                break
+            day = _next(PeriodKind.MONTH, day.replace(day=1))
+            continue
+        blocks.append(block)
+        day = _next(*block)
+    if not blocks:
+        return None
+    return Cover(tuple(blocks), _midnight(blocks[0][1], tz), _midnight(day, tz))
+
+
+def _months_touching(start: datetime, end: datetime) -> list[date]:
+    """The first days of the rollups' months ``[start, end)`` has a moment in."""
+    tz = period_rollups.zone()
+    month, last = start.astimezone(tz).date().replace(day=1), (end - timedelta(microseconds=1))
+    last = last.astimezone(tz).date()
+    months = []
+    while month <= last:
+        months.append(month)
+        month = _next(PeriodKind.MONTH, month)
+    return months
+
+
+class ComposedCounts:
+    """The counts of a period from its ``cover``: ``rolled`` (a ``RolledCounts`` of the
+    blocks' totals, for the created items) and ``readable`` (the item rollup rows the reader
+    may read, of the people asked for; None: every row)."""
+
+    def __init__(self, key: str, rolled, readable, cover_: Cover, params: Parameters):
+        self.key, self.item, self.rolled, self.params = key, f"{key}_id", rolled, params
+        self.cover = cover_
+        model = DealPeriod if key == "deal" else LeadPeriod
+        self.readable = readable if readable is not None else model.objects.all()
+        self.restricted = readable is not None
+        blocks = reduce(operator.or_, [Q(kind=k, first=f) for k, f in cover_.blocks])
+        self.rows = self.readable.filter(blocks)
+        self.section = Case(*[When(first=f, then=Value(n + 1)) for n, (_k, f) in
+                              enumerate(cover_.blocks)], output_field=IntegerField())  # fmt: skip
+        start, end = params.start, params.end
+        # The hours the blocks reach beyond the period, and the items that moved in them.
+        head, tail = (cover_.start, min(start, cover_.end)), (max(end, cover_.start), cover_.end)
+        self.beyond = [(a, b) for a, b in (head, tail) if a < b]
+        self.dirty = None
+        if self.beyond:
+            self.dirty = StageMove.objects.filter(
+                _during(self.beyond), **{f"{self.item}__isnull": False}
+            ).values(self.item)
+
+    def _readers_moves(self):
+        """The moves in the period of the items the reader may read (every item that moved
+        in it has a row of a month it touches)."""
+        moves = StageMove.objects.filter(moved_at__gte=self.params.start,
+                                         moved_at__lt=self.params.end)  # fmt: skip
+        if not self.restricted:
+            return moves.filter(**{f"{self.item}__isnull": False})
+        months = _months_touching(self.params.start, self.params.end)
+        touched = self.readable.filter(kind=PeriodKind.MONTH, first__in=months)
+        return moves.filter(**{f"{self.item}__in": touched.values(self.item)})
+
+    def scope_moves(self):
+        return self._readers_moves()
+
+    def _parts(
+        self, pipeline_id, rows_filter: Q, moves_filter: Q, rows_values: dict, moves_values: dict
+    ):
+        """The item rows of the blocks and the moves outside them (all of a dirty item's), as
+        one UNION ALL of ``item, section, seq`` and the values asked for."""
+        rows = self.rows.filter(rows_filter)
+        moves = self._readers_moves().filter(moves_filter)
+        if pipeline_id is not None:
+            rows, moves = rows.filter(pipeline_id=pipeline_id), moves.filter(
+                pipeline_id=pipeline_id)  # fmt: skip
+        outside = Q(moved_at__lt=self.cover.start) | Q(moved_at__gte=self.cover.end)
+        if self.dirty is not None:
+            rows = rows.exclude(**{f"{self.item}__in": self.dirty})
+            outside |= Q(**{f"{self.item}__in": self.dirty})
+        section = Case(When(moved_at__lt=self.cover.start, then=Value(0)),
+                       When(moved_at__gte=self.cover.end, then=Value(len(self.cover.blocks) + 1)),
+                       default=Value(1), output_field=IntegerField())  # fmt: skip
+        names = ["p_item", "p_section", "p_seq", *rows_values]
+        rows = rows.annotate(
+            p_item=F(self.item),
+            p_section=self.section,
+            p_seq=Value(0, output_field=BigIntegerField()),
+            **rows_values,
+        )
+        moves = moves.filter(outside).annotate(p_item=F(self.item), p_section=section,
+                                               p_seq=F("id"), **moves_values)  # fmt: skip
+        union = rows.values_list(*names).union(moves.values_list(*names), all=True)
+        return union.query.sql_with_params()
+
+    def furthest(self, pipeline_id, ranked: list) -> list[tuple]:
+        row_rank = Case(*[When(furthest_stage_id=s.pk, then=Value(n)) for n, s in
+                          enumerate(ranked)], default=Value(-1))  # fmt: skip
+        move_rank = Case(
+            *[When(to_stage_id=s.pk, then=Value(n)) for n, s in enumerate(ranked)],
+            *[When(from_stage_id=s.pk, then=Value(n)) for n, s in enumerate(ranked)],
+            default=Value(0),
+        )
+        sql, params = self._parts(
+            pipeline_id, Q(furthest_stage_id__isnull=False), Q(),
+            {"p_rank": row_rank, "p_amount": F("furthest_amount"),
+             "p_currency": F("furthest_currency")},
+            {"p_rank": move_rank, "p_amount": F("amount"), "p_currency": F("currency")},
+        )  # fmt: skip
+        return _query(
+            "SELECT p_rank, p_currency, COUNT(*), SUM(p_amount) FROM ("  # noqa: S608 (ours)
+            "SELECT p_rank, p_currency, p_amount, ROW_NUMBER() OVER (PARTITION BY p_item "
+            f"ORDER BY p_rank DESC, p_section DESC, p_seq DESC) AS p_n FROM ({sql}) parts"
+            ") picked WHERE p_n = 1 AND p_rank >= 0 GROUP BY p_rank, p_currency",
+            params,
+        )
+
+    def outcomes(self, pipeline_id, final_ids, group: tuple[str, ...]) -> list[dict]:
+        bucket_of = {"outcome_at": None, "moved_at": None}
+        for field in bucket_of:
+            bucket_of[field] = Trunc(field, self.params.interval,
+                                     tzinfo=timezone.get_current_timezone())  # fmt: skip
+        rows_values = {
+            "p_stage": F("outcome_stage_id"),
+            "p_currency": F("outcome_currency"),
+            "p_amount": F("outcome_amount"),
+            "p_age": F("outcome_age"),
+            "p_person": F("responsible_id"),
+            "p_bucket": bucket_of["outcome_at"],
+        }
+        moves_values = {"p_stage": F("to_stage_id"), "p_currency": F("currency"),
+                        "p_amount": F("amount"), "p_age": F("age_seconds"),
+                        "p_person": F(f"{self.key}__responsible_id"),
+                        "p_bucket": bucket_of["moved_at"]}  # fmt: skip
+        columns = {"to_stage_id": "p_stage", "currency": "p_currency",
+                   "responsible": "p_person", "bucket": "p_bucket"}  # fmt: skip
+        wanted = {"p_stage", "p_currency", "p_amount", "p_age"} | {columns[g] for g in group}
+        rows_filter = Q(outcome_stage_id__in=final_ids)
+        if pipeline_id is None:
+            rows_filter &= Q(outcome_last=True)
+        sql, params = self._parts(
+            pipeline_id,
+            rows_filter,
+            Q(to_stage_id__in=final_ids),
+            {n: v for n, v in rows_values.items() if n in wanted},
+            {n: v for n, v in moves_values.items() if n in wanted},
+        )
+        grouped = ", ".join(columns[name] for name in group)
+        found = _query(
+            f"SELECT {grouped}, COUNT(*), SUM(p_amount), SUM(p_age) FROM ("  # noqa: S608
+            f"SELECT {', '.join(sorted(wanted))}, ROW_NUMBER() OVER (PARTITION BY p_item "
+            f"ORDER BY p_section DESC, p_seq DESC) AS p_n FROM ({sql}) parts"
+            f") picked WHERE p_n = 1 GROUP BY {grouped}",
+            params,
+        )
+        return [
+            {**{name: _bucket(value) if name == "bucket" else value
+                for name, value in zip(group, row, strict=False)},
+             "count": row[-3], "amount": row[-2], "age": row[-1]}
+            for row in found
+        ]  # fmt: skip
+
+    def created(self, pipeline_id) -> list[dict]:
+        """The blocks' totals, plus the items created at the period's ends (from their rows
+        of the months there), less those created in the hours the blocks reach beyond it."""
+        parts = [(1, row) for row in self.rolled.created(pipeline_id)]
+        start, end = self.params.start, self.params.end
+        ends = [(a, b) for a, b in ((start, min(self.cover.start, end)),
+                                    (max(self.cover.end, start), end)) if a < b]  # fmt: skip
+        for spans, sign in ((ends, 1), (self.beyond, -1)):
+            if not spans:
+                continue
+            months = sorted({m for a, b in spans for m in _months_touching(a, b)})
+            rows = self.readable.filter(
+                _during(spans, f"{self.key}__created_at"), kind=PeriodKind.MONTH,
+                first__in=months, created=True,
+            )  # fmt: skip
+            if pipeline_id is not None:
+                rows = rows.filter(pipeline_id=pipeline_id)
+            parts += [(sign, row) for row in ItemRows(rows, self.params).created(None)]
+        merged = {}
+        for sign, row in parts:
+            total = merged.setdefault((row["source"], row["currency"]), [0, 0, 0, 0])
+            amount = row["won_amount"] if row["won_amount"] is not None else 0
+            for n, value in enumerate((row["count"], row["won"], row["won_amounted"], amount)):
+                total[n] += sign * value
+        return [
+            {"source": source, "currency": currency, "count": count, "won": won,
+             "won_amount": amount if amounted else None}
+            for (source, currency), (count, won, amounted, amount) in merged.items()
+            if count
+        ]  # fmt: skip
+
+
+def _during(spans, field: str = "moved_at") -> Q:
+    return reduce(operator.or_, [Q(**{f"{field}__gte": a, f"{field}__lt": b}) for a, b in spans])
+
+
+def _query(sql: str, params) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _bucket(value):
+    """A truncated moment as the database gives it to a raw query (SQLite: text)."""
+    return datetime.fromisoformat(value) if isinstance(value, str) else value
