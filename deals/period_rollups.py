@@ -241,21 +241,26 @@ def _take_rows(model, key: str, ids: list[int]) -> list[dict]:
 
 def rebuild(model_class, ids=None) -> int:
     """Write the rollup rows of every deal or lead (``model_class``; ``ids``: of those only)
-    from their moves again, a chunk at a time; how many items were rebuilt."""
+    from their moves again, a chunk at a time; how many items were rebuilt. A whole rebuild
+    writes the rows alone and sums the totals once at the end (``totals_again``), not a
+    chunk's difference at a time."""
     items = model_class.objects.order_by("pk").only(
         *ITEM_FIELDS, *(["pipeline_id"] if model_class is Deal else [])
     )
-    if ids is not None:
-        items = items.filter(pk__in=ids_in(sorted(set(ids))))
     model, key = _model_and_key([model_class()])
+    whole = ids is None
+    if whole:
+        model.objects.all().delete()
+    else:
+        items = items.filter(pk__in=ids_in(sorted(set(ids))))
     stages, tz = Stages.read(), zone()
     done, after = 0, 0
     while True:
         chunk = list(items.filter(pk__gt=after)[:CHUNK])
         if not chunk:
-            return done
+            break
         chunk_ids = [item.pk for item in chunk]
-        old = _take_rows(model, key, chunk_ids)
+        old = [] if whole else _take_rows(model, key, chunk_ids)
         moves = _moves_of(key, chunk_ids)
         rows = [
             {key: item.pk, **row}
@@ -263,8 +268,12 @@ def rebuild(model_class, ids=None) -> int:
             for row in item_rows(item, moves.get(item.pk, []), stages, tz)
         ]
         _insert(model, rows)
-        add_to_totals(_difference(totals_of(rows, tz), totals_of(old, tz)))
+        if not whole:
+            add_to_totals(_difference(totals_of(rows, tz), totals_of(old, tz)))
         done, after = done + len(chunk), chunk_ids[-1]
+    if whole:
+        totals_again(model)
+    return done
 
 
 def stages_changed(sender, list_code: str, pipeline=None, **kwargs) -> None:
@@ -378,28 +387,32 @@ def add_to_totals(delta: dict, cursor=None) -> None:
 
 
 def rebuild_totals() -> None:
-    """The totals again from the item rollup rows (after those were written around them): on
-    PostgreSQL in one statement per table, elsewhere through ``totals_of``."""
-    PeriodTotal.objects.all().delete()
-    tz = zone()
+    """The totals again from the item rollup rows (after those were written around them)."""
+    for model in (DealPeriod, LeadPeriod):
+        totals_again(model)
+
+
+def totals_again(model) -> None:
+    """The totals of ``model``'s rows (``DealPeriod`` or ``LeadPeriod``) summed again: on
+    PostgreSQL in one statement, elsewhere through ``totals_of``."""
+    PeriodTotal.objects.filter(is_deal=model is DealPeriod).delete()
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            for model in (DealPeriod, LeadPeriod):
-                cursor.execute(_totals_sql(model), [settings.TIME_ZONE] * 2)
+            cursor.execute(_totals_sql(model), [settings.TIME_ZONE] * 2)
         return
-    for model in (DealPeriod, LeadPeriod):
-        found = defaultdict(lambda: [0, 0, Decimal(0), 0])
-        after = 0
-        while True:
-            rows = list(model.objects.filter(pk__gt=after).order_by("pk").values()[:20000])
-            if not rows:
-                break
-            for key, sums in totals_of(rows, tz).items():
-                total = found[key]
-                for n, value in enumerate(sums):
-                    total[n] += value
-            after = rows[-1]["id"]
-        add_to_totals(dict(found))
+    tz = zone()
+    found = defaultdict(lambda: [0, 0, Decimal(0), 0])
+    after = 0
+    while True:
+        rows = list(model.objects.filter(pk__gt=after).order_by("pk").values()[:20000])
+        if not rows:
+            break
+        for key, sums in totals_of(rows, tz).items():
+            total = found[key]
+            for n, value in enumerate(sums):
+                total[n] += value
+        after = rows[-1]["id"]
+    add_to_totals(dict(found))
 
 
 def _totals_sql(model) -> str:

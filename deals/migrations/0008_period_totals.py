@@ -4,13 +4,6 @@ import datetime
 from django.db import migrations, models
 
 
-def fill(apps, schema_editor):
-    """The totals of the item rollups that exist (the app's own code: the table is new)."""
-    from deals.period_rollups import rebuild_totals
-
-    rebuild_totals()
-
-
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -46,5 +39,4 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('is_deal', 'kind', 'first', 'measure', 'pipeline_id', 'responsible_id', 'opened', 'item_pipeline_id', 'stage_id', 'currency', 'month', 'week', 'outcome_last', 'source_id', 'won_now'), name='period_total_key')],
             },
         ),
-        migrations.RunPython(fill, migrations.RunPython.noop),
     ]

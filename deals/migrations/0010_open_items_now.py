@@ -3,15 +3,6 @@
 from django.db import migrations, models
 
 
-def fill(apps, schema_editor):
-    """The "now" rows of the open items (the app's own rebuild, for those items only)."""
-    from deals.models import Deal, Lead
-    from deals.period_rollups import rebuild
-
-    for model in (Deal, Lead):
-        rebuild(model, model.objects.filter(closed=False).values_list("pk", flat=True))
-
-
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -34,5 +25,4 @@ class Migration(migrations.Migration):
             name='kind',
             field=models.PositiveSmallIntegerField(choices=[(0, 'now'), (1, 'month'), (2, 'quarter'), (3, 'year')]),
         ),
-        migrations.RunPython(fill, migrations.RunPython.noop),
     ]

@@ -14,7 +14,8 @@ The first run generates the data (``--deals`` deals, about 4 moves each, spread 
 about 5 minutes for 1,000,000 deals), then their period rollups (``deals.period_rollups``:
 the rows were written around the services), and keeps it; a later run with the same
 ``--deals`` reuses it. Then it measures, interleaved, every report for the periods "this
-month", "this quarter" and "this year" (Django's
+month", "this quarter", "this year" and custom dates: the last 30, 90 and 365 days (``--periods``;
+with ``--zone``, the readers read in that time zone: their periods are not the rollups') (Django's
 test ``Client``, the app loaded as gunicorn loads it: the page, its queries and template) and
 the start page, for a superuser and for the department manager, and prints p50/p95/max in
 milliseconds with the CPU probe at the start and at the end (the machine is shared).
@@ -25,6 +26,7 @@ import os
 import statistics
 import sys
 import time
+from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
@@ -39,6 +41,7 @@ from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
+from django.utils import timezone  # noqa: E402
 
 from accessrights.models import Action, Department, Role, RolePermission, Scope  # noqa: E402
 from accessrights.rights import rights_changed  # noqa: E402
@@ -48,6 +51,7 @@ from deals.models import Deal, DealPeriod, StageMove  # noqa: E402
 from dictionaries import services as dictionary_services  # noqa: E402
 from dictionaries.defaults import DEAL_STAGE  # noqa: E402
 from dictionaries.models import Entry, Pipeline, Semantics  # noqa: E402
+from people.models import Profile  # noqa: E402
 from tests.benchmarks.probe import conditions  # noqa: E402
 
 PREFIX = "bench_analytics_"
@@ -186,10 +190,31 @@ def measure(client: Client, url: str, runs: int, timings: list[float]) -> None:
         assert response.status_code == 200, (url, response.status_code)
 
 
+def query_of(period: str) -> str:
+    """A period's query: a named one, or ``N days`` (custom dates: the last N days)."""
+    if not period.endswith("days"):
+        return f"period={period}"
+    today = timezone.localdate()
+    first = today - timedelta(days=int(period.split()[0]) - 1)
+    return f"period=custom&date_from={first.isoformat()}&date_to={today.isoformat()}"
+
+
+def reader_in_zone(user, zone: str):
+    """``user`` reading in time zone ``zone`` (their profile's; empty: the installation's)."""
+    Profile.objects.update_or_create(user=user, defaults={"time_zone": zone})
+    return user
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--deals", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument(
+        "--periods",
+        default="month,quarter,year,30 days,90 days,365 days",
+        help="named periods, or 'N days' for custom dates (the last N days)",
+    )
+    parser.add_argument("--zone", default="", help="the readers' time zone (their profiles')")
     options = parser.parse_args()
     if connection.vendor != "postgresql":
         raise SystemExit("Run it on PostgreSQL (DATABASE_URL).")
@@ -213,11 +238,14 @@ def main() -> None:
           f"{DealPeriod.objects.count():,} rollup rows; the department manager reads "
           f"{reach:,} deals")  # fmt: skip
     clients = {}
-    for name, user in (("supervisor", admin), ("department manager", head)):
+    suffix = f" ({options.zone})" if options.zone else ""  # their profiles' zone, or none
+    readers = [(f"{name}{suffix}", reader_in_zone(user, options.zone))
+               for name, user in (("supervisor", admin), ("department manager", head))]  # fmt: skip
+    for name, user in readers:
         clients[name] = Client()
         clients[name].force_login(user)
-    urls = [(f"{key} {period}", f"/analytics/{key}/?period={period}")
-            for key in REPORTS for period in ("month", "quarter", "year")]  # fmt: skip
+    urls = [(f"{key} {period}", f"/analytics/{key}/?{query_of(period)}")
+            for key in REPORTS for period in options.periods.split(",")]  # fmt: skip
     urls.append(("start page", "/"))
     results = {}
     for _warm in range(2):
