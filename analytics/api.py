@@ -29,6 +29,9 @@ _TABLE = inline_serializer(
         ),
         "rows": serializers.ListField(child=serializers.DictField()),
         "summary": serializers.ListField(child=serializers.DictField()),
+        "as_of": serializers.DateTimeField(
+            help_text="When the figures were read: they hold every change saved before it."
+        ),
         "chart": serializers.DictField(),
     },
 )

@@ -2,9 +2,10 @@
 the API and the downloads all show this one object, so they never disagree."""
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from crm.money import money
@@ -38,6 +39,9 @@ class Table:
     rows: list[dict]
     chart: Chart
     summary: list[tuple[str, str]] = field(default_factory=list)
+    # When the figures were read: they hold every change saved before it (the rollups are
+    # written in the transaction of each change, so there is no later refresh to wait for).
+    as_of: datetime = field(default_factory=timezone.now)
 
     def as_data(self) -> dict:
         """The table as JSON can carry it (amounts and days as strings, exact)."""
@@ -49,6 +53,7 @@ class Table:
                 {c.key: _json_value(row.get(c.key)) for c in self.columns} for row in self.rows
             ],
             "summary": [{"label": label, "value": value} for label, value in self.summary],
+            "as_of": self.as_of.isoformat(),
             "chart": {
                 "kind": self.chart.kind,
                 "label": self.chart.label,

@@ -4,12 +4,16 @@ reason (an unknown report is a 404, bad dates a 400 naming them), and nothing hi
 import csv
 import io
 import zipfile
+from datetime import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from rest_framework.test import APIClient
 
-from .conftest import MARCH
+from deals import services
+
+from .conftest import MARCH, stage
 
 pytestmark = pytest.mark.django_db
 
@@ -81,6 +85,26 @@ def test_the_api_answers_the_table_as_json(history):
         {"stage": "Deal lost", "count": 1, "share": "100.0", "amount": {"EUR": "50.00"}},
         {"stage": "Analyze failure", "count": 0, "share": "0.0", "amount": {}},
     ]
+
+
+def test_a_report_says_how_fresh_it_is(client, history):
+    """The figures hold every change saved before the moment the page and the API name: a
+    deal won just before a read counts in it (the rollups are written with the change)."""
+    before = timezone.now()
+    api = APIClient()
+    api.force_authenticate(history.admin)
+    as_of = datetime.fromisoformat(api.get("/api/v1/analytics/won_lost/", MARCH).json()["as_of"])
+    assert before <= as_of <= timezone.now()
+    body = page(client, history.admin, "won_lost").content.decode()
+    assert "Figures as of " in body and "with every change saved before it." in body
+
+    def won_this_month():
+        rows = api.get("/api/v1/analytics/won_lost/", {"period": "month"}).json()["rows"]
+        return sum(row["won"] for row in rows)
+
+    assert won_this_month() == 0
+    services.deal_create(user=history.admin, title="Late", stage=stage("WON"))
+    assert won_this_month() == 1
 
 
 def test_the_api_needs_a_signed_in_caller(history):
