@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import reduce
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import (
     BigIntegerField,
@@ -128,40 +129,45 @@ class ComposedCounts:
         # The hours the blocks reach beyond the period, and the items that moved in them.
         head, tail = (cover_.start, min(start, cover_.end)), (max(end, cover_.start), cover_.end)
         self.beyond = [(a, b) for a, b in (head, tail) if a < b]
+        # The period's ends the blocks leave out: read from the moves.
+        head, tail = (start, min(cover_.start, end)), (max(cover_.end, start), end)
+        self.ends = [(a, b) for a, b in (head, tail) if a < b]
         self.dirty = None
         if self.beyond:
             self.dirty = StageMove.objects.filter(
                 _during(self.beyond), **{f"{self.item}__isnull": False}
             ).values(self.item)
 
-    def _readers_moves(self):
-        """The moves in the period of the items the reader may read (every item that moved
-        in it has a row of a month it touches)."""
-        moves = StageMove.objects.filter(moved_at__gte=self.params.start,
-                                         moved_at__lt=self.params.end)  # fmt: skip
+    def _moves_in(self, spans):
+        """The moves in ``spans`` of the items the reader may read (every item that moved in
+        them has a row of a month they touch)."""
+        moves = StageMove.objects.filter(_during(spans))
         if not self.restricted:
             return moves.filter(**{f"{self.item}__isnull": False})
-        months = _months_touching(self.params.start, self.params.end)
+        months = sorted({month for a, b in spans for month in _months_touching(a, b)})
         touched = self.readable.filter(kind=PeriodKind.MONTH, first__in=months)
         return moves.filter(**{f"{self.item}__in": touched.values(self.item)})
 
     def scope_moves(self):
-        return self._readers_moves()
+        """The moves in the period of the items the reader may read."""
+        return self._moves_in([(self.params.start, self.params.end)])
 
     def _parts(
         self, pipeline_id, rows_filter: Q, moves_filter: Q, rows_values: dict, moves_values: dict
     ):
-        """The item rows of the blocks and the moves outside them (all of a dirty item's), as
-        one UNION ALL of ``item, section, seq`` and the values asked for."""
+        """The item rows of the blocks, the moves at the ends, and a dirty item's moves in the
+        period instead of its rows, as one UNION ALL of ``item, section, seq`` and the values
+        asked for."""
         rows = self.rows.filter(rows_filter)
-        moves = self._readers_moves().filter(moves_filter)
-        if pipeline_id is not None:
-            rows, moves = rows.filter(pipeline_id=pipeline_id), moves.filter(
-                pipeline_id=pipeline_id)  # fmt: skip
-        outside = Q(moved_at__lt=self.cover.start) | Q(moved_at__gte=self.cover.end)
+        moves = []
+        if self.ends:
+            moves.append(self._moves_in(self.ends))
         if self.dirty is not None:
             rows = rows.exclude(**{f"{self.item}__in": self.dirty})
-            outside |= Q(**{f"{self.item}__in": self.dirty})
+            moves.append(self.scope_moves().filter(**{f"{self.item}__in": self.dirty}))
+        if pipeline_id is not None:
+            rows = rows.filter(pipeline_id=pipeline_id)
+            moves = [part.filter(pipeline_id=pipeline_id) for part in moves]
         section = Case(When(moved_at__lt=self.cover.start, then=Value(0)),
                        When(moved_at__gte=self.cover.end, then=Value(len(self.cover.blocks) + 1)),
                        default=Value(1), output_field=IntegerField())  # fmt: skip
@@ -172,10 +178,18 @@ class ComposedCounts:
             p_seq=Value(0, output_field=BigIntegerField()),
             **rows_values,
         )
-        moves = moves.filter(outside).annotate(p_item=F(self.item), p_section=section,
-                                               p_seq=F("id"), **moves_values)  # fmt: skip
-        union = rows.values_list(*names).union(moves.values_list(*names), all=True)
-        return union.query.sql_with_params()
+        moves = [
+            part.filter(moves_filter).annotate(p_item=F(self.item), p_section=section,
+                                               p_seq=F("id"), **moves_values)
+            for part in moves
+        ]  # fmt: skip
+        union = rows.values_list(*names).union(
+            *(part.values_list(*names) for part in moves), all=True
+        )
+        try:
+            return union.query.sql_with_params()
+        except EmptyResultSet:  # a condition that can match nothing: no SQL to run
+            return None, ()
 
     def furthest(self, pipeline_id, ranked: list) -> list[tuple]:
         row_rank = Case(*[When(furthest_stage_id=s.pk, then=Value(n)) for n, s in
@@ -191,6 +205,8 @@ class ComposedCounts:
              "p_currency": F("furthest_currency")},
             {"p_rank": move_rank, "p_amount": F("amount"), "p_currency": F("currency")},
         )  # fmt: skip
+        if sql is None:
+            return []
         return _query(
             "SELECT p_rank, p_currency, COUNT(*), SUM(p_amount) FROM ("  # noqa: S608 (ours)
             "SELECT p_rank, p_currency, p_amount, ROW_NUMBER() OVER (PARTITION BY p_item "
@@ -229,6 +245,8 @@ class ComposedCounts:
             {n: v for n, v in rows_values.items() if n in wanted},
             {n: v for n, v in moves_values.items() if n in wanted},
         )
+        if sql is None:
+            return []
         grouped = ", ".join(columns[name] for name in group)
         found = _query(
             f"SELECT {grouped}, COUNT(*), SUM(p_amount), SUM(p_age) FROM ("  # noqa: S608
@@ -248,10 +266,7 @@ class ComposedCounts:
         """The blocks' totals, plus the items created at the period's ends (from their rows
         of the months there), less those created in the hours the blocks reach beyond it."""
         parts = [(1, row) for row in self.rolled.created(pipeline_id)]
-        start, end = self.params.start, self.params.end
-        ends = [(a, b) for a, b in ((start, min(self.cover.start, end)),
-                                    (max(self.cover.end, start), end)) if a < b]  # fmt: skip
-        for spans, sign in ((ends, 1), (self.beyond, -1)):
+        for spans, sign in ((self.ends, 1), (self.beyond, -1)):
             if not spans:
                 continue
             months = sorted({m for a, b in spans for m in _months_touching(a, b)})

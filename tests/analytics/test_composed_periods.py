@@ -13,6 +13,8 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from accessrights.models import Action, Role, RolePermission, Scope
+from accessrights.rights import rights_changed
 from analytics.composed import ComposedCounts, cover
 from analytics.parameters import ParametersForm
 from analytics.reading import counts_for
@@ -21,8 +23,9 @@ from deals import period_rollups, services
 from deals.models import Deal, Lead, StageMove
 from dictionaries import services as dictionary_services
 from dictionaries.defaults import DEAL_STAGE
-from dictionaries.models import Entry, Semantics
+from dictionaries.models import Entry, Pipeline, Semantics
 from tests.conftest import examples
+from tests.factories import UserFactory
 
 from .conftest import source, stage, write_moves
 
@@ -152,6 +155,24 @@ def test_the_hours_beyond_a_readers_month_are_left_out(edges):
                    read_report(edges.admin, "sources", march)[2].rows}  # fmt: skip
     assert lost["Deal lost"] == 2
     assert created == {"Call": 2, "Website": 2, "No source": 1}
+
+
+def test_a_reader_of_deals_and_no_leads_counts_no_lead(edges):
+    """A role that reads every deal and no lead reads the sources report of a composed
+    period as from the moves: deals counted, no lead."""
+    role = Role.objects.create(name="Deals only")
+    for pipeline in Pipeline.objects.all():
+        RolePermission.objects.create(role=role, entity=pipeline.access_entity,
+                                      action=Action.READ, scope=Scope.ALL)  # fmt: skip
+    reader = UserFactory()
+    role.users.add(reader)
+    rights_changed()
+    data = custom(date(2026, 2, 15), date(2026, 4, 10))
+    found = read_report(reader, "sources", data)[2].rows
+    assert found and {row["leads"] for row in found} == {0}
+    assert sum(row["deals"] for row in found) > 0
+    with override_settings(ANALYTICS_ROLLUPS=False):
+        assert read_report(reader, "sources", data)[2].rows == found
 
 
 def test_a_period_without_a_whole_month_reads_the_moves(edges):
