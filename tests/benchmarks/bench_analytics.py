@@ -130,18 +130,19 @@ def generate(total: int, admin, seed: float = 0.42) -> float:
             " won bigint, lost bigint[]) ON COMMIT DROP"
         )
         cursor.executemany("INSERT INTO bench_plan VALUES (%s, %s, %s, %s, %s)", plans)
-        # One row per deal: its id (from the sequence), pipeline, person, amount and path.
+        # One row per deal: its id (from the sequence, in the order of creation, as a real
+        # database numbers them), pipeline, person, amount and path.
         cursor.execute(
             """CREATE TEMP TABLE bench_deal ON COMMIT DROP AS
-            SELECT nextval(pg_get_serial_sequence('deals_deal', 'id')) AS id, g,
-                   floor(random() * 3)::int AS number,
-                   now() - random() * %s * interval '1 year' AS created,
-                   (100 + floor(random() * 99900))::numeric(15, 2) AS amount,
-                   CASE WHEN random() < 0.8 THEN 'USD' ELSE 'EUR' END AS currency,
-                   (%s::int[])[1 + floor(random() * %s)::int] AS person,
-                   1 + (ARRAY[1, 2, 2, 3])[1 + floor(random() * 4)::int] AS steps,
-                   random() AS ending, random() AS pick
-            FROM generate_series(1, %s) AS g""",
+            SELECT nextval(pg_get_serial_sequence('deals_deal', 'id')) AS id, d.* FROM (
+                SELECT g, floor(random() * 3)::int AS number,
+                       now() - random() * %s * interval '1 year' AS created,
+                       (100 + floor(random() * 99900))::numeric(15, 2) AS amount,
+                       CASE WHEN random() < 0.8 THEN 'USD' ELSE 'EUR' END AS currency,
+                       (%s::int[])[1 + floor(random() * %s)::int] AS person,
+                       1 + (ARRAY[1, 2, 2, 3])[1 + floor(random() * 4)::int] AS steps,
+                       random() AS ending, random() AS pick
+                FROM generate_series(1, %s) AS g ORDER BY created) AS d""",
             [YEARS, responsible, len(responsible), total],
         )
         # One row per move: the stage of each step and when (exponential gaps, mean a week).
