@@ -1,17 +1,19 @@
 """A period that is no single calendar period of the rollups (custom dates, or a reader in
 another time zone than ``settings.TIME_ZONE``), read from the rollups all the same: its whole
-years, quarters and months (``Cover.blocks``, cut in the rollups' zone) from the item rollup
-rows, the days at its ends from the moves, combined per item (``ComposedCounts``), so that a
-report reads about one row per item that moved in the period instead of its every move.
+years, quarters and months (``Cover.blocks``, cut in the rollups' zone; a month it holds most
+of too) from the item rollup rows, the days at its ends from the moves, combined per item
+(``ComposedCounts``), so that a report reads about one row per item that moved in the period
+instead of its every move.
 
 Per item, the figures combine as the moves' own reading (``analytics.counts.MoveCounts``):
 the furthest move is the highest stage rank, then the latest (a later part wins a tie); the
 outcome is the latest of the parts' outcomes. An item created in the period is added from the
 totals of the blocks and the rows of the edge months (an additive count, not per item).
 
-When the reader's day does not start at the rollups' midnight, the blocks may reach a few hours
-beyond the period: an item that moved in those hours is read from its moves in the period alone
-(``dirty``), and what was created there is taken off again.
+The blocks may reach beyond the period: by a few hours when the reader's day does not start at
+the rollups' midnight, by days when a month at an end is read whole. An item that moved beyond
+it is read from its moves in the period alone (``dirty``), and what was created there is taken
+off again.
 """
 
 import operator
@@ -80,22 +82,36 @@ def _midnight(day: date, tz) -> datetime:
 
 
 def cover(params: Parameters) -> Cover | None:
-    """The blocks of the period ``params`` names (None: it holds no whole month)."""
+    """The blocks the period ``params`` names is read from: the whole years, quarters and
+    months it holds (in the rollups' zone), and a month at either end that it holds a part of
+    when more of that month's past is in the period than out of it (the part out of it is
+    "beyond" the period: what moved there is read from the moves). None: no block is worth it.
+    """
     tz = period_rollups.zone()
-    day, last = _nearest_day(params.start, tz), _nearest_day(params.end, tz)
+    first, last = _nearest_day(params.start, tz), _nearest_day(params.end, tz)
+    day = first if first.day == 1 else _next(PeriodKind.MONTH, first.replace(day=1))
     blocks = []
-    while day < last:
-        block = _block_at(day, last)
-        if block is None:
-            if blocks:
-                break
-            day = _next(PeriodKind.MONTH, day.replace(day=1))
-            continue
+    while day < last and (block := _block_at(day, last)) is not None:
         blocks.append(block)
         day = _next(*block)
+    now = timezone.now()
+    if first.day != 1 and _worth(first.replace(day=1), params, now, tz):
+        blocks.insert(0, (PeriodKind.MONTH, first.replace(day=1)))
+    if day < last and _worth(day, params, now, tz):
+        blocks.append((PeriodKind.MONTH, day))
     if not blocks:
         return None
-    return Cover(tuple(blocks), _midnight(blocks[0][1], tz), _midnight(day, tz))
+    end = _next(*blocks[-1])
+    return Cover(tuple(blocks), _midnight(blocks[0][1], tz), _midnight(end, tz))
+
+
+def _worth(month: date, params: Parameters, now: datetime, tz) -> bool:
+    """Whether the month holds at least as much of the period as of its past beyond it."""
+    start, end = _midnight(month, tz), _midnight(_next(PeriodKind.MONTH, month), tz)
+    inside = min(end, params.end) - max(start, params.start)
+    before = max(timedelta(0), min(params.start, now) - start)
+    after = max(timedelta(0), min(end, now) - max(params.end, start))
+    return inside >= before + after
 
 
 def _months_touching(start: datetime, end: datetime) -> list[date]:

@@ -13,6 +13,7 @@ from dictionaries.models import Entry, Pipeline
 from .counts import open_now
 from .parameters import ParametersForm
 from .reports import REPORTS, deal_funnel
+from .work_memory import report_memory
 
 THIS_MONTH = {"period": "month"}
 
@@ -24,7 +25,8 @@ def _month_parameters(user):
 
 
 def _this_month(user, key: str):
-    return REPORTS[key].build(user, _month_parameters(user))
+    with report_memory():
+        return REPORTS[key].build(user, _month_parameters(user))
 
 
 def won_this_month(user) -> dict | None:
@@ -91,7 +93,8 @@ def _named(totals: list[dict]) -> list[dict]:
 def default_funnel(user) -> dict | None:
     if not may(user, "read", Deal):
         return None
-    table = deal_funnel(user, _month_parameters(user), medians=False)  # the panel shows none
+    with report_memory():
+        table = deal_funnel(user, _month_parameters(user), medians=False)  # shows no median
     if not table.rows or not table.rows[0]["count"]:
         return None
     return {

@@ -42,6 +42,7 @@ from .median import Median
 from .parameters import Parameters, ParametersForm
 from .reading import counts_for
 from .tables import Chart, Column, Table, days, percent
+from .work_memory import report_memory
 
 LEAD_STAGE = "STATUS"
 
@@ -401,4 +402,5 @@ def read_report(user, key: str, data) -> tuple[Report, ParametersForm, Table | N
     form = ParametersForm(data, user=user)
     if not form.is_valid():
         return report, form, None
-    return report, form, report.build(user, form.parameters())
+    with report_memory():
+        return report, form, report.build(user, form.parameters())

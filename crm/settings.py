@@ -189,6 +189,8 @@ LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
+# What a report's queries may sort and hash in on PostgreSQL (analytics.work_memory).
+ANALYTICS_WORK_MEM = os.environ.get("ANALYTICS_WORK_MEM", "64MB")
 USE_I18N = True
 USE_TZ = True
 

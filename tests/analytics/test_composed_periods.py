@@ -175,10 +175,17 @@ def test_a_reader_of_deals_and_no_leads_counts_no_lead(edges):
         assert read_report(reader, "sources", data)[2].rows == found
 
 
-def test_a_period_without_a_whole_month_reads_the_moves(edges):
-    params = params_of(edges.admin, custom(date(2026, 3, 2), date(2026, 4, 20)))
-    assert cover(params) is None
-    assert not isinstance(counts_for("deal", edges.admin, params), ComposedCounts)
+def test_a_month_is_read_whole_when_the_period_holds_most_of_it(edges):
+    """March 2 to April 20 reads March and April (1 and 10 days beyond it, 30 and 20 in it);
+    March 25 to April 5 holds most of neither month: it reads the moves."""
+    most = cover(params_of(edges.admin, custom(date(2026, 3, 2), date(2026, 4, 20))))
+    assert [first for _kind, first in most.blocks] == [date(2026, 3, 1), date(2026, 4, 1)]
+    few = params_of(edges.admin, custom(date(2026, 3, 25), date(2026, 4, 5)))
+    assert cover(few) is None
+    assert not isinstance(counts_for("deal", edges.admin, few), ComposedCounts)
+    for data in (custom(date(2026, 3, 2), date(2026, 4, 20)),
+                 custom(date(2026, 3, 25), date(2026, 4, 5))):  # fmt: skip
+        assert tables(edges.admin, data) == from_moves(edges.admin, data)
 
 
 @settings(max_examples=examples(40), deadline=None,

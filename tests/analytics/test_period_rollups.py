@@ -121,7 +121,9 @@ def test_the_totals_are_read_for_calendar_periods_of_their_zone_only(admin):
     ):
         assert isinstance(counts_for("deal", admin, _params(admin, data)), RolledCounts), data
     part = {"period": "custom", "date_from": "2026-03-01", "date_to": "2026-03-30"}
-    assert isinstance(counts_for("deal", admin, _params(admin, part)), MoveCounts)  # no month
+    assert isinstance(counts_for("deal", admin, _params(admin, part)), ComposedCounts)  # most
+    few = {"period": "custom", "date_from": "2026-03-10", "date_to": "2026-03-20"}
+    assert isinstance(counts_for("deal", admin, _params(admin, few)), MoveCounts)
     longer = {"period": "custom", "date_from": "2026-02-15", "date_to": "2026-04-30"}
     assert isinstance(counts_for("deal", admin, _params(admin, longer)), ComposedCounts)
     with timezone.override("Asia/Kolkata"):  # its months start at other moments
