@@ -1,9 +1,9 @@
 """A period that is no single calendar period of the rollups (custom dates, or a reader in
 another time zone than ``settings.TIME_ZONE``), read from the rollups all the same: its whole
-years, quarters and months (``Cover.blocks``, cut in the rollups' zone; a month it holds most
-of too) from the item rollup rows, the days at its ends from the moves, combined per item
-(``ComposedCounts``), so that a report reads about one row per item that moved in the period
-instead of its every move.
+years, quarters and months (``Cover.blocks``, cut in the rollups' zone; a month it holds all
+the past of but a day or two, too) from the item rollup rows, the days at its ends from the
+moves, combined per item (``ComposedCounts``), so that a report reads about one row per item
+that moved in the period instead of its every move.
 
 Per item, the figures combine as the moves' own reading (``analytics.counts.MoveCounts``):
 the furthest move is the highest stage rank, then the latest (a later part wins a tie); the
@@ -11,9 +11,9 @@ outcome is the latest of the parts' outcomes. An item created in the period is a
 totals of the blocks and the rows of the edge months (an additive count, not per item).
 
 The blocks may reach beyond the period: by a few hours when the reader's day does not start at
-the rollups' midnight, by days when a month at an end is read whole. An item that moved beyond
-it is read from its moves in the period alone (``dirty``), and what was created there is taken
-off again.
+the rollups' midnight, by a day or two when a month at an end is read whole. An item that moved
+beyond it is read from its moves in the period alone (``dirty``), and what was created there is
+taken off again.
 """
 
 import operator
@@ -83,9 +83,9 @@ def _midnight(day: date, tz) -> datetime:
 
 def cover(params: Parameters) -> Cover | None:
     """The blocks the period ``params`` names is read from: the whole years, quarters and
-    months it holds (in the rollups' zone), and a month at either end that it holds a part of
-    when more of that month's past is in the period than out of it (the part out of it is
-    "beyond" the period: what moved there is read from the moves). None: no block is worth it.
+    months it holds (in the rollups' zone), and a month at either end that it holds all the
+    past of but ``BEYOND`` (the part out of it is "beyond" the period: what moved there is
+    read from the moves). None: no block is worth it.
     """
     tz = period_rollups.zone()
     first, last = _nearest_day(params.start, tz), _nearest_day(params.end, tz)
@@ -105,13 +105,19 @@ def cover(params: Parameters) -> Cover | None:
     return Cover(tuple(blocks), _midnight(blocks[0][1], tz), _midnight(end, tz))
 
 
+# The most of a month's past a block may hold beyond the period: the hours of another time
+# zone, a day or two; more would make most items that moved there be read from their moves.
+BEYOND = timedelta(days=2)
+
+
 def _worth(month: date, params: Parameters, now: datetime, tz) -> bool:
-    """Whether the month holds at least as much of the period as of its past beyond it."""
+    """Whether the month is read whole: of its past, it holds at most ``BEYOND`` outside the
+    period, and not more than inside it (its future holds no move)."""
     start, end = _midnight(month, tz), _midnight(_next(PeriodKind.MONTH, month), tz)
     inside = min(end, params.end) - max(start, params.start)
     before = max(timedelta(0), min(params.start, now) - start)
     after = max(timedelta(0), min(end, now) - max(params.end, start))
-    return inside >= before + after
+    return before + after <= min(inside, BEYOND)
 
 
 def _months_touching(start: datetime, end: datetime) -> list[date]:
@@ -137,10 +143,6 @@ class ComposedCounts:
         model = DealPeriod if key == "deal" else LeadPeriod
         self.readable = readable if readable is not None else model.objects.all()
         self.restricted = readable is not None
-        blocks = reduce(operator.or_, [Q(kind=k, first=f) for k, f in cover_.blocks])
-        self.rows = self.readable.filter(blocks)
-        self.section = Case(*[When(first=f, then=Value(n + 1)) for n, (_k, f) in
-                              enumerate(cover_.blocks)], output_field=IntegerField())  # fmt: skip
         start, end = params.start, params.end
         # The hours the blocks reach beyond the period, and the items that moved in them.
         head, tail = (cover_.start, min(start, cover_.end)), (max(end, cover_.start), cover_.end)
@@ -174,34 +176,36 @@ class ComposedCounts:
         """The item rows of the blocks, the moves at the ends, and a dirty item's moves in the
         period instead of its rows, as one UNION ALL of ``item, section, seq`` and the values
         asked for."""
-        rows = self.rows.filter(rows_filter)
+        # One part per block (its rows read from the index alone), its order a constant.
+        blocks = [
+            self.readable.filter(rows_filter, kind=kind, first=first).annotate(
+                p_section=Value(n + 1, output_field=IntegerField()))
+            for n, (kind, first) in enumerate(self.cover.blocks)
+        ]  # fmt: skip
         moves = []
         if self.ends:
             moves.append(self._moves_in(self.ends))
         if self.dirty is not None:
-            rows = rows.exclude(**{f"{self.item}__in": self.dirty})
+            blocks = [rows.exclude(**{f"{self.item}__in": self.dirty}) for rows in blocks]
             moves.append(self.scope_moves().filter(**{f"{self.item}__in": self.dirty}))
         if pipeline_id is not None:
-            rows = rows.filter(pipeline_id=pipeline_id)
+            blocks = [rows.filter(pipeline_id=pipeline_id) for rows in blocks]
             moves = [part.filter(pipeline_id=pipeline_id) for part in moves]
         section = Case(When(moved_at__lt=self.cover.start, then=Value(0)),
                        When(moved_at__gte=self.cover.end, then=Value(len(self.cover.blocks) + 1)),
                        default=Value(1), output_field=IntegerField())  # fmt: skip
         names = ["p_item", "p_section", "p_seq", *rows_values]
-        rows = rows.annotate(
-            p_item=F(self.item),
-            p_section=self.section,
-            p_seq=Value(0, output_field=BigIntegerField()),
-            **rows_values,
-        )
+        blocks = [
+            rows.annotate(p_item=F(self.item), p_seq=Value(0, output_field=BigIntegerField()),
+                          **rows_values).values_list(*names)
+            for rows in blocks
+        ]  # fmt: skip
         moves = [
             part.filter(moves_filter).annotate(p_item=F(self.item), p_section=section,
-                                               p_seq=F("id"), **moves_values)
+                                               p_seq=F("id"), **moves_values).values_list(*names)
             for part in moves
         ]  # fmt: skip
-        union = rows.values_list(*names).union(
-            *(part.values_list(*names) for part in moves), all=True
-        )
+        union = blocks[0].union(*blocks[1:], *moves, all=True)
         try:
             return union.query.sql_with_params()
         except EmptyResultSet:  # a condition that can match nothing: no SQL to run

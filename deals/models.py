@@ -256,6 +256,8 @@ class StageMove(models.Model):
             models.Index(fields=["to_stage_id", "moved_at"], name="move_stage_time"),
             models.Index(fields=["deal", "moved_at"], name="move_deal_time"),
             models.Index(fields=["lead", "moved_at"], name="move_lead_time"),
+            # The items that moved in some hours or days of any pipeline (analytics.composed).
+            models.Index(fields=["moved_at"], include=["deal", "lead"], name="move_time"),
             # The median time in a stage: the moves out of it in a period, read from the index.
             models.Index(
                 fields=["from_stage_id", "moved_at"],
@@ -322,11 +324,17 @@ class DealPeriod(ItemPeriod):
 
     class Meta:
         indexes = [
-            # A period's rows of a pipeline, of some people (an item's rows: the key's index).
+            # A period's rows of a pipeline, of some people (an item's rows: the key's index),
+            # holding what a composed period reads of them and what the rights look at: read
+            # from the index alone (analytics.composed).
             models.Index(
                 fields=["kind", "first", "pipeline_id", "responsible_id"],
+                include=["deal", "opened", "item_pipeline_id", "furthest_stage_id",
+                         "furthest_amount", "furthest_currency", "outcome_stage_id",
+                         "outcome_at", "outcome_amount", "outcome_currency", "outcome_age",
+                         "outcome_last"],
                 name="deal_period_people",
-            ),
+            ),  # fmt: skip
             # The reader's rows of a period (the moves of the items they may read: the median
             # time in a stage), read from the index alone (what the rights look at is in it).
             models.Index(

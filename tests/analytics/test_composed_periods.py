@@ -175,17 +175,25 @@ def test_a_reader_of_deals_and_no_leads_counts_no_lead(edges):
         assert read_report(reader, "sources", data)[2].rows == found
 
 
-def test_a_month_is_read_whole_when_the_period_holds_most_of_it(edges):
-    """March 2 to April 20 reads March and April (1 and 10 days beyond it, 30 and 20 in it);
-    March 25 to April 5 holds most of neither month: it reads the moves."""
-    most = cover(params_of(edges.admin, custom(date(2026, 3, 2), date(2026, 4, 20))))
-    assert [first for _kind, first in most.blocks] == [date(2026, 3, 1), date(2026, 4, 1)]
-    few = params_of(edges.admin, custom(date(2026, 3, 25), date(2026, 4, 5)))
-    assert cover(few) is None
-    assert not isinstance(counts_for("deal", edges.admin, few), ComposedCounts)
-    for data in (custom(date(2026, 3, 2), date(2026, 4, 20)),
-                 custom(date(2026, 3, 25), date(2026, 4, 5))):  # fmt: skip
+def test_a_month_is_read_whole_when_the_period_leaves_out_at_most_two_days_of_it(edges):
+    """March 2 to April 20 reads March whole (1 day beyond the period) and April 1-20 from
+    the moves (10 days beyond); to April 28, April too (2 days); March 25 to April 5 reads
+    only moves. A month's days after today hold no move: they are never beyond."""
+    periods = {
+        (date(2026, 3, 2), date(2026, 4, 20)): [date(2026, 3, 1)],
+        (date(2026, 3, 2), date(2026, 4, 28)): [date(2026, 3, 1), date(2026, 4, 1)],
+        (date(2026, 3, 25), date(2026, 4, 5)): None,
+    }
+    for (first, last), months in periods.items():
+        found = cover(params_of(edges.admin, custom(first, last)))
+        assert (found and [day for _kind, day in found.blocks]) == (months or None), first
+        data = custom(first, last)
         assert tables(edges.admin, data) == from_moves(edges.admin, data)
+    few = params_of(edges.admin, custom(date(2026, 3, 25), date(2026, 4, 5)))
+    assert not isinstance(counts_for("deal", edges.admin, few), ComposedCounts)
+    today = timezone.localdate()
+    this_month = cover(params_of(edges.admin, custom(today.replace(day=1), today)))
+    assert [day for _kind, day in this_month.blocks] == [today.replace(day=1)]
 
 
 @settings(max_examples=examples(40), deadline=None,
