@@ -37,6 +37,7 @@ from django.utils import timezone
 
 from deals import period_rollups
 from deals.models import DealPeriod, LeadPeriod, PeriodKind, StageMove
+from deals.period_rollups import next_period
 
 from .counts import ItemRows
 from .parameters import Parameters
@@ -52,20 +53,13 @@ class Cover:
     end: datetime
 
 
-def _next(kind: int, first: date) -> date:
-    """The first day after the block ``(kind, first)``."""
-    months = {PeriodKind.MONTH: 1, PeriodKind.QUARTER: 3, PeriodKind.YEAR: 12}[kind]
-    month = first.month - 1 + months
-    return first.replace(year=first.year + month // 12, month=month % 12 + 1, day=1)
-
-
 def _block_at(day: date, last: date) -> tuple[int, date] | None:
     """The longest block starting on ``day`` and ending before ``last`` (exclusive)."""
     if day.day != 1:
         return None
     for kind, starts in ((PeriodKind.YEAR, (1,)), (PeriodKind.QUARTER, (1, 4, 7, 10)),
                          (PeriodKind.MONTH, range(1, 13))):  # fmt: skip
-        if day.month in starts and _next(kind, day) <= last:
+        if day.month in starts and next_period(kind, day) <= last:
             return kind, day
     return None
 
@@ -89,11 +83,11 @@ def cover(params: Parameters) -> Cover | None:
     """
     tz = period_rollups.zone()
     first, last = _nearest_day(params.start, tz), _nearest_day(params.end, tz)
-    day = first if first.day == 1 else _next(PeriodKind.MONTH, first.replace(day=1))
+    day = first if first.day == 1 else next_period(PeriodKind.MONTH, first.replace(day=1))
     blocks = []
     while day < last and (block := _block_at(day, last)) is not None:
         blocks.append(block)
-        day = _next(*block)
+        day = next_period(*block)
     now = timezone.now()
     if first.day != 1 and _worth(first.replace(day=1), params, now, tz):
         blocks.insert(0, (PeriodKind.MONTH, first.replace(day=1)))
@@ -101,7 +95,7 @@ def cover(params: Parameters) -> Cover | None:
         blocks.append((PeriodKind.MONTH, day))
     if not blocks:
         return None
-    end = _next(*blocks[-1])
+    end = next_period(*blocks[-1])
     return Cover(tuple(blocks), _midnight(blocks[0][1], tz), _midnight(end, tz))
 
 
@@ -113,7 +107,7 @@ BEYOND = timedelta(days=2)
 def _worth(month: date, params: Parameters, now: datetime, tz) -> bool:
     """Whether the month is read whole: of its past, it holds at most ``BEYOND`` outside the
     period, and not more than inside it (its future holds no move)."""
-    start, end = _midnight(month, tz), _midnight(_next(PeriodKind.MONTH, month), tz)
+    start, end = _midnight(month, tz), _midnight(next_period(PeriodKind.MONTH, month), tz)
     inside = min(end, params.end) - max(start, params.start)
     before = max(timedelta(0), min(params.start, now) - start)
     after = max(timedelta(0), min(end, now) - max(params.end, start))
@@ -128,7 +122,7 @@ def _months_touching(start: datetime, end: datetime) -> list[date]:
     months = []
     while month <= last:
         months.append(month)
-        month = _next(PeriodKind.MONTH, month)
+        month = next_period(PeriodKind.MONTH, month)
     return months
 
 

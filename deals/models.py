@@ -311,6 +311,15 @@ class ItemPeriod(models.Model):
     outcome_currency = models.CharField(max_length=3, blank=True)
     outcome_age = models.PositiveBigIntegerField(null=True, blank=True)
     outcome_last = models.BooleanField(default=False)
+    # What the item did outside the period, so that a longer period made of several can tell
+    # this row's furthest move and outcome are the item's there without reading its other rows
+    # (analytics.composed): the latest move before the period to a higher stage in the
+    # pipeline; the earliest one from its end to a stage as high or higher; the earliest move
+    # into a final stage from its end, in the pipeline and in any.
+    beaten_before = models.DateTimeField(null=True, blank=True)
+    beaten_after = models.DateTimeField(null=True, blank=True)
+    outcome_after = models.DateTimeField(null=True, blank=True)
+    outcome_after_any = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         abstract = True
@@ -329,12 +338,26 @@ class DealPeriod(ItemPeriod):
             # from the index alone (analytics.composed).
             models.Index(
                 fields=["kind", "first", "pipeline_id", "responsible_id"],
-                include=["deal", "opened", "item_pipeline_id", "furthest_stage_id",
-                         "furthest_amount", "furthest_currency", "outcome_stage_id",
-                         "outcome_at", "outcome_amount", "outcome_currency", "outcome_age",
-                         "outcome_last"],
+                include=[
+                    "deal",
+                    "opened",
+                    "item_pipeline_id",
+                    "furthest_stage_id",
+                    "furthest_amount",
+                    "furthest_currency",
+                    "outcome_stage_id",
+                    "outcome_at",
+                    "outcome_amount",
+                    "outcome_currency",
+                    "outcome_age",
+                    "outcome_last",
+                    "beaten_before",
+                    "beaten_after",
+                    "outcome_after",
+                    "outcome_after_any",
+                ],
                 name="deal_period_people",
-            ),  # fmt: skip
+            ),
             # The reader's rows of a period (the moves of the items they may read: the median
             # time in a stage), read from the index alone (what the rights look at is in it).
             models.Index(

@@ -16,7 +16,7 @@ move into a final stage (the latest).
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from itertools import groupby
 from zoneinfo import ZoneInfo
@@ -167,7 +167,46 @@ def item_rows(item, moves: list[dict], stages: Stages, tz) -> list[dict]:
     for (kind, first, _pipeline), row in rows.items():
         order = row.pop("outcome_order", None)
         row["outcome_last"] = order is not None and last_outcome.get((kind, first)) == order
+    _outside(rows, ranks, ordered, stages, is_deal, tz)
     return list(rows.values())  # fmt: skip
+
+
+def _outside(rows: dict, ranks: dict, moves: list[dict], stages: Stages, is_deal: bool,
+             tz) -> None:  # fmt: skip
+    """Give each period row what the item did outside the period (``ItemPeriod.beaten_before``
+    and the rest)."""
+    placed = []
+    for move in moves:
+        pipeline = move["pipeline_id"] if is_deal else None
+        ranked = stages.ranked.get(pipeline, {})
+        rank = ranked.get(move["to_stage_id"], ranked.get(move["from_stage_id"], 0))
+        final = move["to_stage_id"] in stages.finals.get(pipeline, ())
+        placed.append((pipeline, rank, final, move["moved_at"]))
+    all_finals = stages.all_finals(is_deal)
+    finals_any = [m["moved_at"] for m in moves if m["to_stage_id"] in all_finals]
+    for (kind, first, pipeline), row in rows.items():
+        if kind == PeriodKind.NOW:
+            continue
+        start = datetime.combine(first, time.min).replace(tzinfo=tz)
+        end = datetime.combine(next_period(kind, first), time.min).replace(tzinfo=tz)
+        mine = [(rank, final, at) for p, rank, final, at in placed if p == pipeline]
+        rank = ranks.get((kind, first, pipeline))
+        if rank is not None:
+            row["beaten_before"] = max(
+                (at for r, _f, at in mine if r > rank and at < start), default=None
+            )
+            row["beaten_after"] = min(
+                (at for r, _f, at in mine if r >= rank and at >= end), default=None
+            )
+        row["outcome_after"] = min((at for _r, f, at in mine if f and at >= end), default=None)
+        row["outcome_after_any"] = min((at for at in finals_any if at >= end), default=None)
+
+
+def next_period(kind: int, first: date) -> date:
+    """The first day after the calendar period ``(kind, first)``."""
+    months = {PeriodKind.MONTH: 1, PeriodKind.QUARTER: 3, PeriodKind.YEAR: 12}[kind]
+    month = first.month - 1 + months
+    return first.replace(year=first.year + month // 12, month=month % 12 + 1, day=1)
 
 
 def _model_and_key(items):
