@@ -144,6 +144,12 @@ class ComposedCounts:
         # The period's ends the blocks leave out: read from the moves.
         head, tail = (start, min(cover_.start, end)), (max(cover_.end, start), end)
         self.ends = [(a, b) for a, b in (head, tail) if a < b]
+        # The items that moved at the ends or beyond: their rows are combined with those moves.
+        self.mixed = None
+        if self.ends or self.beyond:
+            self.mixed = StageMove.objects.filter(
+                _during(self.ends + self.beyond), **{f"{self.item}__isnull": False}
+            ).values(self.item)
         self.dirty = None
         if self.beyond:
             self.dirty = StageMove.objects.filter(
@@ -164,46 +170,70 @@ class ComposedCounts:
         """The moves in the period of the items the reader may read."""
         return self._moves_in([(self.params.start, self.params.end)])
 
-    def _parts(
-        self, pipeline_id, rows_filter: Q, moves_filter: Q, rows_values: dict, moves_values: dict
-    ):
-        """The item rows of the blocks, the moves at the ends, and a dirty item's moves in the
-        period instead of its rows, as one UNION ALL of ``item, section, seq`` and the values
-        asked for."""
-        # One part per block (its rows read from the index alone), its order a constant.
-        blocks = [
+    def _picked(self, pipeline_id, rows_filter: Q, solo: Q, moves_filter: Q, values: dict,
+                moves_values: dict, order: str):  # fmt: skip
+        """The SQL of each item's part that counts: the item rows of the blocks that are
+        their item's (``solo``: nothing the item did elsewhere in the period beats them) for
+        items with no move at the ends or beyond, read as they are; for the other items
+        (``mixed``), their rows, the moves at the ends and a dirty item's moves in the period
+        instead of its rows, the first of each item's by ``order`` (ROW_NUMBER). ``(None,
+        ())`` when the reader may read none of these items."""
+        names = [*values]
+        parts = [
             self.readable.filter(rows_filter, kind=kind, first=first).annotate(
                 p_section=Value(n + 1, output_field=IntegerField()))
             for n, (kind, first) in enumerate(self.cover.blocks)
         ]  # fmt: skip
-        moves = []
-        if self.ends:
-            moves.append(self._moves_in(self.ends))
-        if self.dirty is not None:
-            blocks = [rows.exclude(**{f"{self.item}__in": self.dirty}) for rows in blocks]
-            moves.append(self.scope_moves().filter(**{f"{self.item}__in": self.dirty}))
         if pipeline_id is not None:
-            blocks = [rows.filter(pipeline_id=pipeline_id) for rows in blocks]
-            moves = [part.filter(pipeline_id=pipeline_id) for part in moves]
-        section = Case(When(moved_at__lt=self.cover.start, then=Value(0)),
-                       When(moved_at__gte=self.cover.end, then=Value(len(self.cover.blocks) + 1)),
-                       default=Value(1), output_field=IntegerField())  # fmt: skip
-        names = ["p_item", "p_section", "p_seq", *rows_values]
-        blocks = [
-            rows.annotate(p_item=F(self.item), p_seq=Value(0, output_field=BigIntegerField()),
-                          **rows_values).values_list(*names)
-            for rows in blocks
-        ]  # fmt: skip
-        moves = [
-            part.filter(moves_filter).annotate(p_item=F(self.item), p_section=section,
-                                               p_seq=F("id"), **moves_values).values_list(*names)
-            for part in moves
-        ]  # fmt: skip
-        union = blocks[0].union(*blocks[1:], *moves, all=True)
-        try:
-            return union.query.sql_with_params()
-        except EmptyResultSet:  # a condition that can match nothing: no SQL to run
+            parts = [rows.filter(pipeline_id=pipeline_id) for rows in parts]
+        own = [rows.filter(solo) for rows in parts]
+        if self.mixed is not None:
+            own = [rows.exclude(**{f"{self.item}__in": self.mixed}) for rows in own]
+        pieces = [_sql([rows.annotate(**values).values_list(*names) for rows in own])]
+        if self.mixed is not None:
+            shared = [rows.filter(**{f"{self.item}__in": self.mixed}) for rows in parts]
+            moves = [self._moves_in(self.ends)] if self.ends else []
+            if self.dirty is not None:
+                shared = [rows.exclude(**{f"{self.item}__in": self.dirty}) for rows in shared]
+                moves.append(self.scope_moves().filter(**{f"{self.item}__in": self.dirty}))
+            if pipeline_id is not None:
+                moves = [part.filter(pipeline_id=pipeline_id) for part in moves]
+            section = Case(
+                When(moved_at__lt=self.cover.start, then=Value(0)),
+                When(moved_at__gte=self.cover.end, then=Value(len(self.cover.blocks) + 1)),
+                default=Value(1), output_field=IntegerField(),
+            )  # fmt: skip
+            keyed = ["p_item", "p_section", "p_seq", *names]
+            mixed_sql = _sql([
+                *(rows.annotate(p_item=F(self.item), p_seq=Value(0, output_field=BigIntegerField()),
+                                **values).values_list(*keyed) for rows in shared),
+                *(part.filter(moves_filter).annotate(
+                    p_item=F(self.item), p_section=section, p_seq=F("id"), **moves_values
+                ).values_list(*keyed) for part in moves),
+            ])  # fmt: skip
+            if mixed_sql[0] is not None:
+                columns = ", ".join(names)
+                pieces.append((
+                    f"SELECT {columns} FROM (SELECT {columns}, ROW_NUMBER() OVER ("  # noqa: S608
+                    f"PARTITION BY p_item ORDER BY {order}) AS p_n FROM ({mixed_sql[0]}) parts"
+                    ") picked WHERE p_n = 1", mixed_sql[1],
+                ))  # fmt: skip
+        pieces = [(sql, params) for sql, params in pieces if sql is not None]
+        if not pieces:
             return None, ()
+        return (" UNION ALL ".join(f"SELECT * FROM ({sql}) part{n}"  # noqa: S608 (ours)
+                                   for n, (sql, _p) in enumerate(pieces)),
+                [value for _sql_, params in pieces for value in params])  # fmt: skip
+
+    def _outside(self, before: str | None, after: str) -> Q:
+        """A row's item did nothing in the period that beats it: ``before`` (a field: the
+        latest such thing before the row's period) before the period, ``after`` from its
+        end."""
+        start, end = self.params.start, self.params.end
+        quiet = Q(**{f"{after}__isnull": True}) | Q(**{f"{after}__gte": end})
+        if before is not None:
+            quiet &= Q(**{f"{before}__isnull": True}) | Q(**{f"{before}__lt": start})
+        return quiet
 
     def furthest(self, pipeline_id, ranked: list) -> list[tuple]:
         row_rank = Case(*[When(furthest_stage_id=s.pk, then=Value(n)) for n, s in
@@ -213,60 +243,59 @@ class ComposedCounts:
             *[When(from_stage_id=s.pk, then=Value(n)) for n, s in enumerate(ranked)],
             default=Value(0),
         )
-        sql, params = self._parts(
-            pipeline_id, Q(furthest_stage_id__isnull=False), Q(),
+        sql, params = self._picked(
+            pipeline_id, Q(furthest_stage_id__isnull=False),
+            self._outside("beaten_before", "beaten_after"), Q(),
             {"p_rank": row_rank, "p_amount": F("furthest_amount"),
              "p_currency": F("furthest_currency")},
             {"p_rank": move_rank, "p_amount": F("amount"), "p_currency": F("currency")},
+            "p_rank DESC, p_section DESC, p_seq DESC",
         )  # fmt: skip
         if sql is None:
             return []
         return _query(
             "SELECT p_rank, p_currency, COUNT(*), SUM(p_amount) FROM ("  # noqa: S608 (ours)
-            "SELECT p_rank, p_currency, p_amount, ROW_NUMBER() OVER (PARTITION BY p_item "
-            f"ORDER BY p_rank DESC, p_section DESC, p_seq DESC) AS p_n FROM ({sql}) parts"
-            ") picked WHERE p_n = 1 AND p_rank >= 0 GROUP BY p_rank, p_currency",
+            f"{sql}) picked WHERE p_rank >= 0 GROUP BY p_rank, p_currency",
             params,
         )
 
     def outcomes(self, pipeline_id, final_ids, group: tuple[str, ...]) -> list[dict]:
-        bucket_of = {"outcome_at": None, "moved_at": None}
-        for field in bucket_of:
-            bucket_of[field] = Trunc(field, self.params.interval,
-                                     tzinfo=timezone.get_current_timezone())  # fmt: skip
+        zone = timezone.get_current_timezone()
         rows_values = {
             "p_stage": F("outcome_stage_id"),
             "p_currency": F("outcome_currency"),
             "p_amount": F("outcome_amount"),
             "p_age": F("outcome_age"),
             "p_person": F("responsible_id"),
-            "p_bucket": bucket_of["outcome_at"],
+            "p_bucket": Trunc("outcome_at", self.params.interval, tzinfo=zone),
         }
-        moves_values = {"p_stage": F("to_stage_id"), "p_currency": F("currency"),
-                        "p_amount": F("amount"), "p_age": F("age_seconds"),
-                        "p_person": F(f"{self.key}__responsible_id"),
-                        "p_bucket": bucket_of["moved_at"]}  # fmt: skip
+        moves_values = {
+            "p_stage": F("to_stage_id"),
+            "p_currency": F("currency"),
+            "p_amount": F("amount"),
+            "p_age": F("age_seconds"),
+            "p_person": F(f"{self.key}__responsible_id"),
+            "p_bucket": Trunc("moved_at", self.params.interval, tzinfo=zone),
+        }
         columns = {"to_stage_id": "p_stage", "currency": "p_currency",
                    "responsible": "p_person", "bucket": "p_bucket"}  # fmt: skip
         wanted = {"p_stage", "p_currency", "p_amount", "p_age"} | {columns[g] for g in group}
         rows_filter = Q(outcome_stage_id__in=final_ids)
         if pipeline_id is None:
             rows_filter &= Q(outcome_last=True)
-        sql, params = self._parts(
-            pipeline_id,
-            rows_filter,
-            Q(to_stage_id__in=final_ids),
+        after = "outcome_after" if pipeline_id is not None else "outcome_after_any"
+        sql, params = self._picked(
+            pipeline_id, rows_filter, self._outside(None, after), Q(to_stage_id__in=final_ids),
             {n: v for n, v in rows_values.items() if n in wanted},
             {n: v for n, v in moves_values.items() if n in wanted},
-        )
+            "p_section DESC, p_seq DESC",
+        )  # fmt: skip
         if sql is None:
             return []
         grouped = ", ".join(columns[name] for name in group)
         found = _query(
-            f"SELECT {grouped}, COUNT(*), SUM(p_amount), SUM(p_age) FROM ("  # noqa: S608
-            f"SELECT {', '.join(sorted(wanted))}, ROW_NUMBER() OVER (PARTITION BY p_item "
-            f"ORDER BY p_section DESC, p_seq DESC) AS p_n FROM ({sql}) parts"
-            f") picked WHERE p_n = 1 GROUP BY {grouped}",
+            f"SELECT {grouped}, COUNT(*), SUM(p_amount), SUM(p_age) FROM ({sql}) picked "  # noqa: S608
+            f"GROUP BY {grouped}",
             params,
         )
         return [
@@ -307,6 +336,14 @@ class ComposedCounts:
 
 def _during(spans, field: str = "moved_at") -> Q:
     return reduce(operator.or_, [Q(**{f"{field}__gte": a, f"{field}__lt": b}) for a, b in spans])
+
+
+def _sql(querysets: list) -> tuple:
+    """The SQL of the UNION ALL of ``querysets``, ``(None, ())`` when none can match."""
+    try:
+        return querysets[0].union(*querysets[1:], all=True).query.sql_with_params()
+    except EmptyResultSet:  # a condition that can match nothing: no SQL to run
+        return None, ()
 
 
 def _query(sql: str, params) -> list[tuple]:

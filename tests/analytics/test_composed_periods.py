@@ -118,6 +118,7 @@ def params_of(user, data):
         ("UTC", custom(date(2026, 2, 15), date(2026, 4, 10))),  # days, March, days
         ("UTC", custom(date(2026, 1, 1), date(2026, 4, 30))),  # Q1 and April
         ("UTC", custom(date(2026, 2, 1), date(2026, 4, 30))),  # three months, no quarter
+        ("UTC", custom(date(2026, 2, 1), date(2026, 5, 31))),  # D9 won in April, back in May
         ("Europe/Moscow", {"period": "month"}),  # its March starts 3 hours before UTC's
         ("America/Los_Angeles", custom(date(2026, 3, 1), date(2026, 3, 31))),
         ("Pacific/Kiritimati", custom(date(2026, 2, 28), date(2026, 4, 1))),  # UTC+14
