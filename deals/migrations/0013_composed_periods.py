@@ -67,14 +67,5 @@ class Migration(migrations.Migration):
             name='outcome_after_any',
             field=models.DateTimeField(blank=True, null=True),
         ),
-        # The rows written before the new indexes: one build of each, not 4 million updates.
         migrations.RunPython(fill, migrations.RunPython.noop),
-        migrations.AddIndex(
-            model_name='dealperiod',
-            index=models.Index(fields=['kind', 'first', 'pipeline_id', 'responsible_id'], include=('deal', 'opened', 'item_pipeline_id', 'furthest_stage_id', 'furthest_amount', 'furthest_currency', 'outcome_stage_id', 'outcome_at', 'outcome_amount', 'outcome_currency', 'outcome_age', 'outcome_last', 'beaten_before', 'beaten_after', 'outcome_after', 'outcome_after_any'), name='deal_period_people'),
-        ),
-        migrations.AddIndex(
-            model_name='stagemove',
-            index=models.Index(fields=['moved_at'], include=('deal', 'lead'), name='move_time'),
-        ),
     ]
