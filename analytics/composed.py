@@ -25,7 +25,9 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import (
     BigIntegerField,
+    BooleanField,
     Case,
+    ExpressionWrapper,
     F,
     IntegerField,
     Q,
@@ -144,17 +146,17 @@ class ComposedCounts:
         # The period's ends the blocks leave out: read from the moves.
         head, tail = (start, min(cover_.start, end)), (max(cover_.end, start), end)
         self.ends = [(a, b) for a, b in (head, tail) if a < b]
-        # The items that moved at the ends or beyond: their rows are combined with those moves.
-        self.mixed = None
-        if self.ends or self.beyond:
-            self.mixed = StageMove.objects.filter(
-                _during(self.ends + self.beyond), **{f"{self.item}__isnull": False}
-            ).values(self.item)
-        self.dirty = None
-        if self.beyond:
-            self.dirty = StageMove.objects.filter(
-                _during(self.beyond), **{f"{self.item}__isnull": False}
-            ).values(self.item)
+        # The items that moved at the ends or beyond (their rows are combined with those
+        # moves), and those that moved beyond (read from their moves in the period alone).
+        self.mixed = self._moved_in(self.ends + self.beyond)
+        self.dirty = self._moved_in(self.beyond)
+
+    def _moved_in(self, spans):
+        """The items with a move in ``spans`` (a subquery; None: no span)."""
+        if not spans:
+            return None
+        moves = StageMove.objects.filter(_during(spans), **{f"{self.item}__isnull": False})
+        return moves.values(self.item).distinct()
 
     def _moves_in(self, spans):
         """The moves in ``spans`` of the items the reader may read (every item that moved in
@@ -172,58 +174,59 @@ class ComposedCounts:
 
     def _picked(self, pipeline_id, rows_filter: Q, solo: Q, moves_filter: Q, values: dict,
                 moves_values: dict, order: str):  # fmt: skip
-        """The SQL of each item's part that counts: the item rows of the blocks that are
-        their item's (``solo``: nothing the item did elsewhere in the period beats them) for
-        items with no move at the ends or beyond, read as they are; for the other items
-        (``mixed``), their rows, the moves at the ends and a dirty item's moves in the period
-        instead of its rows, the first of each item's by ``order`` (ROW_NUMBER). ``(None,
-        ())`` when the reader may read none of these items."""
-        names = [*values]
+        """The SQL of each item's part that counts, with the ``values`` asked for: a block's
+        row that is its item's (``solo``: nothing the item did elsewhere in the period beats
+        it), for items with no move at the ends or beyond, as it is; for the other items
+        (``mixed``) the first by ``order`` (ROW_NUMBER) of their rows, their moves at the ends
+        and, for a dirty item, its moves in the period instead of its rows. ``(None, ())``
+        when the reader may read none of these items. The rows are read once, and the moved
+        items once (``WITH``: tested against each row from a hash, not read again per part)."""
+        names = ["p_item", "p_section", "p_seq", "p_solo", "p_row", *values]
         parts = [
             self.readable.filter(rows_filter, kind=kind, first=first).annotate(
-                p_section=Value(n + 1, output_field=IntegerField()))
+                p_item=F(self.item), p_section=Value(n + 1, output_field=IntegerField()),
+                p_seq=Value(0, output_field=BigIntegerField()),
+                p_solo=ExpressionWrapper(solo, output_field=BooleanField()),
+                p_row=Value(True), **values,
+            )
             for n, (kind, first) in enumerate(self.cover.blocks)
         ]  # fmt: skip
+        moves = [self._moves_in(self.ends)] if self.ends else []
+        if self.dirty is not None:
+            moves.append(self.scope_moves().filter(**{f"{self.item}__in": self.dirty}))
+        section = Case(
+            When(moved_at__lt=self.cover.start, then=Value(0)),
+            When(moved_at__gte=self.cover.end, then=Value(len(self.cover.blocks) + 1)),
+            default=Value(1), output_field=IntegerField(),
+        )  # fmt: skip
+        parts += [
+            part.filter(moves_filter).annotate(
+                p_item=F(self.item), p_section=section, p_seq=F("id"),
+                p_solo=Value(False), p_row=Value(False), **moves_values,
+            )
+            for part in moves
+        ]  # fmt: skip
         if pipeline_id is not None:
-            parts = [rows.filter(pipeline_id=pipeline_id) for rows in parts]
-        own = [rows.filter(solo) for rows in parts]
-        if self.mixed is not None:
-            own = [rows.exclude(**{f"{self.item}__in": self.mixed}) for rows in own]
-        pieces = [_sql([rows.annotate(**values).values_list(*names) for rows in own])]
-        if self.mixed is not None:
-            shared = [rows.filter(**{f"{self.item}__in": self.mixed}) for rows in parts]
-            moves = [self._moves_in(self.ends)] if self.ends else []
-            if self.dirty is not None:
-                shared = [rows.exclude(**{f"{self.item}__in": self.dirty}) for rows in shared]
-                moves.append(self.scope_moves().filter(**{f"{self.item}__in": self.dirty}))
-            if pipeline_id is not None:
-                moves = [part.filter(pipeline_id=pipeline_id) for part in moves]
-            section = Case(
-                When(moved_at__lt=self.cover.start, then=Value(0)),
-                When(moved_at__gte=self.cover.end, then=Value(len(self.cover.blocks) + 1)),
-                default=Value(1), output_field=IntegerField(),
-            )  # fmt: skip
-            keyed = ["p_item", "p_section", "p_seq", *names]
-            mixed_sql = _sql([
-                *(rows.annotate(p_item=F(self.item), p_seq=Value(0, output_field=BigIntegerField()),
-                                **values).values_list(*keyed) for rows in shared),
-                *(part.filter(moves_filter).annotate(
-                    p_item=F(self.item), p_section=section, p_seq=F("id"), **moves_values
-                ).values_list(*keyed) for part in moves),
-            ])  # fmt: skip
-            if mixed_sql[0] is not None:
-                columns = ", ".join(names)
-                pieces.append((
-                    f"SELECT {columns} FROM (SELECT {columns}, ROW_NUMBER() OVER ("  # noqa: S608
-                    f"PARTITION BY p_item ORDER BY {order}) AS p_n FROM ({mixed_sql[0]}) parts"
-                    ") picked WHERE p_n = 1", mixed_sql[1],
-                ))  # fmt: skip
-        pieces = [(sql, params) for sql, params in pieces if sql is not None]
-        if not pieces:
+            parts = [part.filter(pipeline_id=pipeline_id) for part in parts]
+        sql, params = _sql([part.values_list(*names) for part in parts])
+        if sql is None:
             return None, ()
-        return (" UNION ALL ".join(f"SELECT * FROM ({sql}) part{n}"  # noqa: S608 (ours)
-                                   for n, (sql, _p) in enumerate(pieces)),
-                [value for _sql_, params in pieces for value in params])  # fmt: skip
+        columns = ", ".join(values)
+        if self.mixed is None:
+            return f"SELECT {columns} FROM ({sql}) parts WHERE p_solo", params  # noqa: S608
+        mixed, mixed_params = self.mixed.query.sql_with_params()
+        dirty, dirty_params = ("SELECT NULL WHERE false", ())
+        if self.dirty is not None:
+            dirty, dirty_params = self.dirty.query.sql_with_params()
+        return (
+            f"WITH parts AS ({sql}), mixed AS ({mixed}), dirty AS ({dirty}) "  # noqa: S608
+            f"SELECT {columns} FROM parts WHERE p_solo AND p_item NOT IN (SELECT * FROM mixed) "
+            f"UNION ALL SELECT {columns} FROM (SELECT {columns}, ROW_NUMBER() OVER ("
+            f"PARTITION BY p_item ORDER BY {order}) AS p_n FROM parts "
+            "WHERE p_item IN (SELECT * FROM mixed) "
+            "AND NOT (p_row AND p_item IN (SELECT * FROM dirty))) picked WHERE p_n = 1",
+            [*params, *mixed_params, *dirty_params],
+        )
 
     def _outside(self, before: str | None, after: str) -> Q:
         """A row's item did nothing in the period that beats it: ``before`` (a field: the
