@@ -215,17 +215,21 @@ class ComposedCounts:
         if self.mixed is None:
             return f"SELECT {columns} FROM ({sql}) parts WHERE p_solo", params  # noqa: S608
         mixed, mixed_params = self.mixed.query.sql_with_params()
-        dirty, dirty_params = ("SELECT NULL WHERE false", ())
-        if self.dirty is not None:
+        sets, sets_params, clean = f"mixed AS ({mixed})", list(mixed_params), ""
+        if self.dirty is not None:  # a dirty item's rows give way to its moves
             dirty, dirty_params = self.dirty.query.sql_with_params()
+            sets, clean = (
+                f"{sets}, dirty AS ({dirty})",
+                (" AND NOT (p_row AND p_item IN (SELECT * FROM dirty))"),
+            )
+            sets_params += dirty_params
         return (
-            f"WITH parts AS ({sql}), mixed AS ({mixed}), dirty AS ({dirty}) "  # noqa: S608
+            f"WITH parts AS ({sql}), {sets} "  # noqa: S608 (ours)
             f"SELECT {columns} FROM parts WHERE p_solo AND p_item NOT IN (SELECT * FROM mixed) "
             f"UNION ALL SELECT {columns} FROM (SELECT {columns}, ROW_NUMBER() OVER ("
             f"PARTITION BY p_item ORDER BY {order}) AS p_n FROM parts "
-            "WHERE p_item IN (SELECT * FROM mixed) "
-            "AND NOT (p_row AND p_item IN (SELECT * FROM dirty))) picked WHERE p_n = 1",
-            [*params, *mixed_params, *dirty_params],
+            f"WHERE p_item IN (SELECT * FROM mixed){clean}) picked WHERE p_n = 1",
+            [*params, *sets_params],
         )
 
     def _outside(self, before: str | None, after: str) -> Q:
