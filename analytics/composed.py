@@ -18,7 +18,7 @@ taken off again.
 
 import operator
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from functools import reduce
 
 from django.core.exceptions import EmptyResultSet
@@ -39,7 +39,7 @@ from django.utils import timezone
 
 from deals import period_rollups
 from deals.models import DealPeriod, LeadPeriod, PeriodKind, StageMove
-from deals.period_rollups import next_period
+from deals.period_rollups import midnight, next_period
 
 from .counts import ItemRows
 from .parameters import Parameters
@@ -73,10 +73,6 @@ def _nearest_day(moment: datetime, tz) -> date:
     return day + timedelta(days=1) if local.hour >= 12 else day
 
 
-def _midnight(day: date, tz) -> datetime:
-    return datetime.combine(day, time.min).replace(tzinfo=tz)
-
-
 def cover(params: Parameters) -> Cover | None:
     """The blocks the period ``params`` names is read from: the whole years, quarters and
     months it holds (in the rollups' zone), and a month at either end that it holds all the
@@ -98,7 +94,7 @@ def cover(params: Parameters) -> Cover | None:
     if not blocks:
         return None
     end = next_period(*blocks[-1])
-    return Cover(tuple(blocks), _midnight(blocks[0][1], tz), _midnight(end, tz))
+    return Cover(tuple(blocks), midnight(blocks[0][1], tz), midnight(end, tz))
 
 
 # The most of a month's past a block may hold beyond the period: the hours of another time
@@ -109,7 +105,7 @@ BEYOND = timedelta(days=2)
 def _worth(month: date, params: Parameters, now: datetime, tz) -> bool:
     """Whether the month is read whole: of its past, it holds at most ``BEYOND`` outside the
     period, and not more than inside it (its future holds no move)."""
-    start, end = _midnight(month, tz), _midnight(next_period(PeriodKind.MONTH, month), tz)
+    start, end = midnight(month, tz), midnight(next_period(PeriodKind.MONTH, month), tz)
     inside = min(end, params.end) - max(start, params.start)
     before = max(timedelta(0), min(params.start, now) - start)
     after = max(timedelta(0), min(end, now) - max(params.end, start))

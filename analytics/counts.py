@@ -2,7 +2,7 @@
 from the stage history itself (``MoveCounts``: any period) or from the period rollups
 (``RolledCounts``: a calendar month, quarter or year, one row per item instead of its moves,
 ``deals.period_rollups``), the same figures either way (``analytics.reading.counts_for``
-chooses; ``analytics.composed`` reads any other period holding a whole month from both).
+chooses; ``analytics.composed`` reads other periods from both).
 
 - ``furthest``: per funnel position and currency, the items whose furthest move in the period
   (in a pipeline) is there, and their amount at that move;

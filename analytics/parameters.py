@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -40,20 +41,22 @@ class Parameters:
 
     def deals(self, user):
         """The deals the report counts: those ``user`` may read, of the people asked for."""
-        return self._of_people(Deal.objects.restrict(user, "read"))
+        return Deal.objects.restrict(user, "read").filter(self.people())
 
     def leads(self, user):
-        return self._of_people(Lead.objects.restrict(user, "read"))
+        return Lead.objects.restrict(user, "read").filter(self.people())
 
-    def _of_people(self, items):
+    def people(self, responsible: str = "responsible") -> Q:
+        """The condition on the people asked for, on the field ``responsible`` holds them."""
+        condition = Q()
         if self.responsible is not None:
-            items = items.filter(responsible=self.responsible)
+            condition &= Q(**{responsible: self.responsible.pk})
         if self.department is not None:
             members = get_user_model().objects.filter(
                 crm_departments__path__startswith=self.department.path
             )
-            items = items.filter(responsible__in=members.values("pk"))
-        return items
+            condition &= Q(**{f"{responsible}__in": members.values("pk")})
+        return condition
 
 
 class ParametersForm(forms.Form):

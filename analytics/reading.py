@@ -8,7 +8,6 @@ import operator
 from functools import reduce
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db.models import Q
 
 from deals.models import DealPeriod, LeadPeriod
@@ -25,14 +24,7 @@ def counts_for(key: str, user, params: Parameters):
     blocks = cover(params) if reach is not None else None
     if blocks is None:
         return MoveCounts(key, items, params)
-    people = Q()
-    if params.responsible is not None:
-        people &= Q(responsible_id=params.responsible.pk)
-    if params.department is not None:
-        members = get_user_model().objects.filter(
-            crm_departments__path__startswith=params.department.path
-        )
-        people &= Q(responsible_id__in=members.values("pk"))
+    people = params.people("responsible_id")
     totals, extra, readable = reach
     if readable is None and people:
         readable = (DealPeriod if key == "deal" else LeadPeriod).objects.all()

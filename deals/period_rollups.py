@@ -187,8 +187,7 @@ def _outside(rows: dict, ranks: dict, moves: list[dict], stages: Stages, is_deal
     for (kind, first, pipeline), row in rows.items():
         if kind == PeriodKind.NOW:
             continue
-        start = datetime.combine(first, time.min).replace(tzinfo=tz)
-        end = datetime.combine(next_period(kind, first), time.min).replace(tzinfo=tz)
+        start, end = midnight(first, tz), midnight(next_period(kind, first), tz)
         mine = [(rank, final, at) for p, rank, final, at in placed if p == pipeline]
         rank = ranks.get((kind, first, pipeline))
         if rank is not None:
@@ -200,6 +199,11 @@ def _outside(rows: dict, ranks: dict, moves: list[dict], stages: Stages, is_deal
             )
         row["outcome_after"] = min((at for _r, f, at in mine if f and at >= end), default=None)
         row["outcome_after_any"] = min((at for at in finals_any if at >= end), default=None)
+
+
+def midnight(day: date, tz) -> datetime:
+    """The moment ``day`` starts in ``tz``."""
+    return datetime.combine(day, time.min).replace(tzinfo=tz)
 
 
 def next_period(kind: int, first: date) -> date:
